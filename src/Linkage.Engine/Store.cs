@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Engine;
+
+/// <summary>
+/// What the engine reads while deciding. Implementations answer from committed state only. Every list is returned in a
+/// stable order (documented per member), never in hash order.
+/// </summary>
+public interface ILinkageStoreView
+{
+    OrderRecord? FindByClientOrderId(ClientOrderId id);
+
+    OrderRecord? FindByExchangeOrderId(ExchangeOrderId id);
+
+    bool IsFillKeySeen(FillKey key);
+
+    /// <summary>Fills parked for the order, ordered by <c>ParkedAt</c>, then <c>Key</c> (ordinal).</summary>
+    ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id);
+
+    /// <summary>How many fills are parked in all (for <see cref="Limits.ParkedFillsMax"/>).</summary>
+    int ParkedCount { get; }
+
+    ExternalOrderRecord? FindExternal(ExchangeOrderId id);
+
+    /// <summary>Entry orders of the product whose <see cref="OrderRecord.Open"/> is positive, oldest first (<c>StagedAt</c>, then client order id, ordinal).</summary>
+    ImmutableArray<OrderRecord> OpenEntryLots(ProductId product);
+
+    /// <summary>Exit orders of the product with linked quantity not yet allocated, oldest first (<c>StagedAt</c>, then client order id).</summary>
+    ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product);
+
+    /// <summary>Up to <paramref name="max"/> orders terminal at or before <paramref name="cutoff"/> whose intent is not purged, by <c>TerminalAt</c>, then client order id.</summary>
+    ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max);
+}
+
+/// <summary>Result of applying a batch.</summary>
+public enum ApplyStatus
+{
+    /// <summary>Every decision was written, in one transaction.</summary>
+    Applied,
+
+    /// <summary>
+    /// Another writer changed an order the batch read (version mismatch) or recorded the same fill key first. Nothing was
+    /// written; decide the input again against the new state.
+    /// </summary>
+    Conflict,
+}
+
+/// <summary>The outcome of <see cref="ILinkageStore.Apply"/>.</summary>
+public readonly record struct ApplyResult(ApplyStatus Status, string? Detail = null)
+{
+    public static readonly ApplyResult Applied = new(ApplyStatus.Applied);
+
+    public static ApplyResult Conflict(string detail) => new(ApplyStatus.Conflict, detail);
+}
+
+/// <summary>
+/// The store port: the engine's reads plus one transactional write of a decision batch, and the read-outs reports need.
+/// A batch applies wholly or not at all; I/O failures throw (the host keeps the input and retries), version or key
+/// conflicts return <see cref="ApplyStatus.Conflict"/>. Applying a batch whose decisions are all already reflected
+/// (a retried commit that had in fact succeeded) must return Conflict or Applied without duplicating anything.
+/// Implementations: in-memory (reference, volatile), SQLite (embedded default), PostgreSQL (shared by several engines).
+/// Thread safety: every implementation may be called from several threads; each call is atomic.
+/// </summary>
+public interface ILinkageStore : ILinkageStoreView, IDisposable
+{
+    /// <summary>A short name: <c>memory</c>, <c>sqlite</c>, <c>postgres</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Whether the store keeps its state across a process restart.</summary>
+    bool IsDurable { get; }
+
+    ApplyResult Apply(DecisionBatch batch);
+
+    /// <summary>Every order, by <c>StagedAt</c>, then client order id.</summary>
+    ImmutableArray<OrderRecord> Orders();
+
+    /// <summary>Every link, by client order id, then sequence.</summary>
+    ImmutableArray<LinkRecord> Links();
+
+    /// <summary>Every recorded trade-level fill, by exchange order id, then source, then key.</summary>
+    ImmutableArray<FillRecord> Fills();
+
+    /// <summary>Every exit allocation, by exit client order id, then sequence.</summary>
+    ImmutableArray<AllocationRecord> Allocations();
+
+    /// <summary>Every parked fill, by exchange order id, then key.</summary>
+    ImmutableArray<ParkedFill> Parked();
+
+    /// <summary>Every external order, by exchange order id.</summary>
+    ImmutableArray<ExternalOrderRecord> ExternalOrders();
+
+    /// <summary>Quarantined inputs, in the order they were rejected.</summary>
+    ImmutableArray<QuarantineRecord> Quarantine();
+
+    /// <summary>Alerts, in the order they were raised.</summary>
+    ImmutableArray<AlertRecord> Alerts();
+}
