@@ -33,8 +33,9 @@ public sealed class ExchangeOrder
 {
     private readonly List<ExchangeTrade> _trades = [];
 
-    internal ExchangeOrder(string orderId, string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, DateTimeOffset createdAt)
+    internal ExchangeOrder(int number, string orderId, string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, DateTimeOffset createdAt)
     {
+        Number = number;
         OrderId = orderId;
         ClientOrderId = clientOrderId;
         Product = product;
@@ -43,6 +44,9 @@ public sealed class ExchangeOrder
         LimitPrice = limitPrice;
         CreatedAt = createdAt;
     }
+
+    /// <summary>1-based creation order on the exchange.</summary>
+    public int Number { get; }
 
     public string OrderId { get; }
     public string ClientOrderId { get; }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using Linkage.Coinbase;
 using Linkage.Engine;
 using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
@@ -25,7 +25,7 @@ public sealed record ExchangeOptions
 /// (duplicate, reorder, drop), drawn from the seed. Everything happens on the <see cref="SimWorld"/>'s clock;
 /// single-threaded.
 /// </summary>
-public sealed class SimulatedExchange
+public sealed class SimulatedExchange : IExchangeApi
 {
     private readonly SimWorld _world;
     private readonly ulong _seed;
@@ -132,27 +132,29 @@ public sealed class SimulatedExchange
     }
 
     /// <summary><c>GET /orders/historical/{order_id}</c>: the order, or a NOT_FOUND error body.</summary>
-    public string GetOrder(string orderId) =>
-        _byId.TryGetValue(orderId, out var order) ? CoinbaseWire.GetOrder(order) : CoinbaseWire.NotFound("order with this orderID was not found");
+    public RestResponse GetOrder(string orderId) =>
+        _byId.TryGetValue(orderId, out var order)
+            ? new RestResponse(200, CoinbaseWire.GetOrder(order))
+            : new RestResponse(404, CoinbaseWire.NotFound("order with this orderID was not found"));
 
     /// <summary><c>GET /orders/historical/batch?order_status=OPEN</c>: open orders in creation order, a page at a time.</summary>
-    public string ListOpenOrders(string? cursor, int limit = ExchangeRules.ListOrdersPageSizeDefault)
+    public RestResponse ListOpenOrders(string? cursor, int limit = ExchangeRules.ListOrdersPageSizeDefault)
     {
         var open = _orders.Where(o => !o.Status.IsTerminal()).ToList();
         var (page, next) = Page(open, cursor, limit);
-        return CoinbaseWire.ListOrders(page, next);
+        return new RestResponse(200, CoinbaseWire.ListOrders(page, next));
     }
 
     /// <summary>
     /// <c>GET /orders/historical/fills?order_ids=...</c>: the orders' trades, in execution order per order and orders in
     /// creation order, a page at a time; the cursor of the last page is empty.
     /// </summary>
-    public string ListFills(IReadOnlyCollection<string> orderIds, string? cursor, int limit = ExchangeRules.ListFillsPageSizeDefault)
+    public RestResponse ListFills(IReadOnlyCollection<string> orderIds, string? cursor, int limit = ExchangeRules.ListFillsPageSizeDefault)
     {
-        var wanted = orderIds.ToHashSet(StringComparer.Ordinal);
-        var rows = _orders.Where(o => wanted.Contains(o.OrderId)).SelectMany(o => o.Trades.Select(t => (o, t))).ToList();
+        var rows = orderIds.Distinct(StringComparer.Ordinal).Select(Find).OfType<ExchangeOrder>().OrderBy(o => o.Number)
+            .SelectMany(o => o.Trades.Select(t => (o, t))).ToList();
         var (page, next) = Page(rows, cursor, limit);
-        return CoinbaseWire.ListFills(page, next);
+        return new RestResponse(200, CoinbaseWire.ListFills(page, next));
     }
 
     // ---- WebSocket ----
@@ -287,7 +289,7 @@ public sealed class SimulatedExchange
 
     private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice)
     {
-        var order = new ExchangeOrder(_ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        var order = new ExchangeOrder(_orders.Count + 1, _ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
         _orders.Add(order);
         _byId.Add(order.OrderId, order);
         _byClientId.TryAdd(clientOrderId, order);
@@ -443,20 +445,15 @@ public sealed class SimulatedExchange
         return (page, end < items.Count ? end.ToString(CultureInfo.InvariantCulture) : "");
     }
 
+    /// <summary>The exchange reads requests with the production parser; the host only ever sends valid ones, so a failure is a bug.</summary>
     private static CreateRequest ParseRequest(string json)
     {
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        var configuration = root.GetProperty("order_configuration").EnumerateObject().First().Value;
-        decimal? limit = configuration.TryGetProperty("limit_price", out var price)
-            ? decimal.Parse(price.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
-            : null;
-        return new CreateRequest(
-            root.GetProperty("client_order_id").GetString()!,
-            root.GetProperty("product_id").GetString()!,
-            root.GetProperty("side").GetString() == "BUY" ? Side.Buy : Side.Sell,
-            decimal.Parse(configuration.GetProperty("base_size").GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
-            limit);
+        var parsed = CoinbaseParser.ParseCreateOrderRequest(json);
+        if (!parsed.TryGetValue(out var request) || request.BaseSize is not { } size)
+        {
+            throw new InvalidOperationException($"the simulated exchange cannot read a create-order request: {parsed.Error?.ToString() ?? "no base_size"}");
+        }
+        return new CreateRequest(request.ClientOrderId.Value, request.Product.Value, request.Side, size, request.LimitPrice);
     }
 
     private sealed record CreateRequest(string ClientOrderId, string Product, Side Side, decimal Size, decimal? LimitPrice);
