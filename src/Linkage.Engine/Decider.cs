@@ -117,10 +117,20 @@ internal sealed partial class Decider(PendingView view, DateTimeOffset now)
     /// the order's identity (bot order or external) is known. Called whenever an order is touched, not only when it is
     /// first bound, so a fill parked by a concurrent engine instance just before the binding still gets released.
     /// </summary>
+    /// <remarks>
+    /// A released input can itself release the rest (it touches the same order), so the parking is read again before
+    /// each release rather than iterated from one read. A released input never parks again under the same id (its
+    /// order is now known); if one did, that is a bug, and throwing beats looping.
+    /// </remarks>
     private void ReleaseParked(ExchangeOrderId exchangeId)
     {
-        foreach (var parked in view.ParkedFor(exchangeId))
+        var released = new HashSet<string>(StringComparer.Ordinal);
+        while (view.ParkedFor(exchangeId) is [var parked, ..])
         {
+            if (!released.Add(parked.Key))
+            {
+                throw new InvalidOperationException($"parked input {exchangeId}/{parked.Key} was parked again after its release");
+            }
             Emit(new FillUnparked(exchangeId, parked.Key));
             Decide(parked.Input);
         }

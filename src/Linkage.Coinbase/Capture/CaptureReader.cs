@@ -17,6 +17,8 @@ public static class CaptureReader
     {
         MaxDepth = CoinbaseLimits.JsonDepthMax + 1,
         AllowDuplicateProperties = false,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
     };
 
     /// <summary>Reads UTF-8 from <paramref name="stream"/>; bytes that are not UTF-8 become U+FFFD and fail validation later.</summary>
@@ -37,18 +39,9 @@ public static class CaptureReader
     public static CaptureLine ParseLine(string text, int line)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > CoinbaseLimits.CaptureLineLengthMax)
+        if (!JsonInput.TryParseDocument(text, CoinbaseLimits.CaptureLineLengthMax, Options, out var document, out var reason))
         {
-            return Problem(line, $"line is {text.Length} characters, more than {CoinbaseLimits.CaptureLineLengthMax}", text);
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, Options);
-        }
-        catch (JsonException e)
-        {
-            return Problem(line, $"not valid JSON: {e.Message}", text);
+            return Problem(line, reason.Replace("message is", "line is", StringComparison.Ordinal), text);
         }
         using (document)
         {
