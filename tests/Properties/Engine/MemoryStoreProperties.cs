@@ -56,17 +56,12 @@ public sealed class MemoryStoreProperties
         };
         var alert = new AlertRaised(new AlertRecord { At = At(0), Kind = AlertKind.QuantityMismatch, Detail = "staged before the stale write" });
         var corrupt = batch with { Decisions = [alert, .. batch.Decisions.SetItem(target, stale)] };
-        var before = Snapshot(store);
+        var before = store.Snapshot();
 
         var result = store.Apply(corrupt);
 
         Assert.That(result.Status, Is.EqualTo(ApplyStatus.Conflict));
-        Assert.That(Snapshot(store), Is.EqualTo(before));
+        Assert.That(store.Snapshot(), Is.EqualTo(before));
         Assert.That(store.Apply(batch).Status, Is.EqualTo(ApplyStatus.Applied), "the uncorrupted batch still applies");
     }
-
-    private static string Snapshot(MemoryStore store) => string.Join("\n", new IEnumerable<object>[]
-    {
-        store.Orders(), store.Links(), store.Fills(), store.Parked(), store.ExternalOrders(), store.Allocations(), store.Quarantine(), store.Alerts(),
-    }.SelectMany(list => list).Select(item => item.ToString()));
 }
