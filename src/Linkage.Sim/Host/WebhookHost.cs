@@ -33,6 +33,12 @@ public sealed record HostOptions
     /// </summary>
     public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How far back a reconciliation re-checks orders that turned terminal without this process confirming them (after a
+    /// restart, those that ended while it was down or just before). Older ones were settled by the process before.
+    /// </summary>
+    public TimeSpan RecheckTerminalWithin { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Rows asked per List Fills page.</summary>
     public int ListFillsPageSize { get; init; } = ExchangeRules.ListFillsPageSizeDefault;
 
@@ -322,7 +328,7 @@ public sealed class WebhookHost : IFeedSubscriber
                 return page.TryGetValue(out var orders) ? (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null) : Failed(page.Error!, "orders", body);
             });
             var inFlight = _ledger.InFlight();
-            var unconfirmed = _ledger.Terminal().Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+            var unconfirmed = _ledger.Terminal(_world.Now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
             foreach (var order in inFlight.Concat(unconfirmed))
             {
                 if (order.ExchangeOrderId is { } eid)
@@ -362,17 +368,28 @@ public sealed class WebhookHost : IFeedSubscriber
     }
 
     /// <summary>
-    /// An order turned terminal: shortly after, confirm its executed quantity and fills against REST, once per process
-    /// life (FORMATS.md: provisional fills from the feed, confirmed by List Fills).
+    /// An order turned terminal. If the message that said so also stated the executed quantity and all of it is linked,
+    /// the order is settled. Otherwise (a legacy <c>done</c> carries no quantities; a terminal update may have come ahead
+    /// of lost fills) its state and fills are confirmed against REST shortly after, once per process life (FORMATS.md:
+    /// provisional fills from the feed, confirmed by List Fills).
     /// </summary>
     private void ScheduleConfirmation(DecisionBatch batch)
     {
         foreach (var changed in batch.Decisions.OfType<OrderStatusChanged>())
         {
-            var order = changed.Order;
-            var coid = order.ClientOrderId.Value;
-            if (order.Status.IsTerminal() && order.ExchangeOrderId is { } eid && !_confirmed.Contains(coid) && _confirming.Add(coid))
+            var coid = changed.Order.ClientOrderId.Value;
+            if (!changed.Order.Status.IsTerminal() || changed.Order.ExchangeOrderId is not { } eid || _confirmed.Contains(coid) || _confirming.Contains(coid))
             {
+                continue;
+            }
+            var final = batch.Decisions.OfType<OrderDecision>().Last(d => d.Order.ClientOrderId == changed.Order.ClientOrderId).Order;
+            if (batch.Input is OrderUpdate { Order.CumulativeQuantity: { } executed } && final.Linked.Quantity >= executed)
+            {
+                _confirmed.Add(coid);
+            }
+            else
+            {
+                _confirming.Add(coid);
                 _world.After(_options.ConfirmDelay, () => Confirm(coid, eid));
             }
         }
