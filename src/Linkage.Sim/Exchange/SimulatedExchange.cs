@@ -38,6 +38,7 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly Faults _faultRates;
     private readonly ExchangeOptions _options;
     private readonly List<ExchangeOrder> _orders = [];
+    private readonly List<(ExchangeOrder Order, ExchangeTrade Trade)> _trades = [];
     private readonly Dictionary<string, ExchangeOrder> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExchangeOrder> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ack> _ackPlans = new(StringComparer.Ordinal);
@@ -157,6 +158,17 @@ public sealed class SimulatedExchange : IExchangeApi
         return new RestResponse(200, CoinbaseWire.ListFills(page, next));
     }
 
+    /// <summary>
+    /// <c>GET /orders/historical/fills?start_sequence_timestamp=...</c>: the account's trades posted at or after
+    /// <paramref name="start"/>, in execution order, a page at a time.
+    /// </summary>
+    public RestResponse ListFillsSince(DateTimeOffset start, string? cursor, int limit = ExchangeRules.ListFillsPageSizeDefault)
+    {
+        var rows = _trades.Where(t => t.Trade.Time >= start).ToList();
+        var (page, next) = Page(rows, cursor, limit);
+        return new RestResponse(200, CoinbaseWire.ListFills(page, next));
+    }
+
     // ---- WebSocket ----
 
     /// <summary>
@@ -229,6 +241,7 @@ public sealed class SimulatedExchange : IExchangeApi
             order.OrderId, _ids.NextUuid(), _ids.NextUuid(), _ids.NextLegacyTradeId(), order.NumberOfFills + 1, _world.Now,
             quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
         order.Execute(trade);
+        _trades.Add((order, trade));
         if (_feed == FeedKind.Trades)
         {
             var counterparty = _ids.NextUuid();

@@ -86,6 +86,7 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
+    private DateTimeOffset _fillsSince;
     private bool _reconciling;
     private bool _draining;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
@@ -131,6 +132,7 @@ public sealed class WebhookHost : IFeedSubscriber
     public void Start(DateTimeOffset activeUntil, bool reconcile)
     {
         _activeUntil = activeUntil;
+        _fillsSince = _world.Now - _options.RecheckTerminalWithin;
         Connect(reconcile);
         _world.After(_options.TickInterval, Tick);
         if (_legacyFeed)
@@ -342,6 +344,11 @@ public sealed class WebhookHost : IFeedSubscriber
             }
             // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
             ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            // Then every fill since the last reconciliation, whoever placed the order: a manual order that filled while
+            // the feed was down is found only this way (its fills park, and Get Order below says whose they are).
+            var since = _fillsSince;
+            _fillsSince = _world.Now;
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFillsSince(since, cursor, _options.ListFillsPageSize), ReadFills);
             foreach (var order in unconfirmed)
             {
                 _confirmed.Add(order.ClientOrderId.Value);
@@ -359,12 +366,14 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         foreach (var chunk in orderIds.Chunk(_options.OrderIdsPerFillsRequestMax))
         {
-            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
-            {
-                var page = CoinbaseParser.ParseListFills(body);
-                return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
-            });
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), ReadFills);
         }
+    }
+
+    private (ImmutableArray<EngineInput>, string?, string?) ReadFills(string body)
+    {
+        var page = CoinbaseParser.ParseListFills(body);
+        return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
     }
 
     /// <summary>
