@@ -25,14 +25,7 @@ public sealed class PostgresStoreTests
         try
         {
             var applied = new IReadOnlyList<int>[stores.Count];
-            using var start = new Barrier(stores.Count);
-            var threads = stores.Select((store, i) => new Thread(() =>
-            {
-                start.SignalAndWait();
-                applied[i] = store.Migrate();
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            Concurrently.Run(stores.Count, i => applied[i] = stores[i].Migrate());
             Assert.Multiple(() =>
             {
                 Assert.That(applied.Count(a => a.Count > 0), Is.EqualTo(1), "exactly one instance applied the migrations");

@@ -78,14 +78,7 @@ public sealed class SqliteStoreTests
         try
         {
             var applied = new IReadOnlyList<int>[stores.Count];
-            using var start = new Barrier(stores.Count);
-            var threads = stores.Select((store, i) => new Thread(() =>
-            {
-                start.SignalAndWait();
-                applied[i] = store.Migrate();
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            Concurrently.Run(stores.Count, i => applied[i] = stores[i].Migrate());
             Assert.Multiple(() =>
             {
                 Assert.That(applied.Count(a => a.Count > 0), Is.EqualTo(1), "exactly one store applied the migrations");
@@ -139,30 +132,21 @@ public sealed class SqliteStoreTests
         var stores = Enumerable.Range(0, writers).Select(_ => SqliteStore.Open(new SqliteStoreOptions { Path = path, Durability = SqliteDurability.Normal })).ToList();
         try
         {
-            var failures = new List<Exception>();
-            var threads = stores.Select((store, w) => new Thread(() =>
+            var results = new List<ApplyResult>();
+            Concurrently.Run(writers, w =>
             {
-                try
+                for (var i = 0; i < batchesEach; i++)
                 {
-                    for (var i = 0; i < batchesEach; i++)
+                    var result = stores[w].Apply(Batch(new FillRecorded(Fill($"ex-{w}", $"k{i}")), new IntentStaged(Staged($"lk-{w}-{i}"))));
+                    lock (results)
                     {
-                        var result = store.Apply(Batch(new FillRecorded(Fill($"ex-{w}", $"k{i}")), new IntentStaged(Staged($"lk-{w}-{i}"))));
-                        Assert.That(result, Is.EqualTo(ApplyResult.Applied));
+                        results.Add(result);
                     }
                 }
-                catch (Exception e)
-                {
-                    lock (failures)
-                    {
-                        failures.Add(e);
-                    }
-                }
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+            });
             Assert.Multiple(() =>
             {
-                Assert.That(failures, Is.Empty);
+                Assert.That(results, Has.Count.EqualTo(writers * batchesEach).And.All.EqualTo(ApplyResult.Applied), "no write failed or conflicted");
                 Assert.That(stores[0].Fills(), Has.Length.EqualTo(writers * batchesEach));
                 Assert.That(stores[1].Orders(), Has.Length.EqualTo(writers * batchesEach));
             });
