@@ -20,7 +20,7 @@ public static partial class ScenarioWriter
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        var emitter = new Emitter(text, new EmitterSettings(bestIndent: 2, bestWidth: int.MaxValue, isCanonical: false, maxSimpleKeyLength: 1024, newLine: "\n"));
+        var emitter = new Emitter(text, new EmitterSettings(bestIndent: 2, bestWidth: int.MaxValue, isCanonical: false, maxSimpleKeyLength: 1024, indentSequences: true, newLine: "\n"));
         var yaml = new Yaml(emitter);
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));

@@ -1,0 +1,40 @@
+using Linkage.Stores.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Linkage.Stores.Sqlite;
+
+/// <summary>
+/// SQLite's side of the shared SQL: text compares byte-wise with <c>COLLATE BINARY</c>; decimals travel as invariant
+/// text and times as UTC ticks (see <c>Migrations/0001_initial.sql</c> for why).
+/// </summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    protected override string BinaryCollation => "BINARY";
+
+    public static SqliteType TypeOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer or ColumnKind.Time or ColumnKind.Flag => SqliteType.Integer,
+        _ => SqliteType.Text,
+    };
+
+    /// <summary>The value as SQLite stores it.</summary>
+    public static object ToDatabase(Argument argument) => argument.Value switch
+    {
+        null => DBNull.Value,
+        decimal d => Invariant.Format(d),
+        DateTimeOffset t => t.UtcTicks,
+        bool b => b ? 1L : 0L,
+        int i => (long)i,
+        var other => other,
+    };
+}
+
+/// <summary>A row of a SQLite result: decimals are invariant text, times UTC ticks, payloads text.</summary>
+internal sealed class SqliteRow(SqliteDataReader reader) : DbRow(reader)
+{
+    public override decimal? Decimal(string column) => IsNull(column, out var i) ? null : Invariant.ParseDecimal(Reader.GetString(i));
+
+    public override DateTimeOffset? Time(string column) => IsNull(column, out var i) ? null : new DateTimeOffset(Reader.GetInt64(i), TimeSpan.Zero);
+
+    public override string? Payload(string column) => Text(column);
+}
