@@ -117,11 +117,14 @@ public sealed class FaultScenarioTests
         Assert.That(result.DuplicatesIgnored, Is.GreaterThan(0));
     }
 
+    /// <summary>The busy scenario with light faults, a clean restart mid-partials and an abrupt one later.</summary>
+    internal static Scenario Restarting(FeedKind feed) =>
+        Busy("restart", feed, new Faults(0.1m, 0.1m, 0.05m), 6, new RestartStep(S(6.5)), new RestartStep(S(30)) { Abrupt = true });
+
     [TestCaseSource(nameof(Feeds))]
     public void On_the_memory_store_a_restart_loses_but_never_links_wrongly(FeedKind feed)
     {
-        var scenario = Busy("restart", feed, new Faults(0.1m, 0.1m, 0.05m), 6, new RestartStep(S(6.5)), new RestartStep(S(30)) { Abrupt = true }) with { Expect = null };
-        var result = ScenarioRunner.Run(scenario, Memory);
+        var result = ScenarioRunner.Run(Restarting(feed) with { Expect = null }, Memory);
         Assert.Multiple(() =>
         {
             Assert.That(result.Failures, Is.Empty, SeedScenarioRunTests.Describe(result));
@@ -177,11 +180,16 @@ public sealed class FaultScenarioTests
     }
 
     [Test]
-    public void Unavailable_stores_are_refused_with_a_message_naming_the_alternative()
+    public void A_store_that_cannot_be_opened_is_refused_with_a_message_naming_what_to_do()
     {
         var scenario = SameSymbolOverwrite();
-        Assert.That(() => ScenarioRunner.Run(scenario, new RunOptions { Store = "sqlite" }),
-            Throws.TypeOf<StoreUnavailableException>().With.Message.Contains("--store memory"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => ScenarioRunner.Run(scenario, new RunOptions { Store = "postgres" }),
+                Throws.TypeOf<StoreUnavailableException>().With.Message.Contains("LINKAGE_PG"));
+            Assert.That(() => ScenarioRunner.Run(scenario, new RunOptions { Store = "oracle-db" }),
+                Throws.TypeOf<StoreUnavailableException>().With.Message.Contains("expected memory, sqlite or postgres"));
+        });
     }
 
     /// <summary>
