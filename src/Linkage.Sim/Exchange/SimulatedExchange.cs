@@ -12,7 +12,7 @@ public sealed record ExchangeOptions
     /// <summary>Chance that a trade's <c>user</c> update is held and merged with the trades that follow within <see cref="ExchangeRules.CoalesceWindow"/>.</summary>
     public decimal CoalesceChance { get; init; } = ExchangeRules.CoalesceChanceDefault;
 
-    /// <summary>Whether the <c>heartbeats</c> channel speaks (every <see cref="ExchangeRules.HeartbeatInterval"/> while the run is active).</summary>
+    /// <summary>Whether the <c>heartbeats</c> channel speaks (every <see cref="ExchangeRules.HeartbeatInterval"/> while the feed has traffic).</summary>
     public bool Heartbeats { get; init; } = true;
 
     public static readonly ExchangeOptions Default = new();
@@ -191,10 +191,6 @@ public sealed class SimulatedExchange : IExchangeApi
                 Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "snapshot", batch));
             }
             Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats", "user"]));
-            if (_options.Heartbeats)
-            {
-                _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
-            }
         }
         return connection;
     }
@@ -372,7 +368,7 @@ public sealed class SimulatedExchange : IExchangeApi
     }
 
     /// <summary>Numbers and sends one message on the open connection; returns its text, or null when nobody is connected.</summary>
-    private string? Publish(Func<long, string> build)
+    private string? Publish(Func<long, string> build, bool heartbeat = false)
     {
         if (_connection is not { } connection)
         {
@@ -380,6 +376,15 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         var json = build(connection.NextSequence());
         Send(connection, json);
+        if (!heartbeat)
+        {
+            connection.LastTraffic = _world.Now;
+            if (_options.Heartbeats && !connection.HeartbeatScheduled)
+            {
+                connection.HeartbeatScheduled = true;
+                _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
+            }
+        }
         return json;
     }
 
@@ -444,12 +449,13 @@ public sealed class SimulatedExchange : IExchangeApi
 
     private void Heartbeat(FeedConnection connection)
     {
-        if (!ReferenceEquals(connection, _connection) || _world.Now > ActiveUntil)
+        if (!ReferenceEquals(connection, _connection) || _world.Now > ActiveUntil || _world.Now - connection.LastTraffic > ExchangeRules.HeartbeatQuietAfter)
         {
+            connection.HeartbeatScheduled = false;
             return;
         }
         var counter = ++connection.HeartbeatCounter;
-        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt));
+        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt), heartbeat: true);
         _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
     }
 

@@ -17,8 +17,14 @@ public sealed record HostOptions
     /// <summary>Most create-order requests per intent in one process life (the first and its retries); reconciliation resolves the rest.</summary>
     public int PlacementAttemptsMax { get; init; } = 3;
 
-    /// <summary>How often the webhook ticks: retention, heartbeat silence, parked fills, store retries.</summary>
+    /// <summary>How often the webhook ticks while busy: retention, heartbeat silence, parked fills, store retries.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this long without activity the webhook ticks at the idle pace.</summary>
+    public TimeSpan IdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the webhook ticks while idle (retention needs no more: it works in hours).</summary>
+    public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// How often the webhook reconciles in-flight orders on the legacy feed, whose per-product sequences skip by design
@@ -86,6 +92,10 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
+    private bool _idle;
+    private long _tickGeneration;
+    private DateTimeOffset _lastActivity;
+    private DateTimeOffset _lastReconcile;
     private DateTimeOffset _fillsSince;
     private bool _reconciling;
     private bool _draining;
@@ -133,12 +143,10 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         _activeUntil = activeUntil;
         _fillsSince = _world.Now - _options.RecheckTerminalWithin;
+        _lastActivity = _world.Now;
+        _lastReconcile = _world.Now;
         Connect(reconcile);
-        _world.After(_options.TickInterval, Tick);
-        if (_legacyFeed)
-        {
-            _world.After(_options.LegacyReconcileInterval, LegacyPoll);
-        }
+        ScheduleTick(_options.TickInterval);
     }
 
     /// <summary>The WebSocket is back after a drop: subscribe again and reconcile, since nothing missed is replayed.</summary>
@@ -164,6 +172,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         var parsed = IntentPayloadParser.Parse(payloadJson, _world.Now);
         if (!parsed.TryGetValue(out var intent))
         {
@@ -219,6 +228,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         Capture(CaptureKind.OrderResponse, json);
         _placements.Remove(coid.Value);
         var parsed = CoinbaseParser.ParseCreateOrderResponse(json);
@@ -282,6 +292,10 @@ public sealed class WebhookHost : IFeedSubscriber
             Process(new MalformedInput(_world.Now, "ws", parsed.Error!.Reason, json) { Field = parsed.Field, Origin = "ws" });
             return;
         }
+        if (message is not HeartbeatMessage)
+        {
+            Active();
+        }
         var anomalies = _tracker.Observe(message);
         foreach (var input in FeedInputs.From(message, _world.Now, "ws"))
         {
@@ -322,6 +336,7 @@ public sealed class WebhookHost : IFeedSubscriber
             return;
         }
         _reconciling = true;
+        _lastReconcile = _world.Now;
         try
         {
             Paginate(CaptureKind.Orders, cursor => _exchange.ListOpenOrders(cursor, _options.ListOrdersPageSize), body =>
@@ -508,15 +523,21 @@ public sealed class WebhookHost : IFeedSubscriber
 
     // ---- periodic ----
 
-    private void Tick()
+    /// <summary>
+    /// The periodic work: store retries, retention, heartbeat silence, parked fills, and on the legacy feed the REST poll.
+    /// Every <see cref="HostOptions.TickInterval"/> while there is activity; once idle for <see cref="HostOptions.IdleAfter"/>,
+    /// every <see cref="HostOptions.IdleTickInterval"/> until activity resumes, so idle days cost few events.
+    /// </summary>
+    private void Tick(long generation)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        if (!_alive || generation != _tickGeneration || _world.Now > _activeUntil)
         {
             return;
         }
         DrainRetries();
         Process(new Tick(_world.Now) { Origin = "tick" });
-        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss))
+        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss)
+            || (_legacyFeed && _world.Now - _lastReconcile >= _options.LegacyReconcileInterval && _ledger.InFlight().Count > 0))
         {
             Reconcile();
         }
@@ -524,20 +545,25 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             ResolveParked();
         }
-        _world.After(_options.TickInterval, Tick);
+        _idle = _world.Now - _lastActivity > _options.IdleAfter;
+        ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
     }
 
-    private void LegacyPoll()
+    private void ScheduleTick(TimeSpan after)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        var generation = ++_tickGeneration;
+        _world.After(after, () => Tick(generation));
+    }
+
+    /// <summary>Something happened (an intent, an answer, a feed message other than a heartbeat): tick at the busy pace again.</summary>
+    private void Active()
+    {
+        _lastActivity = _world.Now;
+        if (_idle)
         {
-            return;
+            _idle = false;
+            ScheduleTick(_options.TickInterval);
         }
-        if (_ledger.InFlight().Count > 0)
-        {
-            Reconcile();
-        }
-        _world.After(_options.LegacyReconcileInterval, LegacyPoll);
     }
 
     // ---- processing ----
