@@ -549,10 +549,15 @@ public sealed class WebhookHost : IFeedSubscriber
         ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
     }
 
+    /// <summary>Schedules the next tick, never past the end of the active period (the run is over then).</summary>
     private void ScheduleTick(TimeSpan after)
     {
         var generation = ++_tickGeneration;
-        _world.After(after, () => Tick(generation));
+        var at = _world.Now + after;
+        if (at <= _activeUntil)
+        {
+            _world.At(at, () => Tick(generation));
+        }
     }
 
     /// <summary>Something happened (an intent, an answer, a feed message other than a heartbeat): tick at the busy pace again.</summary>
