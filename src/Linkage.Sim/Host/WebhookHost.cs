@@ -4,6 +4,7 @@ using Linkage.Coinbase;
 using Linkage.Coinbase.Capture;
 using Linkage.Engine;
 using Linkage.Sim.Exchange;
+using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
 
 namespace Linkage.Sim.Host;
@@ -112,7 +113,7 @@ public sealed class WebhookHost : IFeedSubscriber
     public WebhookHost(
         SimWorld world,
         IExchangeApi exchange,
-        Scenarios.FeedKind feed,
+        FeedKind feed,
         ICorrelator correlator,
         IHostLedger ledger,
         HostOptions? options = null,
@@ -121,16 +122,13 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         _world = world;
         _exchange = exchange;
-        _legacyFeed = feed == Scenarios.FeedKind.Trades;
+        _legacyFeed = feed == FeedKind.Trades;
         _correlator = correlator;
         _ledger = ledger;
         _options = options ?? HostOptions.Default;
         _capture = _options.Capture ? capture : null;
         _processed = processed;
     }
-
-    /// <summary>Whether this process life has ended.</summary>
-    public bool IsStopped => !_alive;
 
     /// <summary>Inputs waiting for the store to come back.</summary>
     public int PendingStoreRetries => _retry.Count;
