@@ -10,6 +10,9 @@ public interface ITestDatabase : IDisposable
 
     /// <summary>A migrated store over the database the last <see cref="OpenEmpty"/> returned, as it is now.</summary>
     SqlLinkageStore OpenSame();
+
+    /// <summary>Runs SQL on that database over a connection of its own (to plant a fault, or to look behind the store).</summary>
+    void Execute(string sql);
 }
 
 /// <summary>A fixture that owns one <see cref="ITestDatabase"/> for its lifetime.</summary>
