@@ -133,6 +133,30 @@ public sealed class FaultScenarioTests
         });
     }
 
+    /// <summary>
+    /// The memory store forgot o1 in the restart. The new process's reconciliation finds o1's order and fill, carrying
+    /// our prefix but no staged intent: they are parked, never linked. The strategy's re-delivered webhook stages o1
+    /// again, the exchange answers with the original order, and the parked fill links to it.
+    /// </summary>
+    [TestCaseSource(nameof(Feeds))]
+    public void An_intent_resent_after_a_restart_recovers_what_its_order_filled_before(FeedKind feed)
+    {
+        var scenario = new Scenario
+        {
+            Name = "resend-after-restart",
+            Feed = feed,
+            Steps =
+            [
+                Place(0, "o1", "BTC-USD", 0.004m, 50000m, "aaa"),
+                new FillStep(S(1)) { Order = "o1", Size = 0.001m },
+                new RestartStep(S(2)) { Abrupt = true },
+                new ResendStep(S(3)) { Order = "o1" },
+            ],
+        };
+        var result = Pass(scenario);
+        Assert.That((result.Linked, result.Lost), Is.EqualTo((1, 0)));
+    }
+
     [Test]
     public void Exits_close_named_lots_and_otherwise_the_oldest_first()
     {

@@ -20,3 +20,35 @@ public sealed class PostgresStoreModelProperties : StoreModelProperties
 
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreModelProperties));
 }
+
+/// <summary>The real engine over PostgreSQL with restarts, against the engine over the reference store.</summary>
+[TestFixture]
+public sealed class PostgresEngineOverStoreProperties : EngineOverStoreProperties
+{
+    protected override int Runs => 10;
+
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresEngineOverStoreProperties));
+}
+
+/// <summary>Store faults under the real engine over PostgreSQL; the mid-transaction fault is a trigger on link inserts.</summary>
+[TestFixture]
+public sealed class PostgresStoreFaultProperties : StoreFaultProperties
+{
+    protected override int Runs => 8;
+
+    protected override string PlantFault => """
+        CREATE TABLE IF NOT EXISTS test_fault (armed boolean NOT NULL);
+        INSERT INTO test_fault SELECT false WHERE NOT EXISTS (SELECT 1 FROM test_fault);
+        CREATE OR REPLACE FUNCTION test_fault_raise() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT armed FROM test_fault) THEN RAISE EXCEPTION 'injected fault after a partial write'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE OR REPLACE TRIGGER test_fault_links BEFORE INSERT ON trade_strategy_link
+        FOR EACH ROW EXECUTE FUNCTION test_fault_raise();
+        """;
+
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreFaultProperties));
+
+    protected override string Arm(bool armed) => $"UPDATE test_fault SET armed = {(armed ? "true" : "false")}";
+}

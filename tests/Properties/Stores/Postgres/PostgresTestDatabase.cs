@@ -19,11 +19,16 @@ internal sealed class PostgresTestDatabase : ITestDatabase
     public SqlLinkageStore OpenEmpty()
     {
         var store = OpenSame();
+        Execute($"TRUNCATE {EveryTable} RESTART IDENTITY");
+        return store;
+    }
+
+    public void Execute(string sql)
+    {
         using var connection = new NpgsqlConnection(ConnectionString);
         connection.Open();
-        using var truncate = new NpgsqlCommand($"TRUNCATE {EveryTable} RESTART IDENTITY", connection);
-        truncate.ExecuteNonQuery();
-        return store;
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>A migrated store over the database as it is.</summary>

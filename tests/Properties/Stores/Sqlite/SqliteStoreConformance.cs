@@ -1,5 +1,6 @@
 using Linkage.Stores.Sql;
 using Linkage.Stores.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Linkage.Properties.Stores.Sqlite;
 
@@ -34,5 +35,41 @@ internal sealed class SqliteTestFiles(string prefix, SqliteDurability durability
 
     public SqlLinkageStore OpenSame() => SqliteStore.Open(new SqliteStoreOptions { Path = _current!, Durability = durability });
 
+    public void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_current};Pooling=false");
+        connection.Open();
+        using var command = new SqliteCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
     public void Dispose() => _directory.Dispose();
+}
+
+/// <summary>The real engine over SQLite with restarts, against the engine over the reference store.</summary>
+[TestFixture]
+public sealed class SqliteEngineOverStoreProperties : EngineOverStoreProperties
+{
+    protected override int Runs => 40;
+
+    protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-engine", SqliteDurability.Normal);
+}
+
+/// <summary>Store faults under the real engine over SQLite; the mid-transaction fault is a trigger on link inserts.</summary>
+[TestFixture]
+public sealed class SqliteStoreFaultProperties : StoreFaultProperties
+{
+    protected override int Runs => 40;
+
+    protected override string PlantFault => """
+        CREATE TABLE IF NOT EXISTS test_fault (armed INTEGER NOT NULL);
+        INSERT INTO test_fault SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM test_fault);
+        CREATE TRIGGER IF NOT EXISTS test_fault_links BEFORE INSERT ON trade_strategy_link
+        WHEN (SELECT armed FROM test_fault) = 1
+        BEGIN SELECT RAISE(ABORT, 'injected fault after a partial write'); END;
+        """;
+
+    protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-faults", SqliteDurability.Normal);
+
+    protected override string Arm(bool armed) => $"UPDATE test_fault SET armed = {(armed ? 1 : 0)}";
 }

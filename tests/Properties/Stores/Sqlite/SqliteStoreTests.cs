@@ -124,6 +124,35 @@ public sealed class SqliteStoreTests
     }
 
     [Test]
+    public void A_file_locked_past_the_busy_timeout_is_a_store_failure_and_the_input_applies_once_offered_again()
+    {
+        var path = NewPath();
+        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = path, BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        var correlator = new EngineCorrelator(store);
+        var entry = Linkage.Properties.Engine.Make.Entry("aaa");
+        var input = Linkage.Properties.Engine.Make.Received(entry);
+        using (var other = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            // Another process holds the write lock for longer than the store waits.
+            other.Open();
+            using var hold = other.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+            var blocked = correlator.Process(input);
+            Assert.Multiple(() =>
+            {
+                Assert.That(blocked.Status, Is.EqualTo(ProcessStatus.StoreFailed));
+                Assert.That(blocked.Detail, Does.Contain("locked").IgnoreCase.Or.Contain("busy").IgnoreCase);
+            });
+        }
+        var offeredAgain = correlator.Process(input);
+        Assert.Multiple(() =>
+        {
+            Assert.That(offeredAgain.Status, Is.EqualTo(ProcessStatus.Applied));
+            Assert.That(store.Orders(), Has.Length.EqualTo(1));
+            Assert.That(correlator.Process(input).Batch?.Decisions.Single(), Is.InstanceOf<DuplicateIgnored>(), "a third delivery is a duplicate");
+        });
+    }
+
+    [Test]
     public void Writers_on_one_file_queue_for_the_lock_instead_of_failing()
     {
         var path = NewPath();
