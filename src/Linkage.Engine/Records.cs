@@ -205,6 +205,9 @@ public enum AlertKind
 
     /// <summary>Linked quantity disagrees with what the exchange reports executed.</summary>
     QuantityMismatch,
+
+    /// <summary>The engine failed on an input (a bug); the input was quarantined and processing went on.</summary>
+    InternalError,
 }
 
 /// <summary>An alert raised by the engine.</summary>

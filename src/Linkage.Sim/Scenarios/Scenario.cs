@@ -150,6 +150,12 @@ public sealed record RestartStep(TimeSpan At) : Step(At)
 public sealed record DuplicateStep(TimeSpan At) : Step(At)
 {
     public required string Order { get; init; }
+
+    /// <summary>
+    /// Extension (<c>as</c>, see docs/scenarios.md): when set, the re-delivered message names this other order's client
+    /// order id instead of its own, so the exchange order id is seen again with a different client id. Null: a plain copy.
+    /// </summary>
+    public string? As { get; init; }
 }
 
 /// <summary>The strategy's webhook for that place or exit is delivered again (HTTP retry).</summary>

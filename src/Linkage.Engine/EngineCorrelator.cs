@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Engine;
+
+/// <summary>
+/// The engine design (<c>engine</c>) as a correlator: decide against the store, apply the batch in one transaction,
+/// and on a conflict (another writer changed what was read) decide again against the new state.
+/// </summary>
+/// <remarks>
+/// <see cref="Process"/> never throws. A store failure (an exception from a read or from <c>Apply</c>) is retried up
+/// to <see cref="StoreRetriesMax"/> times, deciding afresh each time (the failed commit may in fact have succeeded, and
+/// re-deciding turns it into duplicates); then <see cref="ProcessStatus.StoreFailed"/> is returned and the host keeps
+/// the input. An exception from <see cref="LinkageEngine.Decide"/> itself is a bug: the input is quarantined with
+/// reason <c>internal error: ...</c> and an <see cref="AlertKind.InternalError"/> alert, so one bad input cannot stop
+/// the loop. Thread safety: as safe as the store (several correlators may share one store).
+/// </remarks>
+public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metrics = null) : ICorrelator
+{
+    /// <summary>Most times one input is decided again after a version conflict before it is handed back to the host.</summary>
+    public const int ConflictRetriesMax = 8;
+
+    /// <summary>Most times a failing store call is retried for one input before the input is handed back to the host.</summary>
+    public const int StoreRetriesMax = 3;
+
+    public string Design => "engine";
+
+    /// <summary>The store this correlator decides against and writes to.</summary>
+    public ILinkageStore Store { get; } = store ?? throw new ArgumentNullException(nameof(store));
+
+    public ProcessResult Process(EngineInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var storeFailures = 0;
+        var conflicts = 0;
+        while (true)
+        {
+            DecisionBatch batch;
+            try
+            {
+                batch = LinkageEngine.Decide(new GuardedView(Store), input);
+            }
+            catch (StoreReadException failure)
+            {
+                if (++storeFailures > StoreRetriesMax)
+                {
+                    return StoreFailed(null, failure.InnerException ?? failure);
+                }
+                continue;
+            }
+#pragma warning disable CA1031 // A bug in Decide must quarantine the input, not stop the host's loop (law V1).
+            catch (Exception bug)
+#pragma warning restore CA1031
+            {
+                batch = InternalError(input, bug);
+            }
+            if (!batch.HasWrites)
+            {
+                metrics?.Record(batch);
+                return new ProcessResult(batch, ProcessStatus.Applied);
+            }
+            ApplyResult result;
+            try
+            {
+                result = Store.Apply(batch);
+            }
+#pragma warning disable CA1031 // Any store exception is an I/O failure to retry, then report; it must not escape Process.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                if (++storeFailures > StoreRetriesMax)
+                {
+                    return StoreFailed(batch, failure);
+                }
+                continue;
+            }
+            if (result.Status == ApplyStatus.Applied)
+            {
+                metrics?.Record(batch);
+                return new ProcessResult(batch, ProcessStatus.Applied);
+            }
+            if (++conflicts > ConflictRetriesMax)
+            {
+                return new ProcessResult(batch, ProcessStatus.StoreFailed, $"still conflicting after {ConflictRetriesMax} retries: {result.Detail}");
+            }
+        }
+    }
+
+    public ImmutableArray<LinkRecord> Links() => Store.Links();
+
+    private static ProcessResult StoreFailed(DecisionBatch? batch, Exception failure) =>
+        new(batch, ProcessStatus.StoreFailed, $"store failed after {StoreRetriesMax} retries: {failure.GetType().Name}: {failure.Message}");
+
+    private static DecisionBatch InternalError(EngineInput input, Exception bug)
+    {
+        var reason = $"internal error: {bug.GetType().Name}: {bug.Message}";
+        return new DecisionBatch(input,
+        [
+            new InputRejected(Quarantine.Record(input, input.At, reason, null)),
+            new AlertRaised(new AlertRecord { At = input.At, Kind = AlertKind.InternalError, Detail = reason }),
+        ]);
+    }
+
+    /// <summary>Marks a failure of the store's reads, so it is retried as I/O and not mistaken for a bug in Decide.</summary>
+    private sealed class StoreReadException(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>The store's view with every read failure wrapped in a <see cref="StoreReadException"/>.</summary>
+    private sealed class GuardedView(ILinkageStoreView inner) : ILinkageStoreView
+    {
+        public int ParkedCount => Read(() => inner.ParkedCount);
+
+        public OrderRecord? FindByClientOrderId(ClientOrderId id) => Read(() => inner.FindByClientOrderId(id));
+
+        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Read(() => inner.FindByExchangeOrderId(id));
+
+        public bool IsFillKeySeen(FillKey key) => Read(() => inner.IsFillKeySeen(key));
+
+        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Read(() => inner.ParkedFor(id));
+
+        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Read(() => inner.FindExternal(id));
+
+        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Read(() => inner.OpenEntryLots(product));
+
+        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Read(() => inner.ExitsAwaitingAllocation(product));
+
+        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => Read(() => inner.TerminalBefore(cutoff, max));
+
+        private static T Read<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+#pragma warning disable CA1031 // Every store failure is wrapped; the correlator decides what to do with it.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                throw new StoreReadException(failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace Linkage.Engine;
+
+/// <summary>
+/// The reference <see cref="ILinkageStore"/>: everything in memory, nothing kept across a restart (<see cref="IsDurable"/>
+/// is false). The SQL stores are checked against it, so it implements the port's documented semantics exactly:
+/// a batch applies wholly or not at all; an order write applies only over the version it was decided from (an insert
+/// only where no order exists); a fill key, parked key or external order is inserted once; an exchange order id is
+/// bound to one client order id forever; every read-out is in its documented stable order.
+/// </summary>
+/// <remarks>
+/// Thread safety: every member takes one lock, so each call is atomic and sees only committed batches.
+/// Indexes (open entry lots and exits awaiting allocation per product, terminal orders not purged) are kept sorted so
+/// the engine's reads cost a lookup, not a scan.
+/// </remarks>
+public sealed class MemoryStore : ILinkageStore
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
+    private readonly Dictionary<FillKey, FillRecord> fills = [];
+    private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
+    private readonly Dictionary<string, SortedSet<string>> parkedKeysByOrder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
+    private readonly List<LinkRecord> links = [];
+    private readonly List<AllocationRecord> allocations = [];
+    private readonly List<QuarantineRecord> quarantine = [];
+    private readonly List<AlertRecord> alerts = [];
+    private readonly Dictionary<string, SortedSet<OrderKey>> openEntryLots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<OrderKey>> exitsAwaiting = new(StringComparer.Ordinal);
+    private readonly SortedSet<OrderKey> terminalNotPurged = new(OrderKey.Comparer);
+
+    public string Name => "memory";
+
+    public bool IsDurable => false;
+
+    public int ParkedCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return parked.Count;
+            }
+        }
+    }
+
+    public OrderRecord? FindByClientOrderId(ClientOrderId id)
+    {
+        lock (gate)
+        {
+            return id.Value is { } key && orders.TryGetValue(key, out var order) ? order : null;
+        }
+    }
+
+    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id)
+    {
+        lock (gate)
+        {
+            return id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? orders[clientId] : null;
+        }
+    }
+
+    public bool IsFillKeySeen(FillKey key)
+    {
+        lock (gate)
+        {
+            return fills.ContainsKey(key);
+        }
+    }
+
+    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
+    {
+        lock (gate)
+        {
+            if (id.Value is null || !parkedKeysByOrder.TryGetValue(id.Value, out var keys))
+            {
+                return [];
+            }
+            return [.. keys.Select(k => parked[(id.Value, k)]).OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal)];
+        }
+    }
+
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id)
+    {
+        lock (gate)
+        {
+            return id.Value is { } key && externals.TryGetValue(key, out var external) ? external : null;
+        }
+    }
+
+    public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Indexed(openEntryLots, product);
+
+    public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Indexed(exitsAwaiting, product);
+
+    public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max)
+    {
+        lock (gate)
+        {
+            return [.. terminalNotPurged.TakeWhile(k => k.At <= cutoff).Take(max).Select(k => orders[k.ClientId])];
+        }
+    }
+
+    public ApplyResult Apply(DecisionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (gate)
+        {
+            var transaction = new Transaction(this);
+            foreach (var decision in batch.Decisions)
+            {
+                if (transaction.Stage(decision) is { } conflict)
+                {
+                    return ApplyResult.Conflict(conflict);
+                }
+            }
+            transaction.Commit();
+            return ApplyResult.Applied;
+        }
+    }
+
+    public ImmutableArray<OrderRecord> Orders()
+    {
+        lock (gate)
+        {
+            return [.. orders.Values.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+        }
+    }
+
+    public ImmutableArray<LinkRecord> Links()
+    {
+        lock (gate)
+        {
+            return [.. links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
+        }
+    }
+
+    public ImmutableArray<FillRecord> Fills()
+    {
+        lock (gate)
+        {
+            return
+            [
+                .. fills.Values.OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
+                    .ThenBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal),
+            ];
+        }
+    }
+
+    public ImmutableArray<AllocationRecord> Allocations()
+    {
+        lock (gate)
+        {
+            return [.. allocations.OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence)];
+        }
+    }
+
+    public ImmutableArray<ParkedFill> Parked()
+    {
+        lock (gate)
+        {
+            return
+            [
+                .. parked.Values.OrderBy(p => p.ExchangeOrderId.Value, StringComparer.Ordinal)
+                    .ThenBy(p => p.Key, StringComparer.Ordinal),
+            ];
+        }
+    }
+
+    public ImmutableArray<ExternalOrderRecord> ExternalOrders()
+    {
+        lock (gate)
+        {
+            return [.. externals.Values.OrderBy(e => e.ExchangeOrderId.Value, StringComparer.Ordinal)];
+        }
+    }
+
+    public ImmutableArray<QuarantineRecord> Quarantine()
+    {
+        lock (gate)
+        {
+            return [.. quarantine];
+        }
+    }
+
+    public ImmutableArray<AlertRecord> Alerts()
+    {
+        lock (gate)
+        {
+            return [.. alerts];
+        }
+    }
+
+    /// <summary>Nothing to release: the state lives as long as the object.</summary>
+    public void Dispose()
+    {
+    }
+
+    private ImmutableArray<OrderRecord> Indexed(Dictionary<string, SortedSet<OrderKey>> index, ProductId product)
+    {
+        lock (gate)
+        {
+            return product.Value is { } key && index.TryGetValue(key, out var set) ? [.. set.Select(k => orders[k.ClientId])] : [];
+        }
+    }
+
+    private void Index(OrderRecord order, bool add)
+    {
+        var key = new OrderKey(order.StagedAt, order.ClientOrderId.Value);
+        if (order.Open > 0m)
+        {
+            var index = order.Intent.Kind == IntentKind.Entry ? openEntryLots : exitsAwaiting;
+            var product = order.Intent.Product.Value;
+            if (!index.TryGetValue(product, out var set))
+            {
+                set = new SortedSet<OrderKey>(OrderKey.Comparer);
+                index[product] = set;
+            }
+            Change(set, key, add);
+        }
+        if (order.TerminalAt is { } terminalAt && !order.IntentPurged)
+        {
+            Change(terminalNotPurged, key with { At = terminalAt }, add);
+        }
+    }
+
+    private static void Change(SortedSet<OrderKey> set, OrderKey key, bool add)
+    {
+        if (add)
+        {
+            set.Add(key);
+        }
+        else
+        {
+            set.Remove(key);
+        }
+    }
+
+    /// <summary>An order's place in a sorted index: a time, then its client order id (ordinal).</summary>
+    private readonly record struct OrderKey(DateTimeOffset At, string ClientId)
+    {
+        public static readonly IComparer<OrderKey> Comparer = Comparer<OrderKey>.Create((a, b) =>
+        {
+            var byTime = a.At.CompareTo(b.At);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.ClientId, b.ClientId);
+        });
+    }
+
+    /// <summary>
+    /// One batch being applied: every decision is checked against the committed state plus the decisions staged before
+    /// it, and nothing touches the committed state until <see cref="Commit"/>, so a conflict leaves nothing applied.
+    /// </summary>
+    private sealed class Transaction(MemoryStore store)
+    {
+        private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
+        private readonly Dictionary<FillKey, FillRecord> fills = [];
+        private readonly Dictionary<(string Order, string Key), ParkedFill?> parked = [];
+        private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
+        private readonly List<LinkRecord> links = [];
+        private readonly List<AllocationRecord> allocations = [];
+        private readonly List<QuarantineRecord> quarantine = [];
+        private readonly List<AlertRecord> alerts = [];
+
+        /// <summary>Stages one decision; returns why it conflicts, or null.</summary>
+        public string? Stage(Decision decision)
+        {
+            switch (decision)
+            {
+                case IntentStaged staged:
+                    return Order(staged.Order, insert: true);
+                case ExitAllocated allocated:
+                    var conflict = Order(allocated.Order, insert: false) ?? Order(allocated.Entry, insert: false);
+                    if (conflict is null)
+                    {
+                        allocations.Add(allocated.Allocation);
+                    }
+                    return conflict;
+                case Linked linked:
+                    var linkConflict = Order(linked.Order, insert: false);
+                    if (linkConflict is null)
+                    {
+                        links.Add(linked.Link);
+                    }
+                    return linkConflict;
+                case OrderDecision written:
+                    return Order(written.Order, insert: false);
+                case FillRecorded recorded:
+                    var key = recorded.Fill.Fill.Key;
+                    if (fills.ContainsKey(key) || store.fills.ContainsKey(key))
+                    {
+                        return $"fill {key} is already recorded";
+                    }
+                    fills[key] = recorded.Fill;
+                    return null;
+                case FillParked parking:
+                    var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
+                    if (IsParked(parkedKey))
+                    {
+                        return $"fill {parkedKey.Value}/{parkedKey.Key} is already parked";
+                    }
+                    parked[parkedKey] = parking.Fill;
+                    return null;
+                case FillUnparked unparking:
+                    var unparkedKey = (unparking.ExchangeOrderId.Value, unparking.Key);
+                    if (!IsParked(unparkedKey))
+                    {
+                        return $"fill {unparkedKey.Value}/{unparkedKey.Key} is not parked (another writer released it)";
+                    }
+                    parked[unparkedKey] = null;
+                    return null;
+                case ExternalRecorded external:
+                    return External(external.Order);
+                case InputRejected rejected:
+                    quarantine.Add(rejected.Record);
+                    return null;
+                case AlertRaised raised:
+                    alerts.Add(raised.Alert);
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        public void Commit()
+        {
+            foreach (var order in orders.Values)
+            {
+                if (store.orders.TryGetValue(order.ClientOrderId.Value, out var previous))
+                {
+                    store.Index(previous, add: false);
+                }
+                store.orders[order.ClientOrderId.Value] = order;
+                store.Index(order, add: true);
+            }
+            foreach (var (exchangeId, clientId) in clientIdByExchangeId)
+            {
+                store.clientIdByExchangeId[exchangeId] = clientId;
+            }
+            foreach (var (key, fill) in fills)
+            {
+                store.fills[key] = fill;
+            }
+            foreach (var (key, fill) in parked)
+            {
+                if (fill is null)
+                {
+                    store.parked.Remove(key);
+                    if (store.parkedKeysByOrder.TryGetValue(key.Order, out var remaining) && remaining.Remove(key.Key) && remaining.Count == 0)
+                    {
+                        store.parkedKeysByOrder.Remove(key.Order);
+                    }
+                }
+                else
+                {
+                    store.parked[key] = fill;
+                    if (!store.parkedKeysByOrder.TryGetValue(key.Order, out var keys))
+                    {
+                        keys = new SortedSet<string>(StringComparer.Ordinal);
+                        store.parkedKeysByOrder[key.Order] = keys;
+                    }
+                    keys.Add(key.Key);
+                }
+            }
+            foreach (var external in externals.Values)
+            {
+                store.externals[external.ExchangeOrderId.Value] = external;
+            }
+            store.links.AddRange(links);
+            store.allocations.AddRange(allocations);
+            store.quarantine.AddRange(quarantine);
+            store.alerts.AddRange(alerts);
+        }
+
+        private bool IsParked((string Order, string Key) key) =>
+            parked.TryGetValue(key, out var staged) ? staged is not null : store.parked.ContainsKey(key);
+
+        private string? Order(OrderRecord order, bool insert)
+        {
+            var clientId = order.ClientOrderId.Value;
+            var current = orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
+            if (insert)
+            {
+                if (current is not null || order.Version != 1)
+                {
+                    return $"client order {clientId} is already staged (version {current?.Version})";
+                }
+            }
+            else if (current is null || current.Version != order.Version - 1)
+            {
+                return $"client order {clientId} is at version {current?.Version.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
+            }
+            if (order.ExchangeOrderId is { } exchangeId)
+            {
+                if (current?.ExchangeOrderId is { } bound && bound != exchangeId)
+                {
+                    return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
+                }
+                var holder = clientIdByExchangeId.TryGetValue(exchangeId.Value, out var stagedHolder)
+                    ? stagedHolder
+                    : store.clientIdByExchangeId.GetValueOrDefault(exchangeId.Value);
+                if (holder is not null && !string.Equals(holder, clientId, StringComparison.Ordinal))
+                {
+                    return $"exchange order {exchangeId} is bound to client order {holder}";
+                }
+                clientIdByExchangeId[exchangeId.Value] = clientId;
+            }
+            else if (current?.ExchangeOrderId is { } kept)
+            {
+                return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
+            }
+            orders[clientId] = order;
+            return null;
+        }
+
+        private string? External(ExternalOrderRecord external)
+        {
+            var exchangeId = external.ExchangeOrderId.Value;
+            var current = externals.TryGetValue(exchangeId, out var staged) ? staged : store.externals.GetValueOrDefault(exchangeId);
+            var expected = current?.Version ?? 0;
+            if (external.Version != expected + 1)
+            {
+                return $"external order {exchangeId} is at version {expected}, the write expects {external.Version - 1}";
+            }
+            externals[exchangeId] = external;
+            return null;
+        }
+    }
+}

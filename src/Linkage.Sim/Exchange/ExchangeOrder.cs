@@ -1,0 +1,98 @@
+using Linkage.Engine;
+
+namespace Linkage.Sim.Exchange;
+
+/// <summary>One execution on the simulated exchange: the truth the oracle judges links against.</summary>
+/// <param name="OrderId">The exchange order id.</param>
+/// <param name="EntryId">REST List Fills <c>entry_id</c>: unique per row.</param>
+/// <param name="TradeId">REST List Fills <c>trade_id</c> (a UUID in Advanced Trade).</param>
+/// <param name="LegacyTradeId">The legacy feed's integer <c>trade_id</c> for the same execution.</param>
+/// <param name="Index">1-based position among the order's trades (execution order).</param>
+/// <param name="Time">When it executed (also its <c>sequence_timestamp</c>).</param>
+/// <param name="Size">Base quantity.</param>
+/// <param name="Price">Execution price.</param>
+/// <param name="Commission">Fee charged, rounded to <see cref="ExchangeRules.FeeDecimals"/>.</param>
+/// <param name="OrderIsMaker">Whether the order rested on the book (limit) rather than took liquidity (market).</param>
+public sealed record ExchangeTrade(
+    string OrderId,
+    string EntryId,
+    string TradeId,
+    long LegacyTradeId,
+    int Index,
+    DateTimeOffset Time,
+    decimal Size,
+    decimal Price,
+    decimal Commission,
+    bool OrderIsMaker);
+
+/// <summary>
+/// An order as the simulated exchange holds it. Quantities are cumulative and exact (decimal); the status is one of the
+/// exchange's own (<see cref="OrderStatus"/>). Mutated only by <see cref="SimulatedExchange"/>.
+/// </summary>
+public sealed class ExchangeOrder
+{
+    private readonly List<ExchangeTrade> _trades = [];
+
+    internal ExchangeOrder(int number, string orderId, string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, DateTimeOffset createdAt)
+    {
+        Number = number;
+        OrderId = orderId;
+        ClientOrderId = clientOrderId;
+        Product = product;
+        Side = side;
+        Size = size;
+        LimitPrice = limitPrice;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>1-based creation order on the exchange.</summary>
+    public int Number { get; }
+
+    public string OrderId { get; }
+    public string ClientOrderId { get; }
+    public string Product { get; }
+    public Side Side { get; }
+
+    /// <summary>Base size ordered.</summary>
+    public decimal Size { get; }
+
+    /// <summary>Null for a market order.</summary>
+    public decimal? LimitPrice { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+    public OrderStatus Status { get; internal set; } = OrderStatus.Open;
+    public decimal CumulativeQuantity { get; private set; }
+    public decimal FilledValue { get; private set; }
+    public decimal TotalFees { get; private set; }
+    public DateTimeOffset? LastFillTime { get; private set; }
+    public DateTimeOffset LastUpdateTime { get; internal set; }
+
+    /// <summary>Executions in order.</summary>
+    public IReadOnlyList<ExchangeTrade> Trades => _trades;
+
+    public int NumberOfFills => _trades.Count;
+
+    /// <summary>What is left to execute; zero once the order is terminal (as the exchange reports it).</summary>
+    public decimal LeavesQuantity => Status.IsTerminal() ? 0m : Size - CumulativeQuantity;
+
+    /// <summary>What could still execute (ignores the terminal rule of <see cref="LeavesQuantity"/>).</summary>
+    public decimal Unfilled => Size - CumulativeQuantity;
+
+    public decimal? AveragePrice => CumulativeQuantity == 0m ? null : Math.Round(FilledValue / CumulativeQuantity, ExchangeRules.AveragePriceDecimals);
+
+    public bool IsLimit => LimitPrice is not null;
+
+    internal void Execute(ExchangeTrade trade)
+    {
+        _trades.Add(trade);
+        CumulativeQuantity += trade.Size;
+        FilledValue += trade.Size * trade.Price;
+        TotalFees += trade.Commission;
+        LastFillTime = trade.Time;
+        LastUpdateTime = trade.Time;
+        if (CumulativeQuantity == Size)
+        {
+            Status = OrderStatus.Filled;
+        }
+    }
+}

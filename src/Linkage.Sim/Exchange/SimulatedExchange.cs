@@ -1,0 +1,468 @@
+using System.Globalization;
+using Linkage.Coinbase;
+using Linkage.Engine;
+using Linkage.Sim.Scenarios;
+using Linkage.Sim.World;
+
+namespace Linkage.Sim.Exchange;
+
+/// <summary>Realism switches of the simulated exchange; the defaults are what scenarios run with.</summary>
+public sealed record ExchangeOptions
+{
+    /// <summary>Chance that a trade's <c>user</c> update is held and merged with the trades that follow within <see cref="ExchangeRules.CoalesceWindow"/>.</summary>
+    public decimal CoalesceChance { get; init; } = ExchangeRules.CoalesceChanceDefault;
+
+    /// <summary>Whether the <c>heartbeats</c> channel speaks (every <see cref="ExchangeRules.HeartbeatInterval"/> while the run is active).</summary>
+    public bool Heartbeats { get; init; } = true;
+
+    public static readonly ExchangeOptions Default = new();
+}
+
+/// <summary>
+/// The simulated Coinbase: it holds the orders and trades (the truth), answers REST (create order, Get Order, List
+/// Orders, List Fills) and speaks on one WebSocket connection, either the Advanced Trade <c>user</c> channel or the
+/// legacy feed, in the real JSON shapes (<see cref="CoinbaseWire"/>). Feed messages go through the scenario's faults
+/// (duplicate, reorder, drop), drawn from the seed. Everything happens on the <see cref="SimWorld"/>'s clock;
+/// single-threaded.
+/// </summary>
+public sealed class SimulatedExchange : IExchangeApi
+{
+    private readonly SimWorld _world;
+    private readonly ulong _seed;
+    private readonly IdMint _ids;
+    private readonly Prng _faultDraws;
+    private readonly Prng _coalesceDraws;
+    private readonly FaultCounter _faults;
+    private readonly FeedKind _feed;
+    private readonly Latency _latency;
+    private readonly Faults _faultRates;
+    private readonly ExchangeOptions _options;
+    private readonly List<ExchangeOrder> _orders = [];
+    private readonly Dictionary<string, ExchangeOrder> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExchangeOrder> _byClientId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ack> _ackPlans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _marketPrices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _productSequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrderFeedState> _feedStates = new(StringComparer.Ordinal);
+    private FeedConnection? _connection;
+    private int _connections;
+
+    public SimulatedExchange(SimWorld world, ulong seed, IdMint ids, FeedKind feed, Latency latency, Faults faults, FaultCounter faultCounter, ExchangeOptions? options = null)
+    {
+        _world = world;
+        _seed = seed;
+        _ids = ids;
+        _feed = feed;
+        _latency = latency;
+        _faultRates = faults;
+        _faults = faultCounter;
+        _options = options ?? ExchangeOptions.Default;
+        _faultDraws = Prng.Stream(seed, "faults");
+        _coalesceDraws = Prng.Stream(seed, "coalesce");
+    }
+
+    /// <summary>Until when periodic messages (heartbeats) keep coming; the runner sets it past the last step.</summary>
+    public DateTimeOffset ActiveUntil { get; set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>Every order, in creation order.</summary>
+    public IReadOnlyList<ExchangeOrder> Orders => _orders;
+
+    /// <summary>The open WebSocket connection, if any.</summary>
+    public FeedConnection? Connection => _connection;
+
+    public ExchangeOrder? Find(string orderId) => _byId.GetValueOrDefault(orderId);
+
+    public ExchangeOrder? FindByClientOrderId(string clientOrderId) => _byClientId.GetValueOrDefault(clientOrderId);
+
+    /// <summary>How the next create-order carrying <paramref name="clientOrderId"/> is answered (once; re-sends are answered normally).</summary>
+    public void PlanAck(string clientOrderId, Ack ack) => _ackPlans[clientOrderId] = ack;
+
+    /// <summary>The product's market price, from the seed and the product alone (so it does not depend on which product is priced first).</summary>
+    public decimal MarketPrice(string product)
+    {
+        if (!_marketPrices.TryGetValue(product, out var price))
+        {
+            var prng = Prng.Stream(_seed, "market:" + product);
+            var cents = prng.NextInRange((long)(ExchangeRules.MarketPriceMin * 100), (long)(ExchangeRules.MarketPriceMax * 100));
+            price = cents / 100m;
+            _marketPrices.Add(product, price);
+        }
+        return price;
+    }
+
+    // ---- REST ----
+
+    /// <summary>
+    /// <c>POST /orders</c>. A client order id already used returns the ORIGINAL order and places nothing. Otherwise the
+    /// planned ack decides: ok (answer after the ack latency), delay, lost (the order exists, the answer never comes) or
+    /// reject (no order). <paramref name="respond"/> is called on the world's clock, or never.
+    /// </summary>
+    public void CreateOrder(string requestJson, Action<string> respond)
+    {
+        var request = ParseRequest(requestJson);
+        if (_byClientId.TryGetValue(request.ClientOrderId, out var existing))
+        {
+            var original = CoinbaseWire.CreateOrderSuccess(existing);
+            _world.After(_latency.Ack, () => respond(original));
+            return;
+        }
+        var ack = _ackPlans.Remove(request.ClientOrderId, out var planned) ? planned : Ack.Ok;
+        if (ack is AckReject)
+        {
+            _faults.Add(FaultCounter.Reject);
+            var refusal = CoinbaseWire.CreateOrderFailure(request.Size, request.LimitPrice, "INSUFFICIENT_FUND", "Insufficient balance in source account");
+            _world.After(_latency.Ack, () => respond(refusal));
+            return;
+        }
+        var order = Open(request.ClientOrderId, request.Product, request.Side, request.Size, request.LimitPrice);
+        var response = CoinbaseWire.CreateOrderSuccess(order);
+        switch (ack)
+        {
+            case AckLost:
+                _faults.Add(FaultCounter.AckLost);
+                break;
+            case AckDelay delay:
+                _faults.Add(FaultCounter.AckDelay);
+                _world.After(delay.Delay, () => respond(response));
+                break;
+            default:
+                _world.After(_latency.Ack, () => respond(response));
+                break;
+        }
+    }
+
+    /// <summary><c>GET /orders/historical/{order_id}</c>: the order, or a NOT_FOUND error body.</summary>
+    public RestResponse GetOrder(string orderId) =>
+        _byId.TryGetValue(orderId, out var order)
+            ? new RestResponse(200, CoinbaseWire.GetOrder(order))
+            : new RestResponse(404, CoinbaseWire.NotFound("order with this orderID was not found"));
+
+    /// <summary><c>GET /orders/historical/batch?order_status=OPEN</c>: open orders in creation order, a page at a time.</summary>
+    public RestResponse ListOpenOrders(string? cursor, int limit = ExchangeRules.ListOrdersPageSizeDefault)
+    {
+        var open = _orders.Where(o => !o.Status.IsTerminal()).ToList();
+        var (page, next) = Page(open, cursor, limit);
+        return new RestResponse(200, CoinbaseWire.ListOrders(page, next));
+    }
+
+    /// <summary>
+    /// <c>GET /orders/historical/fills?order_ids=...</c>: the orders' trades, in execution order per order and orders in
+    /// creation order, a page at a time; the cursor of the last page is empty.
+    /// </summary>
+    public RestResponse ListFills(IReadOnlyCollection<string> orderIds, string? cursor, int limit = ExchangeRules.ListFillsPageSizeDefault)
+    {
+        var rows = orderIds.Distinct(StringComparer.Ordinal).Select(Find).OfType<ExchangeOrder>().OrderBy(o => o.Number)
+            .SelectMany(o => o.Trades.Select(t => (o, t))).ToList();
+        var (page, next) = Page(rows, cursor, limit);
+        return new RestResponse(200, CoinbaseWire.ListFills(page, next));
+    }
+
+    // ---- WebSocket ----
+
+    /// <summary>
+    /// Opens a new connection (closing any other: Coinbase expects one <c>user</c> connection per user) and subscribes to
+    /// <c>heartbeats</c> and <c>user</c>: the counter starts again at 0, and a snapshot of the OPEN orders follows.
+    /// </summary>
+    public FeedConnection Connect(IFeedSubscriber subscriber)
+    {
+        Disconnect();
+        var connection = new FeedConnection(++_connections, subscriber, _world.Now);
+        _connection = connection;
+        if (_feed == FeedKind.Orders)
+        {
+            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats"]));
+            var open = _orders.Where(o => !o.Status.IsTerminal()).Select(o => (o, o.Status)).ToList();
+            // Batches of 50; the last batch has fewer, so a reader knows the snapshot is complete.
+            for (var start = 0; start == 0 || start <= open.Count; start += ExchangeRules.SnapshotBatchSize)
+            {
+                var batch = open.Skip(start).Take(ExchangeRules.SnapshotBatchSize).ToList();
+                Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "snapshot", batch));
+            }
+            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats", "user"]));
+            if (_options.Heartbeats)
+            {
+                _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
+            }
+        }
+        return connection;
+    }
+
+    /// <summary>The socket drops: messages in flight and every message until the next <see cref="Connect"/> are lost.</summary>
+    public void Disconnect()
+    {
+        if (_connection is { } connection)
+        {
+            connection.IsOpen = false;
+            _connection = null;
+        }
+    }
+
+    // ---- scenario actions ----
+
+    /// <summary>An order placed outside the bot (by hand): a client order id that is not ours, no REST answer to anyone.</summary>
+    public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice) =>
+        Open(_ids.NextUuid(), product, side, size, limitPrice);
+
+    /// <summary>
+    /// Executes <paramref name="size"/> (null: the rest) of the order at <paramref name="price"/> (null: its limit price,
+    /// else the product's market price). Returns the trade, or the reason the step is impossible.
+    /// </summary>
+    public (ExchangeTrade? Trade, string? Error) Fill(string orderId, decimal? size, decimal? price)
+    {
+        if (!_byId.TryGetValue(orderId, out var order))
+        {
+            return (null, "the exchange has no such order");
+        }
+        if (order.Status.IsTerminal())
+        {
+            return (null, $"the order is already {order.Status}");
+        }
+        var quantity = size ?? order.Unfilled;
+        if (quantity <= 0m || quantity > order.Unfilled)
+        {
+            return (null, $"fill of {CoinbaseWire.Dec(quantity)} but {CoinbaseWire.Dec(order.Unfilled)} is left");
+        }
+        var tradePrice = price ?? order.LimitPrice ?? MarketPrice(order.Product);
+        var maker = order.IsLimit;
+        var rate = maker ? ExchangeRules.MakerFeeRate : ExchangeRules.TakerFeeRate;
+        var trade = new ExchangeTrade(
+            order.OrderId, _ids.NextUuid(), _ids.NextUuid(), _ids.NextLegacyTradeId(), order.NumberOfFills + 1, _world.Now,
+            quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
+        order.Execute(trade);
+        if (_feed == FeedKind.Trades)
+        {
+            var counterparty = _ids.NextUuid();
+            PublishLegacy(order, seq => CoinbaseWire.LegacyMatch(order, trade, counterparty, seq), fill: true);
+            if (order.Status.IsTerminal())
+            {
+                PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), fill: false);
+            }
+        }
+        else
+        {
+            TradeUpdate(order);
+        }
+        return (trade, null);
+    }
+
+    /// <summary>Cancels the rest of the order. Returns the reason when it cannot be cancelled.</summary>
+    public string? Cancel(string orderId)
+    {
+        if (!_byId.TryGetValue(orderId, out var order))
+        {
+            return "the exchange has no such order";
+        }
+        if (order.Status.IsTerminal())
+        {
+            return $"the order is already {order.Status}";
+        }
+        order.Status = OrderStatus.Cancelled;
+        order.LastUpdateTime = _world.Now;
+        if (_feed == FeedKind.Trades)
+        {
+            PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), fill: false);
+        }
+        else
+        {
+            Update(order, order.Status);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Delivers the order's last fill message again, byte for byte (the <c>duplicate</c> step): its last <c>match</c>
+    /// on the legacy feed, its last update that raised <c>cumulative_quantity</c> on the <c>user</c> channel. False when
+    /// there is none or nobody is connected.
+    /// </summary>
+    public bool DuplicateLastFill(string orderId)
+    {
+        if (_connection is not { } connection || !_feedStates.TryGetValue(orderId, out var state) || state.LastFillMessage is not { } json)
+        {
+            return false;
+        }
+        _faults.Add(FaultCounter.Duplicate);
+        _world.After(_latency.Feed, () => Deliver(connection, json));
+        return true;
+    }
+
+    // ---- internals ----
+
+    private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice)
+    {
+        var order = new ExchangeOrder(_orders.Count + 1, _ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        _orders.Add(order);
+        _byId.Add(order.OrderId, order);
+        _byClientId.TryAdd(clientOrderId, order);
+        if (_feed == FeedKind.Trades)
+        {
+            PublishLegacy(order, seq => CoinbaseWire.LegacyReceived(order, seq, _world.Now), fill: false);
+        }
+        else
+        {
+            // PENDING then OPEN, sent as the exchange accepts the order: with the usual latencies they reach the webhook
+            // before the REST response does.
+            Update(order, OrderStatus.Pending);
+            Update(order, OrderStatus.Open);
+        }
+        return order;
+    }
+
+    /// <summary>After a trade on the <c>user</c> channel: send the update now, or hold it to coalesce with the trades that follow.</summary>
+    private void TradeUpdate(ExchangeOrder order)
+    {
+        var state = FeedState(order);
+        if (state.Held)
+        {
+            if (order.Status.IsTerminal())
+            {
+                Update(order, order.Status);
+            }
+            return;
+        }
+        // Always draw, so the coalescing stream's position depends only on the number of trades.
+        var hold = _coalesceDraws.Chance(_options.CoalesceChance);
+        if (hold && !order.Status.IsTerminal())
+        {
+            state.Held = true;
+            _world.After(ExchangeRules.CoalesceWindow, () =>
+            {
+                if (state.Held)
+                {
+                    Update(order, order.Status);
+                }
+            });
+            return;
+        }
+        Update(order, order.Status);
+    }
+
+    /// <summary>Sends the order's cumulative state as a <c>user</c> update; it replaces any held update.</summary>
+    private void Update(ExchangeOrder order, OrderStatus status)
+    {
+        var state = FeedState(order);
+        state.Held = false;
+        var raisesCumulative = order.CumulativeQuantity > state.SentCumulative;
+        state.SentCumulative = order.CumulativeQuantity;
+        var json = Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "update", [(order, status)]));
+        if (raisesCumulative && json is not null)
+        {
+            state.LastFillMessage = json;
+        }
+    }
+
+    /// <summary>Numbers and sends one message on the open connection; returns its text, or null when nobody is connected.</summary>
+    private string? Publish(Func<long, string> build)
+    {
+        if (_connection is not { } connection)
+        {
+            return null;
+        }
+        var json = build(connection.NextSequence());
+        Send(connection, json);
+        return json;
+    }
+
+    /// <summary>Legacy messages carry the product's own <c>sequence</c>, which advances whether or not anyone listens.</summary>
+    private void PublishLegacy(ExchangeOrder order, Func<long, string> build, bool fill)
+    {
+        var sequence = _productSequences.GetValueOrDefault(order.Product) + 1;
+        _productSequences[order.Product] = sequence;
+        var json = build(sequence);
+        if (fill)
+        {
+            FeedState(order).LastFillMessage = json;
+        }
+        if (_connection is { } connection)
+        {
+            Send(connection, json);
+        }
+    }
+
+    /// <summary>
+    /// Sends one message through the faults: dropped (a sequence gap), held back past later messages, or delivered twice.
+    /// Three draws per message, always, so fault decisions line up message by message whatever the rates.
+    /// </summary>
+    private void Send(FeedConnection connection, string json)
+    {
+        var drop = _faultDraws.Chance(_faultRates.Drop);
+        var reorder = _faultDraws.Chance(_faultRates.Reorder);
+        var duplicate = _faultDraws.Chance(_faultRates.Duplicate);
+        if (drop)
+        {
+            _faults.Add(FaultCounter.Drop);
+            return;
+        }
+        var delay = _latency.Feed;
+        if (reorder)
+        {
+            _faults.Add(FaultCounter.Reorder);
+            delay += ExchangeRules.ReorderHoldback;
+        }
+        _world.After(delay, () => Deliver(connection, json));
+        if (duplicate)
+        {
+            _faults.Add(FaultCounter.Duplicate);
+            _world.After(delay, () => Deliver(connection, json));
+        }
+    }
+
+    private void Deliver(FeedConnection connection, string json)
+    {
+        if (connection.IsOpen && ReferenceEquals(connection, _connection))
+        {
+            connection.Subscriber.OnFeedMessage(json);
+        }
+    }
+
+    private void Heartbeat(FeedConnection connection)
+    {
+        if (!ReferenceEquals(connection, _connection) || _world.Now > ActiveUntil)
+        {
+            return;
+        }
+        var counter = ++connection.HeartbeatCounter;
+        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt));
+        _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
+    }
+
+    private OrderFeedState FeedState(ExchangeOrder order)
+    {
+        if (!_feedStates.TryGetValue(order.OrderId, out var state))
+        {
+            state = new OrderFeedState();
+            _feedStates.Add(order.OrderId, state);
+        }
+        return state;
+    }
+
+    /// <summary>Offset cursors over an append-only list: pages stay stable while new items are appended.</summary>
+    private static (List<T> Page, string Next) Page<T>(List<T> items, string? cursor, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var start = string.IsNullOrEmpty(cursor) ? 0 : int.Parse(cursor, NumberStyles.None, CultureInfo.InvariantCulture);
+        var page = items.Skip(start).Take(limit).ToList();
+        var end = start + page.Count;
+        return (page, end < items.Count ? end.ToString(CultureInfo.InvariantCulture) : "");
+    }
+
+    /// <summary>The exchange reads requests with the production parser; the host only ever sends valid ones, so a failure is a bug.</summary>
+    private static CreateRequest ParseRequest(string json)
+    {
+        var parsed = CoinbaseParser.ParseCreateOrderRequest(json);
+        if (!parsed.TryGetValue(out var request) || request.BaseSize is not { } size)
+        {
+            throw new InvalidOperationException($"the simulated exchange cannot read a create-order request: {parsed.Error?.ToString() ?? "no base_size"}");
+        }
+        return new CreateRequest(request.ClientOrderId.Value, request.Product.Value, request.Side, size, request.LimitPrice);
+    }
+
+    private sealed record CreateRequest(string ClientOrderId, string Product, Side Side, decimal Size, decimal? LimitPrice);
+
+    /// <summary>What the feed has said about one order: for coalescing and for the <c>duplicate</c> step.</summary>
+    private sealed class OrderFeedState
+    {
+        public bool Held { get; set; }
+        public decimal SentCumulative { get; set; }
+        public string? LastFillMessage { get; set; }
+    }
+}

@@ -1,0 +1,109 @@
+using Linkage.Engine;
+
+namespace Linkage.Sim.Host;
+
+/// <summary>An order the webhook must ask the exchange about when it reconciles.</summary>
+public readonly record struct InFlightOrder(ClientOrderId ClientOrderId, ExchangeOrderId? ExchangeOrderId);
+
+/// <summary>
+/// What the webhook reads of the design's committed state to do its job: which orders are in flight (to reconcile),
+/// how much of a product is open (to size an exit that says "sell it all"), which exchange orders have fills parked
+/// (to ask the exchange whose they are). The engine design answers from its store; the legacy design keeps nothing of
+/// the sort and answers from the webhook's own memory.
+/// </summary>
+public interface IHostLedger
+{
+    /// <summary>Orders whose outcome or fills may still be incomplete, by client order id (ordinal).</summary>
+    IReadOnlyList<InFlightOrder> InFlight();
+
+    /// <summary>The quantity an exit with no size sells: the open lots it names, else all open entry lots of the product.</summary>
+    decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes);
+
+    /// <summary>Exchange orders with fills parked for want of their identity, ordinal.</summary>
+    IReadOnlyList<ExchangeOrderId> ParkedOrders();
+
+    /// <summary>Whether the design staged an intent under this client order id.</summary>
+    bool IsKnown(ClientOrderId clientOrderId);
+
+    /// <summary>Whether the create-order for this intent still needs an answer (staged, or its outcome unknown).</summary>
+    bool AwaitsPlacement(ClientOrderId clientOrderId);
+
+    /// <summary>The intent staged under this client order id, to send its create-order again; null when unknown.</summary>
+    Intent? IntentOf(ClientOrderId clientOrderId);
+
+    /// <summary>The host sent a create-order (the legacy ledger remembers; the store already knows).</summary>
+    void Sent(ClientOrderId clientOrderId, Intent intent);
+
+    /// <summary>The host learned the exchange order id of an intent (the legacy ledger remembers; the store already knows).</summary>
+    void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId);
+}
+
+/// <summary>The engine design's ledger: everything is read from the store, so it survives a restart exactly as the store does.</summary>
+public sealed class StoreLedger(ILinkageStore store) : IHostLedger
+{
+    public IReadOnlyList<InFlightOrder> InFlight() =>
+        [.. store.Orders().Where(o => !IsSettled(o)).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
+
+    public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) =>
+        closes.Count == 0
+            ? store.OpenEntryLots(product).Sum(o => o.Open)
+            : closes.Select(store.FindByClientOrderId).Sum(o => o is { Intent.Kind: IntentKind.Entry } entry ? Math.Max(entry.Open, 0m) : 0m);
+
+    public IReadOnlyList<ExchangeOrderId> ParkedOrders() =>
+        [.. store.Parked().Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal)];
+
+    public bool IsKnown(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId) is not null;
+
+    public bool AwaitsPlacement(ClientOrderId clientOrderId) =>
+        store.FindByClientOrderId(clientOrderId) is { Placement: PlacementState.Staged or PlacementState.Unknown };
+
+    public Intent? IntentOf(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId)?.Intent;
+
+    public void Sent(ClientOrderId clientOrderId, Intent intent)
+    {
+        // The store staged the intent before the host sent it: nothing more to remember.
+    }
+
+    public void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId)
+    {
+        // The engine bound the ids when it processed the response or update.
+    }
+
+    /// <summary>
+    /// Settled: refused, or terminal with everything the exchange reported executed linked. A terminal order whose
+    /// executed quantity is unknown (the legacy feed's <c>done</c> carries none) is not settled until REST says it is.
+    /// </summary>
+    private static bool IsSettled(OrderRecord order) =>
+        order.Placement == PlacementState.Rejected
+        || (order.Status.IsTerminal() && order.ExchangeFilledQuantity is { } filled && order.Linked.Quantity >= filled);
+}
+
+/// <summary>
+/// The legacy design's ledger: the old webhook kept nothing but a product-keyed cache, so the host remembers what it
+/// sent in this process's life and sizes exits from the account's position (what the old position monitor read).
+/// </summary>
+public sealed class MemoryLedger(Func<ProductId, decimal> accountPosition) : IHostLedger
+{
+    private readonly SortedDictionary<string, ExchangeOrderId?> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Intent> _intents = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<InFlightOrder> InFlight() => [.. _sent.Select(p => new InFlightOrder(ClientOrderId.From(p.Key), p.Value))];
+
+    public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) => accountPosition(product);
+
+    public IReadOnlyList<ExchangeOrderId> ParkedOrders() => [];
+
+    public bool IsKnown(ClientOrderId clientOrderId) => _sent.ContainsKey(clientOrderId.Value);
+
+    public bool AwaitsPlacement(ClientOrderId clientOrderId) => _sent.TryGetValue(clientOrderId.Value, out var bound) && bound is null;
+
+    public Intent? IntentOf(ClientOrderId clientOrderId) => _intents.GetValueOrDefault(clientOrderId.Value);
+
+    public void Sent(ClientOrderId clientOrderId, Intent intent)
+    {
+        _sent.TryAdd(clientOrderId.Value, null);
+        _intents.TryAdd(clientOrderId.Value, intent);
+    }
+
+    public void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId) => _sent[clientOrderId.Value] = exchangeOrderId;
+}

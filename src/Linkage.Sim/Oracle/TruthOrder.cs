@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Sim.Oracle;
+
+/// <summary>Who created an order: the strategy (entry), the position monitor (exit), or someone outside the bot (manual).</summary>
+public enum OrderOrigin
+{
+    Entry,
+    Exit,
+    Manual,
+}
+
+/// <summary>
+/// What the oracle knows about one order of the scenario: its label, who created it and, for bot orders, the intent's
+/// identity (client order id, snapshot UUID) that every link of its trades must name.
+/// </summary>
+public sealed record TruthOrder
+{
+    public required string Label { get; init; }
+    public required OrderOrigin Origin { get; init; }
+    public required string Product { get; init; }
+
+    /// <summary>When the intent reached the webhook (or the manual order the exchange).</summary>
+    public required DateTimeOffset PlacedAt { get; init; }
+
+    /// <summary>The intent's client order id (bot orders); for manual orders the exchange order id is known instead.</summary>
+    public string? ClientOrderId { get; init; }
+
+    /// <summary>Manual orders: the exchange order id.</summary>
+    public string? ExchangeOrderId { get; init; }
+
+    /// <summary>Entries: the snapshot UUID the links must carry.</summary>
+    public string? Snapshot { get; init; }
+
+    /// <summary>Exits: the trigger.</summary>
+    public string? Trigger { get; init; }
+
+    /// <summary>Exits: the client order ids of the entries named in <c>closes</c> (empty: oldest open lots first).</summary>
+    public ImmutableArray<string> Closes { get; init; } = [];
+
+    public bool IsBot => Origin != OrderOrigin.Manual;
+}

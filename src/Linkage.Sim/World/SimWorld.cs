@@ -1,0 +1,59 @@
+namespace Linkage.Sim.World;
+
+/// <summary>
+/// The simulation's world: a virtual clock and the event queue that drives it. Nothing reads a wall clock: time moves
+/// only when the next event is taken, to that event's time. Every loop is bounded (<see cref="EventsMax"/>).
+/// Single-threaded; an event may schedule further events, never in the past.
+/// </summary>
+public sealed class SimWorld
+{
+    /// <summary>Virtual time zero: every scenario starts here, so timestamps in messages are the same on every run.</summary>
+    public static readonly DateTimeOffset Epoch = new(2025, 3, 14, 15, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Most events one run may process; a scenario that needs more is broken (an event loop feeding itself).</summary>
+    public const long EventsMax = 20_000_000;
+
+    private readonly EventQueue<Action> _queue = new();
+
+    public DateTimeOffset Now { get; private set; } = Epoch;
+
+    /// <summary>Events processed so far.</summary>
+    public long EventsProcessed { get; private set; }
+
+    /// <summary>Events waiting.</summary>
+    public int Pending => _queue.Count;
+
+    /// <summary>Schedules <paramref name="action"/> at <paramref name="at"/>; a time in the past is a programmer error.</summary>
+    public void At(DateTimeOffset at, Action action)
+    {
+        if (at < Now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(at), at, $"cannot schedule before now ({Now:O})");
+        }
+        _queue.Enqueue(at, action);
+    }
+
+    /// <summary>Schedules <paramref name="action"/> after <paramref name="delay"/> (non-negative) from now.</summary>
+    public void After(TimeSpan delay, Action action) => At(Now + delay, action);
+
+    /// <summary>
+    /// Runs events in (time, sequence) order until none is left or <paramref name="eventsMax"/> were processed, calling
+    /// <paramref name="afterEach"/> after each one. Returns false when the bound stopped the run.
+    /// </summary>
+    public bool Run(Action? afterEach = null, long eventsMax = EventsMax)
+    {
+        while (_queue.Count > 0)
+        {
+            if (EventsProcessed >= eventsMax)
+            {
+                return false;
+            }
+            _queue.TryDequeue(out var at, out var action);
+            Now = at;
+            EventsProcessed++;
+            action();
+            afterEach?.Invoke();
+        }
+        return true;
+    }
+}
