@@ -37,7 +37,7 @@ public static class PrometheusText
         var name = Name(instrument.Name) + (instrument.IsGauge ? "" : "_total");
         var samples = instrument.Values.IsEmpty
             ? [new Sample([], "0")]
-            : instrument.Values.Select(v => new Sample([.. v.Tags.Select(t => (t.Key, Snake(t.Value)))], AuditText.Quantity(v.Value))).ToImmutableArray();
+            : instrument.Values.Select(v => new Sample([.. v.Tags.Select(t => (t.Key, TagValue(t.Key, t.Value)))], AuditText.Quantity(v.Value))).ToImmutableArray();
         return new Family(name, instrument.IsGauge ? "gauge" : "counter", instrument.Description, samples);
     }
 
@@ -94,9 +94,18 @@ public static class PrometheusText
     private static string Name(string instrument) =>
         string.Concat(instrument.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' ? c : '_'));
 
-    /// <summary>Enum-like tag values (<c>ClientOrderId</c>) read as the report spells them (<c>client_order_id</c>); others stay.</summary>
-    private static string Snake(string value) =>
-        value.Length > 0 && char.IsAsciiLetterUpper(value[0]) && value.All(char.IsAsciiLetterOrDigit) ? AuditText.Snake(value) : value;
+    /// <summary>
+    /// Tag values read as the report spells them: a provenance as in the report (<c>ExchangeOrderId</c> is
+    /// <c>order_id</c>), other enum-like values snake_case (<c>StaleCumulative</c> is <c>stale_cumulative</c>); others stay.
+    /// </summary>
+    private static string TagValue(string key, string value)
+    {
+        if (key == "provenance" && Enum.TryParse<LinkProvenance>(value, ignoreCase: false, out var provenance))
+        {
+            return ReportBuilder.Provenance(provenance);
+        }
+        return value.Length > 0 && char.IsAsciiLetterUpper(value[0]) && value.All(char.IsAsciiLetterOrDigit) ? AuditText.Snake(value) : value;
+    }
 
     private static string Labels(ImmutableArray<(string Key, string Value)> labels) =>
         labels.IsEmpty ? "" : "{" + string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{EscapeLabel(l.Value)}\"")) + "}";

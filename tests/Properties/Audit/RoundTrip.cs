@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Linkage.Coinbase.Capture;
+using Linkage.Engine;
+using Linkage.Sim.Audit;
+using Linkage.Sim.Runner;
+using Linkage.Sim.Scenarios;
+
+namespace Linkage.Properties.Audit;
+
+/// <summary>
+/// Replays a scenario with capture on (engine design, memory store), audits the capture it wrote, and lists every way
+/// the audit's links and external orders differ from the replay's. Without a restart the two engines saw the same
+/// inputs, so they must agree exactly: same orders linked, same quantity and snapshot per client order id, same
+/// external orders with the same quantities. A restart on the memory store loses what the replay's engine held while
+/// the audit reads the whole capture into one store, so there the comparable part is checked: every replay link is
+/// matched by the audit with the same snapshot and at least the same quantity, every replay external is external in
+/// the audit too, and no quantity the audit links exceeds what the capture shows executed.
+/// </summary>
+internal static class RoundTrip
+{
+    private static readonly RunOptions Options = new() { Store = StoreFactory.Memory, Capture = true };
+
+    public static IReadOnlyList<string> Differences(Scenario scenario) => DifferencesBetween(scenario, scenario);
+
+    /// <summary>The replay of <paramref name="scenario"/> against the audit of <paramref name="captured"/>'s capture (a test of the comparison itself).</summary>
+    public static IReadOnlyList<string> DifferencesBetween(Scenario scenario, Scenario captured)
+    {
+        var replay = ScenarioRunner.Run(scenario, Options);
+        var capture = ReferenceEquals(scenario, captured) ? replay : ScenarioRunner.Run(captured, Options);
+        using var store = new MemoryStore();
+        var report = CaptureAudit.Run(CaptureReader.Read(new StringReader(CaptureText(capture))), store);
+        var restarted = scenario.Steps.Any(s => s is RestartStep);
+        var differences = new List<string>();
+        CompareLinks(Linked(replay.Links), Linked(store.Links()), restarted, differences);
+        CompareExternals(replay.ExternalOrders, store.ExternalOrders(), restarted, differences);
+        differences.AddRange(report.Anomalies.Where(a => a.Kind is AnomalyKinds.LinkedAboveFilled or AnomalyKinds.Quarantined or AnomalyKinds.StoreFailed)
+            .Select(a => $"audit anomaly {a.Kind} at line {a.Line}: {a.Detail}"));
+        return differences;
+    }
+
+    /// <summary>The replay's capture lines as the file a webhook would have written.</summary>
+    public static string CaptureText(ScenarioResult replay)
+    {
+        var text = new StringBuilder();
+        foreach (var line in replay.Capture)
+        {
+            text.Append(CaptureWriter.Format(line.At, CaptureKinds.TryParse(line.Kind) ?? throw new InvalidOperationException($"kind {line.Kind}"), line.DataJson));
+        }
+        return text.ToString();
+    }
+
+    private static SortedDictionary<string, (decimal Quantity, string Snapshot)> Linked(IEnumerable<LinkRecord> links) =>
+        new(links.GroupBy(l => l.ClientOrderId.Value).ToDictionary(
+            g => g.Key,
+            g => (g.Sum(l => l.Quantity), string.Join(",", g.Select(l => l.Snapshot?.Value ?? "(exit)").Distinct().Order(StringComparer.Ordinal)))),
+            StringComparer.Ordinal);
+
+    private static void CompareLinks(
+        SortedDictionary<string, (decimal Quantity, string Snapshot)> replay,
+        SortedDictionary<string, (decimal Quantity, string Snapshot)> audit,
+        bool restarted,
+        List<string> differences)
+    {
+        foreach (var (coid, expected) in replay)
+        {
+            if (!audit.TryGetValue(coid, out var actual))
+            {
+                differences.Add($"{coid}: the replay linked {Text(expected)}, the audit nothing");
+            }
+            else if (actual.Snapshot != expected.Snapshot || (restarted ? actual.Quantity < expected.Quantity : actual.Quantity != expected.Quantity))
+            {
+                differences.Add($"{coid}: the replay linked {Text(expected)}, the audit {Text(actual)}");
+            }
+        }
+        if (!restarted)
+        {
+            differences.AddRange(audit.Keys.Except(replay.Keys).Select(coid => $"{coid}: the audit linked {Text(audit[coid])}, the replay nothing"));
+        }
+    }
+
+    private static void CompareExternals(IEnumerable<ExternalOrderRecord> replay, IEnumerable<ExternalOrderRecord> audit, bool restarted, List<string> differences)
+    {
+        var expected = replay.ToDictionary(e => e.ExchangeOrderId.Value, StringComparer.Ordinal);
+        var actual = audit.ToDictionary(e => e.ExchangeOrderId.Value, StringComparer.Ordinal);
+        foreach (var (id, external) in expected)
+        {
+            if (!actual.TryGetValue(id, out var seen))
+            {
+                differences.Add($"external {id}: the audit does not classify it external");
+            }
+            else if (!restarted && (seen.ObservedQuantity, seen.ExchangeCumulative) != (external.ObservedQuantity, external.ExchangeCumulative))
+            {
+                differences.Add($"external {id}: the replay observed {external.ObservedQuantity}/{external.ExchangeCumulative}, the audit {seen.ObservedQuantity}/{seen.ExchangeCumulative}");
+            }
+        }
+        if (!restarted)
+        {
+            differences.AddRange(actual.Keys.Except(expected.Keys).Select(id => $"external {id}: only the audit classifies it external"));
+        }
+    }
+
+    private static string Text((decimal Quantity, string Snapshot) link) =>
+        $"{link.Quantity.ToString(CultureInfo.InvariantCulture)} to {link.Snapshot}";
+}
