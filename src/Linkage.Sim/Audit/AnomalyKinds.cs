@@ -51,6 +51,9 @@ public static class AnomalyKinds
     /// <summary>A REST call's answer was an error body (for example Get Order's NOT_FOUND): it tells nothing about fills.</summary>
     public const string RestError = "rest_error";
 
+    /// <summary>A create-order answer without a client order id (a refusal) could belong to several waiting requests.</summary>
+    public const string UnmatchedResponse = "unmatched_response";
+
     /// <summary>The store failed on an input even after retries; the input was not applied.</summary>
     public const string StoreFailed = "store_failed";
 
@@ -61,7 +64,7 @@ public static class AnomalyKinds
         {
             ConflictingClientOrderIds, ConflictingOrderIds, LinkedAboveFilled, UnlinkedQuantity, UnresolvedFills, Quarantined,
             SequenceGap, SequenceDuplicate, SequenceStale, SequenceReset, HeartbeatGap, HeartbeatSilence, SnapshotNotFill,
-            RestError, StoreFailed,
+            RestError, StoreFailed, UnmatchedResponse,
         }.Order(StringComparer.Ordinal),
     ];
 

@@ -67,9 +67,10 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
     }
 
     /// <summary>
-    /// A create-order response, tied to its request: a success or the timeout record names the client order id; a
-    /// failure names none, so it answers the oldest request still waiting whose <c>order_configuration</c> it echoes
-    /// (else the oldest waiting), as the webhook's one-at-a-time requests are answered in order.
+    /// A create-order response, tied to its request. A success or the timeout record names the client order id. A
+    /// refusal names none: it answers the one request still waiting whose <c>order_configuration</c> it echoes. When
+    /// several waiting requests match (requests whose answer was lost stay waiting), guessing could mark an order that
+    /// exists as refused, so the refusal is reported as an anomaly and the order's outcome stays unknown.
     /// </summary>
     private ImmutableArray<EngineInput> Response(CaptureRecord record, string origin)
     {
@@ -78,7 +79,15 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
         {
             return [Malformed(record, origin, parsed.Error!)];
         }
-        var answered = Answered(response.ClientOrderId, Configuration(record.Data));
+        if (response.ClientOrderId is { } named && _waiting.FindIndex(w => w.ClientOrderId == named) is >= 0 and var index)
+        {
+            _waiting.RemoveAt(index);
+        }
+        var (answered, ambiguous) = response.ClientOrderId is { } coid ? (coid, false) : Answered(Configuration(record.Data), record.Line);
+        if (ambiguous)
+        {
+            return [];
+        }
         var outcome = CoinbaseParser.ToPlacementOutcome(response, record.At, answered);
         if (!outcome.TryGetValue(out var placement))
         {
@@ -91,22 +100,28 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
         return [placement with { Origin = origin }];
     }
 
-    private ClientOrderId? Answered(ClientOrderId? named, JsonElement? configuration)
+    /// <summary>
+    /// The one waiting request an answer without a client order id belongs to; none (the answer is then refused as
+    /// unattributable); or ambiguous, with an anomaly, when several could.
+    /// </summary>
+    private (ClientOrderId? Answered, bool Ambiguous) Answered(JsonElement? echoed, int line)
     {
-        var index = named is { } coid
-            ? _waiting.FindIndex(w => w.ClientOrderId == coid)
-            : _waiting.FindIndex(w => configuration is { } echoed && w.Configuration is { } sent && JsonElement.DeepEquals(echoed, sent));
-        if (index < 0 && named is null)
+        var candidates = _waiting
+            .Where(w => echoed is not { } configuration || w.Configuration is not { } sent || JsonElement.DeepEquals(configuration, sent))
+            .ToList();
+        // A retried request waits twice under one client order id; an answer to either is an answer for that order.
+        if (candidates.Select(c => c.ClientOrderId).Distinct().Count() <= 1)
         {
-            index = _waiting.Count > 0 ? 0 : -1;
+            if (candidates.Count > 0)
+            {
+                _waiting.Remove(candidates[0]);
+            }
+            return (candidates.FirstOrDefault()?.ClientOrderId, false);
         }
-        if (index < 0)
-        {
-            return named;
-        }
-        var request = _waiting[index];
-        _waiting.RemoveAt(index);
-        return request.ClientOrderId;
+        var ids = string.Join(", ", candidates.Select(c => c.ClientOrderId.Value).Distinct().Order(StringComparer.Ordinal));
+        anomalies.Add(new AuditAnomaly(AnomalyKinds.UnmatchedResponse, line,
+            $"a create-order answer without a client order id could answer any of {ids}; their outcome is left unknown"));
+        return (null, true);
     }
 
     private ImmutableArray<EngineInput> Feed(CaptureRecord record, string origin)

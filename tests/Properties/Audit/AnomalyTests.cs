@@ -97,6 +97,20 @@ public sealed class AnomalyTests
     }
 
     [Test]
+    public void A_get_order_answer_naming_no_client_order_of_ours_resolves_parked_fills_as_external()
+    {
+        // A legacy match arrives for an order nobody knows; the webhook asks Get Order, which shows a manual order
+        // without a client order id: the webhook then calls the order not ours, so its fills are external.
+        var report = new CaptureScript().Match(7, E2, 5m).GetOrder(E2, coid: null, filled: 5m, status: "FILLED").Audit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.ExternalOrders.Select(e => (e.OrderId, e.ObservedQuantity, e.Trades)), Is.EqualTo(new[] { (E2, 5m, 1) }));
+            Assert.That((report.Fills.External, report.Fills.Unresolved, report.ParkedFills), Is.EqualTo((1, 0, 0)));
+            Assert.That(report.LinkageRate, Is.Null, "external fills are not bot fills");
+        });
+    }
+
+    [Test]
     public void Lines_that_are_not_json_of_an_unknown_kind_invalid_or_refused_by_the_engine_are_quarantined()
     {
         var report = new CaptureScript()
@@ -177,6 +191,31 @@ public sealed class AnomalyTests
                 new AuditAnomaly(AnomalyKinds.RestError, 1, "order answered NOT_FOUND: order with this orderID was not found"),
             }));
             Assert.That(report.Quarantined, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void A_refusal_is_tied_to_the_one_waiting_request_it_echoes_and_never_guessed_among_several()
+    {
+        var script = new CaptureScript()
+            .Intent(A, Snap, 120m).Intent(B, "snap-b", 80m)
+            .Request(A, 120m).Request(B, 80m)
+            .Refused(80m);
+        var clear = script.Audit();
+        var twins = new CaptureScript()
+            .Intent(A, Snap, 80m).Intent(B, "snap-b", 80m)
+            .Request(A, 80m).Request(B, 80m)
+            .Refused(80m)
+            .Audit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(clear.Orders.Select(o => (o.ClientOrderId, o.Placement)), Is.EqualTo(new[] { (A, "staged"), (B, "rejected") }));
+            Assert.That(twins.Orders.Select(o => o.Placement), Is.All.EqualTo("staged"));
+            Assert.That(twins.Anomalies, Is.EqualTo(new[]
+            {
+                new AuditAnomaly(AnomalyKinds.UnmatchedResponse, 5, $"a create-order answer without a client order id could answer any of {A}, {B}; their outcome is left unknown"),
+            }));
+            Assert.That(twins.OrdersUnknown, Is.EqualTo(2));
         });
     }
 

@@ -15,6 +15,8 @@ internal sealed class CaptureScript
 {
     public static readonly DateTimeOffset T0 = new(2025, 12, 29, 21, 0, 0, TimeSpan.Zero);
 
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
     private readonly StringBuilder _text = new();
     private DateTimeOffset _at = T0;
 
@@ -22,6 +24,9 @@ internal sealed class CaptureScript
     public int Line { get; private set; }
 
     public string Text => _text.ToString();
+
+    /// <summary>The time of the next line: messages carry their own times equal to it.</summary>
+    private DateTimeOffset Upcoming => _at + Step;
 
     /// <summary>Audits the capture into <paramref name="store"/> (a fresh memory store when null).</summary>
     public AuditReport Audit(ILinkageStore? store = null)
@@ -47,7 +52,7 @@ internal sealed class CaptureScript
             ["snapshot_id"] = snapshot,
             ["score"] = new JsonObject { ["Buy Score"] = "75.3", ["Sell Score"] = null },
             ["trigger"] = "roc_momo",
-            ["timestamp"] = Time(_at),
+            ["timestamp"] = Time(Upcoming),
             ["client_order_id"] = coid,
         };
         if (price is { } p)
@@ -120,13 +125,13 @@ internal sealed class CaptureScript
                 ["entry_id"] = entry,
                 ["trade_id"] = "t-" + entry,
                 ["order_id"] = order,
-                ["trade_time"] = Time(_at),
+                ["trade_time"] = Time(Upcoming),
                 ["trade_type"] = "FILL",
                 ["price"] = Dec(price),
                 ["size"] = Dec(size),
                 ["commission"] = "0",
                 ["product_id"] = "AVNT-USD",
-                ["sequence_timestamp"] = Time(_at),
+                ["sequence_timestamp"] = Time(Upcoming),
                 ["size_in_quote"] = false,
                 ["side"] = "BUY",
             });
@@ -165,7 +170,7 @@ internal sealed class CaptureScript
             ["sequence"] = 100 + tradeId,
             ["maker_order_id"] = makerOrderId,
             ["taker_order_id"] = "0c9b8a7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d",
-            ["time"] = Time(_at),
+            ["time"] = Time(Upcoming),
             ["product_id"] = "AVNT-USD",
             ["size"] = Dec(size),
             ["price"] = Dec(price),
@@ -176,7 +181,7 @@ internal sealed class CaptureScript
     /// <summary>A line exactly as given (for broken lines).</summary>
     public CaptureScript Raw(string line)
     {
-        _at += TimeSpan.FromMilliseconds(100);
+        _at += Step;
         _text.Append(line).Append('\n');
         Line++;
         return this;
@@ -184,7 +189,7 @@ internal sealed class CaptureScript
 
     public CaptureScript Record(string kind, JsonObject data)
     {
-        _at += TimeSpan.FromMilliseconds(100);
+        _at += Step;
         _text.Append(CaptureWriter.Format(_at, CaptureKinds.TryParse(kind)!.Value, data.ToJsonString()));
         Line++;
         return this;
@@ -195,7 +200,7 @@ internal sealed class CaptureScript
         {
             ["channel"] = channel,
             ["client_id"] = "",
-            ["timestamp"] = Time(_at + TimeSpan.FromMilliseconds(99)),
+            ["timestamp"] = Time(Upcoming),
             ["sequence_num"] = sequence,
             ["events"] = new JsonArray(@event),
         });
