@@ -27,6 +27,18 @@ public sealed record HostOptions
     /// </summary>
     public TimeSpan LegacyReconcileInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long after an order turns terminal the webhook confirms its fills against REST (Get Order and List Fills):
+    /// the feed's last update may have been lost or coalesced, and the legacy <c>done</c> carries no quantities.
+    /// </summary>
+    public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How far back a reconciliation re-checks orders that turned terminal without this process confirming them (after a
+    /// restart, those that ended while it was down or just before). Older ones were settled by the process before.
+    /// </summary>
+    public TimeSpan RecheckTerminalWithin { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Rows asked per List Fills page.</summary>
     public int ListFillsPageSize { get; init; } = ExchangeRules.ListFillsPageSizeDefault;
 
@@ -69,6 +81,9 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly Action<EngineInput, ProcessResult>? _processed;
     private readonly SequenceTracker _tracker = new();
     private readonly Dictionary<string, Placement> _placements = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirming = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
     private bool _reconciling;
@@ -221,6 +236,13 @@ public sealed class WebhookHost : IFeedSubscriber
             _ledger.Bound(coid, eid);
         }
         Process(placement with { Origin = "rest:create" });
+        if (placement is { Result: PlacementResult.Accepted, ExchangeOrderId: { } accepted } && _checkWhenAccepted.Remove(coid.Value))
+        {
+            // The placement's outcome was in doubt (a timeout, or a re-send after a restart): the order may have filled
+            // while nobody knew its id, so its state and fills are fetched now.
+            AskOrder(accepted);
+            ListFills([accepted.Value]);
+        }
     }
 
     private void OnAckTimeout(ClientOrderId coid, Placement placement)
@@ -230,6 +252,7 @@ public sealed class WebhookHost : IFeedSubscriber
             return;
         }
         Capture(CaptureKind.OrderResponse, CoinbaseWire.CreateOrderTimeout(coid.Value));
+        _checkWhenAccepted.Add(coid.Value);
         Process(new PlacementOutcome(_world.Now, coid, PlacementResult.Unknown) { Origin = "rest:create" });
         if (placement.Attempt < _options.PlacementAttemptsMax)
         {
@@ -304,7 +327,9 @@ public sealed class WebhookHost : IFeedSubscriber
                 var page = CoinbaseParser.ParseListOrders(body);
                 return page.TryGetValue(out var orders) ? (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null) : Failed(page.Error!, "orders", body);
             });
-            foreach (var order in _ledger.InFlight())
+            var inFlight = _ledger.InFlight();
+            var unconfirmed = _ledger.Terminal(_world.Now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+            foreach (var order in inFlight.Concat(unconfirmed))
             {
                 if (order.ExchangeOrderId is { } eid)
                 {
@@ -315,14 +340,11 @@ public sealed class WebhookHost : IFeedSubscriber
                     Resend(order.ClientOrderId);
                 }
             }
-            var known = _ledger.InFlight().Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).ToList();
-            foreach (var chunk in known.Chunk(_options.OrderIdsPerFillsRequestMax))
+            // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
+            ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            foreach (var order in unconfirmed)
             {
-                Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
-                {
-                    var page = CoinbaseParser.ParseListFills(body);
-                    return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
-                });
+                _confirmed.Add(order.ClientOrderId.Value);
             }
             ResolveParked();
         }
@@ -332,11 +354,63 @@ public sealed class WebhookHost : IFeedSubscriber
         }
     }
 
+    /// <summary>List Fills for <paramref name="orderIds"/>, in requests of a bounded number of ids, each paginated to exhaustion.</summary>
+    private void ListFills(IReadOnlyList<string> orderIds)
+    {
+        foreach (var chunk in orderIds.Chunk(_options.OrderIdsPerFillsRequestMax))
+        {
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
+            {
+                var page = CoinbaseParser.ParseListFills(body);
+                return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
+            });
+        }
+    }
+
+    /// <summary>
+    /// An order turned terminal. If the message that said so also stated the executed quantity and all of it is linked,
+    /// the order is settled. Otherwise (a legacy <c>done</c> carries no quantities; a terminal update may have come ahead
+    /// of lost fills) its state and fills are confirmed against REST shortly after, once per process life (FORMATS.md:
+    /// provisional fills from the feed, confirmed by List Fills).
+    /// </summary>
+    private void ScheduleConfirmation(DecisionBatch batch)
+    {
+        foreach (var changed in batch.Decisions.OfType<OrderStatusChanged>())
+        {
+            var coid = changed.Order.ClientOrderId.Value;
+            if (!changed.Order.Status.IsTerminal() || changed.Order.ExchangeOrderId is not { } eid || _confirmed.Contains(coid) || _confirming.Contains(coid))
+            {
+                continue;
+            }
+            var final = batch.Decisions.OfType<OrderDecision>().Last(d => d.Order.ClientOrderId == changed.Order.ClientOrderId).Order;
+            if (batch.Input is OrderUpdate { Order.CumulativeQuantity: { } executed } && final.Linked.Quantity >= executed)
+            {
+                _confirmed.Add(coid);
+            }
+            else
+            {
+                _confirming.Add(coid);
+                _world.After(_options.ConfirmDelay, () => Confirm(coid, eid));
+            }
+        }
+    }
+
+    private void Confirm(string coid, ExchangeOrderId eid)
+    {
+        if (!_alive || !_confirmed.Add(coid))
+        {
+            return;
+        }
+        AskOrder(eid);
+        ListFills([eid.Value]);
+    }
+
     /// <summary>Re-sends the create-order of an intent whose exchange id is unknown (the intent as the design staged it).</summary>
     private void Resend(ClientOrderId coid)
     {
         if (_ledger.IntentOf(coid) is { } intent)
         {
+            _checkWhenAccepted.Add(coid.Value);
             Send(intent, coid, attempt: 1);
         }
     }
@@ -481,6 +555,10 @@ public sealed class WebhookHost : IFeedSubscriber
             return false;
         }
         _processed?.Invoke(pending.Input, result);
+        if (result.Batch is { } batch)
+        {
+            ScheduleConfirmation(batch);
+        }
         pending.Then?.Invoke(result);
         return true;
     }

@@ -10,14 +10,27 @@ namespace Linkage.Properties.Stores;
 /// </summary>
 public abstract class DurableStoreConformance : StoreConformance
 {
+    private ITestDatabase? _database;
+
     /// <summary>The store under test as a SQL store.</summary>
     protected SqlLinkageStore Sql => (SqlLinkageStore)Store;
 
+    /// <summary>The fixture's database (created once per fixture).</summary>
+    protected abstract ITestDatabase CreateDatabase();
+
+    [OneTimeSetUp]
+    public void CreateDatabaseOnce() => _database = CreateDatabase();
+
+    [OneTimeTearDown]
+    public void RemoveDatabase() => _database?.Dispose();
+
+    protected override ILinkageStore CreateEmpty() => _database!.OpenEmpty();
+
     /// <summary>Opens the database of the store under test again (the store under test is closed first).</summary>
-    protected abstract SqlLinkageStore OpenSameDatabase();
+    private SqlLinkageStore OpenSameDatabase() => _database!.OpenSame();
 
     /// <summary>Runs the store's migrations again; returns the versions applied.</summary>
-    protected abstract IReadOnlyList<int> MigrateAgain();
+    private IReadOnlyList<int> MigrateAgain() => Sql.Migrate();
 
     [Test]
     public void Store_is_durable_and_named()
