@@ -16,7 +16,7 @@ public static class AuditTables
         output.WriteLine($"linkage rate {(report.LinkageRate is { } rate ? (rate * 100m).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "n/a (no bot fills)")}; duplicates ignored {N(report.DuplicatesIgnored)}");
         output.WriteLine(latency.Count == 0
             ? "placement to first fill: no order both placed and filled in the capture"
-            : $"placement to first fill over {N(latency.Count)} orders: p50 {N(latency.P50)} ms, p90 {N(latency.P90)} ms, max {N(latency.Max)} ms");
+            : $"placement to first fill: p50 {N(latency.P50)} ms, p90 {N(latency.P90)} ms, max {N(latency.Max)} ms (orders placed and filled: {N(latency.Count)})");
         Table(output, "orders", ["client order id", "order id", "product", "side", "snapshot", "filled", "linked", "trades", "provenance"],
             report.Orders.Select(o => new[]
             {

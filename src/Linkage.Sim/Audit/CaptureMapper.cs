@@ -15,6 +15,12 @@ namespace Linkage.Sim.Audit;
 /// </summary>
 internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> anomalies)
 {
+    /// <summary>
+    /// Most create-order requests kept waiting for an answer. A request whose answer was lost waits for ever; past the
+    /// bound the oldest is forgotten, which only matters to a later refusal that names no client order id.
+    /// </summary>
+    public const int WaitingRequestsMax = 10_000;
+
     private readonly SequenceTracker _tracker = new();
     private readonly List<WaitingRequest> _waiting = [];
     private readonly Dictionary<ClientOrderId, DateTimeOffset> _firstRequestAt = [];
@@ -62,6 +68,10 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
             return [Malformed(record, origin, parsed.Error!)];
         }
         _firstRequestAt.TryAdd(request.ClientOrderId, record.At);
+        if (_waiting.Count >= WaitingRequestsMax)
+        {
+            _waiting.RemoveAt(0);
+        }
         _waiting.Add(new WaitingRequest(request.ClientOrderId, Configuration(record.Data)));
         return [];
     }
