@@ -86,13 +86,14 @@ internal sealed class ExchangeView
 
     /// <summary>
     /// What an order filled after the capture began at <paramref name="start"/>: the rise of its cumulative quantity
-    /// over the baseline (a snapshot's or REST order's first statement), or its trade-level rows timed from
-    /// <paramref name="start"/> on, whichever saw more; and how many fills that is.
+    /// over the baseline (a snapshot's or REST order's first statement), its legacy matches (delivered live), or its
+    /// REST rows timed from <paramref name="start"/> on (REST lists history too), whichever saw more; and how many
+    /// fills that is.
     /// </summary>
     public static (decimal Quantity, int Fills) Observed(OrderFacts facts, DateTimeOffset start)
     {
         var rest = facts.RestRows.Values.Where(f => f.TradeTime is not { } t || t >= start).ToList();
-        var matches = facts.Matches.Values.Where(f => f.TradeTime is not { } t || t >= start).ToList();
+        var matches = facts.Matches.Values.ToList();
         var rows = Sum(rest) >= Sum(matches) ? rest : matches;
         var rise = facts.Cumulative - (facts.Baseline ?? facts.Cumulative);
         return Sum(rows) >= rise && rows.Count > 0 ? (Sum(rows), rows.Count) : (rise, facts.UpdateIncrements.Count);

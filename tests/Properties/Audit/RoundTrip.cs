@@ -59,6 +59,21 @@ internal static class RoundTrip
             }
         }
         CompareExternals(replay.ExternalOrders, store.ExternalOrders(), restarted, differences);
+        if (!restarted)
+        {
+            // The report computes external quantities from the messages, independently of the engine, counting each fill
+            // once: never more than the engine's record (which adds trade-level fills on top of cumulative rises), never
+            // more than the exchange's cumulative, which counts trade-level fills too and so is at least the engine's.
+            var engines = replay.ExternalOrders.ToDictionary(e => e.ExchangeOrderId.Value, StringComparer.Ordinal);
+            foreach (var row in report.ExternalOrders)
+            {
+                if (!engines.TryGetValue(row.OrderId, out var engine) || row.ObservedQuantity > engine.ObservedQuantity
+                    || row.ObservedQuantity > row.ExchangeCumulative || row.ExchangeCumulative < engine.ExchangeCumulative)
+                {
+                    differences.Add($"external row {row}: the replay's engine has {engine?.ToString() ?? "no such external order"}");
+                }
+            }
+        }
         var problems = restarted ? [AnomalyKinds.LinkedAboveFilled, AnomalyKinds.StoreFailed] : new[] { AnomalyKinds.LinkedAboveFilled, AnomalyKinds.Quarantined, AnomalyKinds.StoreFailed };
         differences.AddRange(report.Anomalies.Where(a => problems.Contains(a.Kind)).Select(a => $"audit anomaly {a.Kind} at line {a.Line}: {a.Detail}"));
         return differences;
