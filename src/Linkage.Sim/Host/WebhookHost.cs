@@ -17,8 +17,14 @@ public sealed record HostOptions
     /// <summary>Most create-order requests per intent in one process life (the first and its retries); reconciliation resolves the rest.</summary>
     public int PlacementAttemptsMax { get; init; } = 3;
 
-    /// <summary>How often the webhook ticks: retention, heartbeat silence, parked fills, store retries.</summary>
+    /// <summary>How often the webhook ticks while busy: retention, heartbeat silence, parked fills, store retries.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this long without activity the webhook ticks at the idle pace.</summary>
+    public TimeSpan IdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the webhook ticks while idle (retention needs no more: it works in hours).</summary>
+    public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// How often the webhook reconciles in-flight orders on the legacy feed, whose per-product sequences skip by design
@@ -86,6 +92,11 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
+    private bool _idle;
+    private long _tickGeneration;
+    private DateTimeOffset _lastActivity;
+    private DateTimeOffset _lastReconcile;
+    private DateTimeOffset _fillsSince;
     private bool _reconciling;
     private bool _draining;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
@@ -131,12 +142,11 @@ public sealed class WebhookHost : IFeedSubscriber
     public void Start(DateTimeOffset activeUntil, bool reconcile)
     {
         _activeUntil = activeUntil;
+        _fillsSince = _world.Now - _options.RecheckTerminalWithin;
+        _lastActivity = _world.Now;
+        _lastReconcile = _world.Now;
         Connect(reconcile);
-        _world.After(_options.TickInterval, Tick);
-        if (_legacyFeed)
-        {
-            _world.After(_options.LegacyReconcileInterval, LegacyPoll);
-        }
+        ScheduleTick(_options.TickInterval);
     }
 
     /// <summary>The WebSocket is back after a drop: subscribe again and reconcile, since nothing missed is replayed.</summary>
@@ -162,6 +172,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         var parsed = IntentPayloadParser.Parse(payloadJson, _world.Now);
         if (!parsed.TryGetValue(out var intent))
         {
@@ -217,6 +228,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         Capture(CaptureKind.OrderResponse, json);
         _placements.Remove(coid.Value);
         var parsed = CoinbaseParser.ParseCreateOrderResponse(json);
@@ -280,6 +292,10 @@ public sealed class WebhookHost : IFeedSubscriber
             Process(new MalformedInput(_world.Now, "ws", parsed.Error!.Reason, json) { Field = parsed.Field, Origin = "ws" });
             return;
         }
+        if (message is not HeartbeatMessage)
+        {
+            Active();
+        }
         var anomalies = _tracker.Observe(message);
         foreach (var input in FeedInputs.From(message, _world.Now, "ws"))
         {
@@ -320,6 +336,7 @@ public sealed class WebhookHost : IFeedSubscriber
             return;
         }
         _reconciling = true;
+        _lastReconcile = _world.Now;
         try
         {
             Paginate(CaptureKind.Orders, cursor => _exchange.ListOpenOrders(cursor, _options.ListOrdersPageSize), body =>
@@ -342,6 +359,11 @@ public sealed class WebhookHost : IFeedSubscriber
             }
             // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
             ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            // Then every fill since the last reconciliation, whoever placed the order: a manual order that filled while
+            // the feed was down is found only this way (its fills park, and Get Order below says whose they are).
+            var since = _fillsSince;
+            _fillsSince = _world.Now;
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFillsSince(since, cursor, _options.ListFillsPageSize), ReadFills);
             foreach (var order in unconfirmed)
             {
                 _confirmed.Add(order.ClientOrderId.Value);
@@ -359,12 +381,14 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         foreach (var chunk in orderIds.Chunk(_options.OrderIdsPerFillsRequestMax))
         {
-            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
-            {
-                var page = CoinbaseParser.ParseListFills(body);
-                return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
-            });
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), ReadFills);
         }
+    }
+
+    private (ImmutableArray<EngineInput>, string?, string?) ReadFills(string body)
+    {
+        var page = CoinbaseParser.ParseListFills(body);
+        return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
     }
 
     /// <summary>
@@ -499,15 +523,21 @@ public sealed class WebhookHost : IFeedSubscriber
 
     // ---- periodic ----
 
-    private void Tick()
+    /// <summary>
+    /// The periodic work: store retries, retention, heartbeat silence, parked fills, and on the legacy feed the REST poll.
+    /// Every <see cref="HostOptions.TickInterval"/> while there is activity; once idle for <see cref="HostOptions.IdleAfter"/>,
+    /// every <see cref="HostOptions.IdleTickInterval"/> until activity resumes, so idle days cost few events.
+    /// </summary>
+    private void Tick(long generation)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        if (!_alive || generation != _tickGeneration || _world.Now > _activeUntil)
         {
             return;
         }
         DrainRetries();
         Process(new Tick(_world.Now) { Origin = "tick" });
-        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss))
+        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss)
+            || (_legacyFeed && _world.Now - _lastReconcile >= _options.LegacyReconcileInterval && _ledger.InFlight().Count > 0))
         {
             Reconcile();
         }
@@ -515,20 +545,30 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             ResolveParked();
         }
-        _world.After(_options.TickInterval, Tick);
+        _idle = _world.Now - _lastActivity > _options.IdleAfter;
+        ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
     }
 
-    private void LegacyPoll()
+    /// <summary>Schedules the next tick, never past the end of the active period (the run is over then).</summary>
+    private void ScheduleTick(TimeSpan after)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        var generation = ++_tickGeneration;
+        var at = _world.Now + after;
+        if (at <= _activeUntil)
         {
-            return;
+            _world.At(at, () => Tick(generation));
         }
-        if (_ledger.InFlight().Count > 0)
+    }
+
+    /// <summary>Something happened (an intent, an answer, a feed message other than a heartbeat): tick at the busy pace again.</summary>
+    private void Active()
+    {
+        _lastActivity = _world.Now;
+        if (_idle)
         {
-            Reconcile();
+            _idle = false;
+            ScheduleTick(_options.TickInterval);
         }
-        _world.After(_options.LegacyReconcileInterval, LegacyPoll);
     }
 
     // ---- processing ----

@@ -70,6 +70,26 @@ public abstract class DurableStoreConformance : StoreConformance
     }
 
     [Test]
+    public void A_batch_that_fails_midway_with_an_error_leaves_nothing_and_the_error_escapes()
+    {
+        var order = Staged("lk-a");
+        Apply(new IntentStaged(order));
+        var before = StoreContents.Of(Store);
+        var (linked, link) = LinkMore(Bound(order, "ex-1"), 1m, 10m, "e-1");
+
+        // Link sequences start at 1 (a CHECK in both schemas): the database refuses the third statement, an I/O-like
+        // failure rather than a conflict, after the first two were written inside the transaction.
+        var batch = Batch(
+            new IntentStaged(Staged("lk-b")),
+            new FillRecorded(Fill("ex-1", "e-1")),
+            new OrderBound(Bound(order, "ex-1"), LinkProvenance.ClientOrderId),
+            new Linked(linked, link with { Sequence = 0 }));
+        Assert.That(() => Store.Apply(batch), Throws.InstanceOf<System.Data.Common.DbException>());
+        before.AssertSame(StoreContents.Of(Store), "after a batch that failed midway");
+        Assert.That(Store.Apply(Batch(new IntentStaged(Staged("lk-b")))), Is.EqualTo(ApplyResult.Applied), "the store works on after the failure");
+    }
+
+    [Test]
     public void Migrate_is_idempotent()
     {
         Apply(new IntentStaged(Staged("lk-a")));
