@@ -3,6 +3,7 @@ using Linkage.Coinbase.Capture;
 using Linkage.Engine;
 using Linkage.Properties.Scenarios;
 using Linkage.Properties.Stores;
+using Linkage.Properties.Stores.Postgres;
 using Linkage.Sim.Audit;
 using Linkage.Stores.Sqlite;
 
@@ -109,6 +110,15 @@ public sealed class AuditJsonTests
             Assert.That(AuditSample(second), Is.EqualTo(memory));
             Assert.That(AuditSample(sqlite), Is.EqualTo(memory));
         });
+    }
+
+    [Test]
+    public void The_report_on_postgresql_is_byte_identical_to_the_memory_stores()
+    {
+        using var database = new PostgresTestDatabase(nameof(AuditJsonTests));
+        using var postgres = database.OpenEmpty();
+        using var memory = new MemoryStore();
+        Assert.That(AuditSample(postgres), Is.EqualTo(AuditSample(memory)));
     }
 
     [Test]
