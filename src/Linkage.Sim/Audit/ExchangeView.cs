@@ -63,7 +63,7 @@ internal sealed class ExchangeView
         }
     }
 
-    /// <summary>A message that ties a client order id to an exchange order id (create-order response, legacy received).</summary>
+    /// <summary>A create-order response that ties a client order id to an exchange order id.</summary>
     public void OnBinding(ExchangeOrderId order, ClientOrderId? clientOrderId, int line) => Identify(Facts(order), clientOrderId, line);
 
     /// <summary>The largest quantity any message showed executed: cumulative states, distinct REST rows, distinct matches.</summary>

@@ -31,9 +31,14 @@ internal static class ReportBuilder
         var tally = new FillTally();
         var latencies = new List<long>();
         var orders = ImmutableArray.CreateBuilder<AuditedOrder>();
+        var counted = new HashSet<ExchangeOrderId>();
         foreach (var order in store.Orders().OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal))
         {
             var facts = (order.ExchangeOrderId is { } eid ? exchange.Find(eid) : null) ?? exchange.Find(order.ClientOrderId);
+            if (facts is not null)
+            {
+                counted.Add(facts.Id);
+            }
             var orderLinks = links.GetValueOrDefault(order.ClientOrderId, []);
             orders.Add(Row(order, facts, orderLinks, tally));
             Check(order, facts, notes, anomalies);
@@ -49,7 +54,7 @@ internal static class ReportBuilder
             tally.External += row.Trades;
             externals.Add(row);
         }
-        Unresolved(store, exchange, tally, anomalies);
+        Unresolved(store, exchange, counted, tally, anomalies);
         var quarantined = notes.Quarantined.OrderBy(q => q.Line).ThenBy(q => q.Reason, StringComparer.Ordinal).ToImmutableArray();
         anomalies.AddRange(quarantined.Select(q => new AuditAnomaly(AnomalyKinds.Quarantined, q.Line, q.Reason)));
         var alerts = notes.Alerts.ToList();
@@ -144,13 +149,16 @@ internal static class ReportBuilder
             fills);
     }
 
-    /// <summary>Fills still parked at the end belong to orders nobody identified: unresolved, one anomaly per order.</summary>
-    private static void Unresolved(ILinkageStore store, ExchangeView exchange, FillTally tally, List<AuditAnomaly> anomalies)
+    /// <summary>
+    /// Fills still parked at the end belong to orders nobody identified: unresolved, one anomaly per order. An order
+    /// whose fills a bot order's row already counted (its client order id was seen with it) is not counted twice.
+    /// </summary>
+    private static void Unresolved(ILinkageStore store, ExchangeView exchange, HashSet<ExchangeOrderId> counted, FillTally tally, List<AuditAnomaly> anomalies)
     {
         foreach (var group in store.Parked().GroupBy(p => p.ExchangeOrderId).OrderBy(g => g.Key.Value, StringComparer.Ordinal))
         {
             var facts = exchange.Find(group.Key);
-            var fills = facts is null ? 0 : ExchangeView.TradeSizes(facts).Length;
+            var fills = facts is null || counted.Contains(group.Key) ? 0 : ExchangeView.TradeSizes(facts).Length;
             tally.Bot += fills;
             tally.Unresolved += fills;
             var line = group.Select(p => AuditOrigin.LineOf(p.Input.Origin)).Min();
