@@ -65,7 +65,7 @@ internal sealed class AuditSession
             case CaptureRecord record:
                 _firstAt ??= record.At;
                 _lastAt = record.At;
-                foreach (var input in _mapper.Map(record, _store))
+                foreach (var input in Map(record))
                 {
                     Process(input, record.Line);
                 }
@@ -81,6 +81,25 @@ internal sealed class AuditSession
 
     public AuditReport Report() =>
         ReportBuilder.Build(_store, _exchange, _mapper.FirstRequestAt, _notes, _anomalies, _lines, _firstAt ?? DateTimeOffset.MinValue);
+
+    /// <summary>
+    /// Maps a record; the mapper reads the store to classify a Get Order answer, and a store that fails that read costs
+    /// this line (reported as <see cref="AnomalyKinds.StoreFailed"/>), not the audit.
+    /// </summary>
+    private IEnumerable<EngineInput> Map(CaptureRecord record)
+    {
+        try
+        {
+            return _mapper.Map(record, _store);
+        }
+#pragma warning disable CA1031 // The parsers never throw, so a failure here is the store's read: report it and read on.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            _anomalies.Add(new AuditAnomaly(AnomalyKinds.StoreFailed, record.Line, $"the store failed while the line was read: {failure.GetType().Name}: {failure.Message}"));
+            return [];
+        }
+    }
 
     /// <summary>
     /// Processes one input as the webhook's loop does (<see cref="ProcessLoop"/>: offered again while the store fails),

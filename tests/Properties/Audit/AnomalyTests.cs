@@ -233,6 +233,21 @@ public sealed class AnomalyTests
     }
 
     [Test]
+    public void A_store_that_fails_a_read_while_a_line_is_mapped_costs_only_that_line()
+    {
+        using var store = new FailingStore(failOnLine: 0) { FailLookups = true };
+        var report = new CaptureScript().GetOrder(E2, "manual-1", 5m).Intent(A, Snap, 120m).Audit(store);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Anomalies, Is.EqualTo(new[]
+            {
+                new AuditAnomaly(AnomalyKinds.StoreFailed, 1, "the store failed while the line was read: IOException: connection reset"),
+            }));
+            Assert.That(report.Intents, Is.EqualTo(1), "the next line is still read");
+        });
+    }
+
+    [Test]
     public void Zero_linkage_over_ten_bot_fills_raises_an_alert_and_nine_do_not()
     {
         Assert.Multiple(() =>

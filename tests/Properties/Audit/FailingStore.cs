@@ -6,10 +6,14 @@ namespace Linkage.Properties.Audit;
 
 /// <summary>
 /// A memory store whose <see cref="Apply"/> throws (as a full disk would) for every batch of inputs from one capture
-/// line; everything else is the real <see cref="MemoryStore"/>. A hand-written fault at the store boundary.
+/// line, and whose lookups by exchange order id throw once <see cref="FailLookups"/> is set; everything else is the
+/// real <see cref="MemoryStore"/>. A hand-written fault at the store boundary.
 /// </summary>
 internal sealed class FailingStore(int failOnLine) : ILinkageStore
 {
+    /// <summary>Whether <see cref="FindByExchangeOrderId"/> throws, as a lost connection would.</summary>
+    public bool FailLookups { get; set; }
+
     private readonly MemoryStore _inner = new();
 
     public string Name => _inner.Name;
@@ -20,7 +24,8 @@ internal sealed class FailingStore(int failOnLine) : ILinkageStore
         AuditOrigin.LineOf(batch.Input.Origin) == failOnLine ? throw new IOException("disk full") : _inner.Apply(batch);
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id) => _inner.FindByClientOrderId(id);
-    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => _inner.FindByExchangeOrderId(id);
+    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) =>
+        FailLookups ? throw new IOException("connection reset") : _inner.FindByExchangeOrderId(id);
     public bool IsFillKeySeen(FillKey key) => _inner.IsFillKeySeen(key);
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => _inner.ParkedFor(id);
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => _inner.FindExternal(id);
