@@ -68,9 +68,6 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary>Every order, in creation order.</summary>
     public IReadOnlyList<ExchangeOrder> Orders => _orders;
 
-    /// <summary>The open WebSocket connection, if any.</summary>
-    public FeedConnection? Connection => _connection;
-
     public ExchangeOrder? Find(string orderId) => _byId.GetValueOrDefault(orderId);
 
     public ExchangeOrder? FindByClientOrderId(string clientOrderId) => _byClientId.GetValueOrDefault(clientOrderId);

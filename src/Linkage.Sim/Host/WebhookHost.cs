@@ -4,6 +4,7 @@ using Linkage.Coinbase;
 using Linkage.Coinbase.Capture;
 using Linkage.Engine;
 using Linkage.Sim.Exchange;
+using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
 
 namespace Linkage.Sim.Host;
@@ -90,6 +91,7 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _confirming = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _askedParked = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
     private bool _idle;
@@ -112,7 +114,7 @@ public sealed class WebhookHost : IFeedSubscriber
     public WebhookHost(
         SimWorld world,
         IExchangeApi exchange,
-        Scenarios.FeedKind feed,
+        FeedKind feed,
         ICorrelator correlator,
         IHostLedger ledger,
         HostOptions? options = null,
@@ -121,16 +123,13 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         _world = world;
         _exchange = exchange;
-        _legacyFeed = feed == Scenarios.FeedKind.Trades;
+        _legacyFeed = feed == FeedKind.Trades;
         _correlator = correlator;
         _ledger = ledger;
         _options = options ?? HostOptions.Default;
         _capture = _options.Capture ? capture : null;
         _processed = processed;
     }
-
-    /// <summary>Whether this process life has ended.</summary>
-    public bool IsStopped => !_alive;
 
     /// <summary>Inputs waiting for the store to come back.</summary>
     public int PendingStoreRetries => _retry.Count;
@@ -368,7 +367,7 @@ public sealed class WebhookHost : IFeedSubscriber
             {
                 _confirmed.Add(order.ClientOrderId.Value);
             }
-            ResolveParked();
+            ResolveParked(again: true);
         }
         finally
         {
@@ -460,12 +459,18 @@ public sealed class WebhookHost : IFeedSubscriber
     /// <summary>
     /// Fills parked under an exchange order id the design does not know (a legacy <c>match</c> before its <c>received</c>,
     /// or with the <c>received</c> lost): Get Order says whose it is. A client order id that is not ours (or no order at
-    /// all) makes it external; ours binds it, and the design releases the parked fills.
+    /// all) makes it external; ours binds it, and the design releases the parked fills. Between reconciliations
+    /// (<paramref name="again"/> false) an exchange order is asked about once per process life: an orphan of ours that
+    /// a volatile store forgot stays parked whatever the exchange says, until its intent is delivered again.
     /// </summary>
-    private void ResolveParked()
+    private void ResolveParked(bool again)
     {
         foreach (var eid in _ledger.ParkedOrders())
         {
+            if (!_askedParked.Add(eid.Value) && !again)
+            {
+                continue;
+            }
             var response = _exchange.GetOrder(eid.Value);
             Capture(CaptureKind.Order, response.Body);
             if (response.Status == 404)
@@ -543,7 +548,7 @@ public sealed class WebhookHost : IFeedSubscriber
         }
         else if (_ledger.ParkedOrders().Count > 0)
         {
-            ResolveParked();
+            ResolveParked(again: false);
         }
         _idle = _world.Now - _lastActivity > _options.IdleAfter;
         ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);

@@ -333,19 +333,12 @@ public static class ScenarioRunner
         private decimal AccountPosition(ProductId product)
         {
             var position = 0m;
-            foreach (var order in _exchange.Orders.Where(o => o.Product == product.Value))
+            foreach (var order in _exchange.Orders.Where(o => o.Product == product.Value && _oracle.FindByClientOrderId(o.ClientOrderId) is not null))
             {
-                var truth = _oracle.Find(LabelOf(order));
-                if (truth is { IsBot: true })
-                {
-                    position += order.Side == Side.Buy ? order.CumulativeQuantity : -order.CumulativeQuantity;
-                }
+                position += order.Side == Side.Buy ? order.CumulativeQuantity : -order.CumulativeQuantity;
             }
             return Math.Max(position, 0m);
         }
-
-        private string LabelOf(ExchangeOrder order) =>
-            _payloads.Keys.FirstOrDefault(label => _oracle.Find(label)?.ClientOrderId == order.ClientOrderId) ?? "";
 
         private void StepFailure(int index, Step step, string message) =>
             _stepFailures.Add(new Failure(ScenarioCheck, message) { StepIndex = index, StepLine = step.Line, At = step.At });

@@ -20,3 +20,12 @@ public sealed class PostgresStoreModelProperties : StoreModelProperties
 
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreModelProperties));
 }
+
+/// <summary>The real engine over PostgreSQL with restarts, against the engine over the reference store.</summary>
+[TestFixture]
+public sealed class PostgresEngineOverStoreProperties : EngineOverStoreProperties
+{
+    protected override int Runs => 10;
+
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresEngineOverStoreProperties));
+}

@@ -36,3 +36,12 @@ internal sealed class SqliteTestFiles(string prefix, SqliteDurability durability
 
     public void Dispose() => _directory.Dispose();
 }
+
+/// <summary>The real engine over SQLite with restarts, against the engine over the reference store.</summary>
+[TestFixture]
+public sealed class SqliteEngineOverStoreProperties : EngineOverStoreProperties
+{
+    protected override int Runs => 40;
+
+    protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-engine", SqliteDurability.Normal);
+}

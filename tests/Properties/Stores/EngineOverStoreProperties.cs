@@ -1,0 +1,120 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Linkage.Engine;
+using static Linkage.Properties.Engine.Make;
+
+namespace Linkage.Properties.Stores;
+
+/// <summary>
+/// The real engine over a durable store, restarted at random points (the store closed and opened again, a new
+/// correlator), decides exactly what it decides over the reference store without restarts: the same links, fills,
+/// allocations, parked inputs, external orders, quarantine and alerts, record for record. Inputs are two entries and an
+/// exit on one product (acknowledged or timed out, feed updates with and without the client order id, REST fill rows,
+/// legacy matches, a snapshot), an order that is not ours (parked, then classified), malformed input, and a retention
+/// tick a day later; shuffled and partly duplicated.
+/// </summary>
+public abstract class EngineOverStoreProperties : DatabaseFixture
+{
+    private static readonly Intent First = Entry("aaa", size: 0.006m, decidedSecond: 0);
+    private static readonly Intent Second = Entry("bbb", size: 0.006m, decidedSecond: 1);
+    private static readonly Intent Closing = Exit(0.004m, decidedSecond: 2);
+
+    /// <summary>How many random deliveries to run.</summary>
+    protected abstract int Runs { get; }
+
+    [Test]
+    public void Engine_over_the_store_decides_as_over_the_reference_store_whatever_the_restarts() =>
+        Prop.ForAll(Arb.From(Deliveries), delivery =>
+        {
+            using var reference = new MemoryStore();
+            var referenceCorrelator = new EngineCorrelator(reference);
+            var store = Database.OpenEmpty();
+            try
+            {
+                var correlator = new EngineCorrelator(store);
+                for (var i = 0; i < delivery.Length; i++)
+                {
+                    if (delivery[i].Restart)
+                    {
+                        store.Dispose();
+                        store = Database.OpenSame();
+                        correlator = new EngineCorrelator(store);
+                    }
+                    var input = delivery[i].Make(At(10 + i));
+                    var expected = referenceCorrelator.Process(input);
+                    var actual = correlator.Process(input);
+                    Assert.That(actual.Status, Is.EqualTo(ProcessStatus.Applied), $"{delivery[i]}: {actual.Detail}");
+                    Assert.That(actual.Batch?.Decisions, Is.EqualTo(expected.Batch?.Decisions), $"step {i}: {delivery[i]}");
+                }
+                StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the delivery");
+            }
+            finally
+            {
+                store.Dispose();
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(Runs));
+
+    private static readonly Gen<Step[]> Deliveries =
+        from firstSizes in Sizes
+        from secondSizes in Sizes
+        from closingSizes in Gen.Elements<decimal[]>([0.004m], [0.001m, 0.003m], [0.002m, 0.001m])
+        from firstAcked in Gen.Elements(true, false)
+        from carries in Gen.Elements(true, false)
+        let messages = Messages(First, "x1", firstSizes, firstAcked, carries)
+            .Concat(Messages(Second, "x2", secondSizes, true, !carries))
+            .Concat(Messages(Closing, "x3", closingSizes, true, carries))
+            .Concat(Others())
+            .ToArray()
+        from duplicated in Gen.SubListOf(messages)
+        from shuffled in Gen.Shuffle(messages.Concat(duplicated))
+        from restarts in Gen.ArrayOf(Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false))), shuffled.Length)
+        let intents = new[] { Step.Of("intent aaa", _ => Received(First)), Step.Of("intent bbb", _ => Received(Second, 1)), Step.Of("exit", _ => Received(Closing, 2)) }
+        let tick = Step.Of("retention tick", at => new Tick(at + Limits.RetentionAfterTerminal + TimeSpan.FromHours(1)))
+        select intents.Concat(shuffled.Select((s, i) => s with { Restart = restarts[i] })).Append(tick).ToArray();
+
+    private static Gen<decimal[]> Sizes =>
+        from count in Gen.Choose(1, 3)
+        from sizes in Gen.ArrayOf(Gen.Elements(0.001m, 0.002m), count)
+        select sizes;
+
+    /// <summary>What the exchange and the host say about one bot order, as named steps.</summary>
+    private static IEnumerable<Step> Messages(Intent intent, string exchangeId, decimal[] sizes, bool acked, bool carryClientId)
+    {
+        yield return acked
+            ? Step.Of($"ack {exchangeId}", at => Ack(intent, exchangeId) with { At = at })
+            : Step.Of($"timeout {exchangeId}", at => Timeout(intent) with { At = at });
+        yield return Step.Of($"legacy received {exchangeId}", at => LegacyReceived(exchangeId, intent) with { At = at });
+        decimal cumulative = 0m;
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var size = sizes[i];
+            cumulative += size;
+            var now = cumulative;
+            var last = i == sizes.Length - 1;
+            var index = i;
+            yield return Step.Of($"update {exchangeId} {now}", at => Update(exchangeId, carryClientId ? intent : null, now, 50000m + index,
+                last ? OrderStatus.Filled : OrderStatus.Open) with { At = at });
+            yield return Step.Of($"rest {exchangeId} e{index}", at => Rest(exchangeId, $"{exchangeId}-e{index}", size, 50000m + index, reconciliation: index == 0) with { At = at });
+            yield return Step.Of($"match {exchangeId} t{index}", at => Match(exchangeId, 7000 + index, size, 50000m + index) with { At = at });
+        }
+        yield return Step.Of($"snapshot {exchangeId}", at => Update(exchangeId, intent, cumulative, source: OrderStateSource.FeedSnapshot) with { At = at });
+        yield return Step.Of($"done {exchangeId}", at => LegacyDone(exchangeId) with { At = at });
+    }
+
+    /// <summary>An order that is not ours (parked until reconciliation says so), and a message that does not parse.</summary>
+    private static IEnumerable<Step> Others()
+    {
+        yield return Step.Of("rest x9 (not ours)", at => Rest("x9", "x9-e0", 1.5m) with { At = at });
+        yield return Step.Of("update x9 (not ours)", at => Update("x9", null, 1.5m) with { At = at });
+        yield return Step.Of("x9 is not ours", at => new OrderNotOurs(at, Eid("x9"), ClientOrderId.From("manual-9")));
+        yield return Step.Of("malformed", at => new MalformedInput(at, "ws.user", "not valid JSON", "{\"channel\":\"user\",\u0000") { Line = 3 });
+    }
+
+    /// <summary>One delivery: a named input, made at its time; <see cref="Restart"/> restarts the process before it.</summary>
+    private sealed record Step(string Name, Func<DateTimeOffset, EngineInput> Make, bool Restart)
+    {
+        public static Step Of(string name, Func<DateTimeOffset, EngineInput> make) => new(name, make, false);
+
+        public override string ToString() => Restart ? $"restart, {Name}" : Name;
+    }
+}
