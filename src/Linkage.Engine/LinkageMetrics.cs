@@ -39,6 +39,13 @@ public sealed class LinkageMetrics : IDisposable
         purged = meter.CreateCounter<long>("linkage.intents.purged", "{intent}", "Intents whose metadata retention removed.");
     }
 
+    /// <summary>
+    /// The meter of this instance's instruments. Several instances share <see cref="MeterName"/> (one per correlator,
+    /// one per test), so a <see cref="MeterListener"/> that must hear only this one compares <c>instrument.Meter</c>
+    /// with it by reference.
+    /// </summary>
+    public Meter Meter => meter;
+
     /// <summary>Counts what an applied batch did. Call it only after the store applied the batch.</summary>
     public void Record(DecisionBatch batch)
     {

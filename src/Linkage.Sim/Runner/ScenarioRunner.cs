@@ -119,6 +119,7 @@ public static class ScenarioRunner
                 Capture = _capture.ToImmutable(),
                 Links = _correlator.Links(),
                 Allocations = _store?.Allocations() ?? [],
+                ExternalOrders = _store?.ExternalOrders() ?? [],
             };
         }
 

@@ -82,6 +82,9 @@ public sealed record ScenarioResult
     /// <summary>Every exit allocation (engine design only).</summary>
     public ImmutableArray<Engine.AllocationRecord> Allocations { get; init; } = [];
 
+    /// <summary>The orders the design's store classified external at the end (engine design only; the last process life's store).</summary>
+    public ImmutableArray<Engine.ExternalOrderRecord> ExternalOrders { get; init; } = [];
+
     public int Fills => Trades.Length;
     public int Linked => Trades.Count(t => t.Verdict == TradeVerdict.Linked);
     public int Wrong => Trades.Count(t => t.Verdict == TradeVerdict.Wrong);
