@@ -29,7 +29,7 @@ internal static class Program
             // In process: BDN's generated project would be rebuilt per benchmark, which alone exceeds its two-minute
             // build timeout on the shared CI machine, and a smoke test needs no process isolation.
             .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
-            .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary);
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var selection = rest.Length == 0 ? ["--filter", "*"] : rest;
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(selection, config);
         return Failed(summaries) ? 1 : 0;
