@@ -15,6 +15,11 @@ internal static class Program
     {
         var quick = args.Contains("--quick", StringComparer.Ordinal);
         var rest = args.Where(a => a != "--quick").ToArray();
+        if (args.Contains("--breakdown", StringComparer.Ordinal))
+        {
+            Breakdown.Print(Workload.Sizes(1_000).First());
+            return 0;
+        }
         if (args.Contains("--footprint", StringComparer.Ordinal))
         {
             Footprint.Print(Workload.Sizes(1_000, 100_000, 1_000_000));
