@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using Linkage.Engine;
+
+namespace Linkage.Stores.Sql;
+
+/// <summary>What a statement does to its table; the dialect renders the SQL text once per statement.</summary>
+internal enum StatementKind
+{
+    /// <summary><c>INSERT ... ON CONFLICT DO NOTHING</c>: a row that exists already inserts nothing (0 rows, a conflict).</summary>
+    Insert,
+
+    /// <summary>A plain <c>INSERT</c> into an append-only table whose rows the database numbers.</summary>
+    Append,
+
+    /// <summary><c>UPDATE ... WHERE key AND version = @version - 1</c>: 0 rows means another writer got there first.</summary>
+    UpdateVersioned,
+
+    /// <summary><c>DELETE ... WHERE key</c>: 0 rows means another writer deleted it first.</summary>
+    Delete,
+}
+
+/// <summary>A statement shape: one kind of write to one table.</summary>
+internal sealed record Statement(StatementKind Kind, ITable Table);
+
+/// <summary>
+/// One statement to run with its arguments. When <see cref="ConflictUnlessOneRow"/> is set, the statement must touch
+/// exactly one row; any other count makes the whole batch a <see cref="ApplyStatus.Conflict"/> with that detail.
+/// </summary>
+internal sealed record StoreCommand(Statement Statement, ImmutableArray<Argument> Arguments, string? ConflictUnlessOneRow)
+{
+    /// <summary>The conflict this row count means, or null when the statement did what the batch needs.</summary>
+    public string? Conflict(int rowsAffected) => ConflictUnlessOneRow is not null && rowsAffected != 1 ? ConflictUnlessOneRow : null;
+}
+
+/// <summary>
+/// Turns a decision batch into the statements that write it, in decision order, each with the row count that proves no
+/// other writer interfered. Running them in order inside one transaction is the store's whole write path, so the same
+/// plan gives SQLite and PostgreSQL the same semantics as the reference store: a decision that finds its order at another
+/// version, a key already present or a parked fill already gone makes the batch a conflict and nothing of it is kept.
+/// </summary>
+internal static class BatchPlan
+{
+    public static ImmutableArray<StoreCommand> For(DecisionBatch batch)
+    {
+        var commands = ImmutableArray.CreateBuilder<StoreCommand>();
+        foreach (var decision in batch.Decisions)
+        {
+            switch (decision)
+            {
+                case IntentStaged d:
+                    commands.Add(Insert(Tables.Orders, d.Order, $"order {d.Order.ClientOrderId} is already staged"));
+                    break;
+                case ExitAllocated d:
+                    commands.Add(UpdateOrder(d.Order));
+                    commands.Add(UpdateOrder(d.Entry));
+                    commands.Add(Insert(Tables.Allocations, d.Allocation, $"allocation {d.Allocation.ExitClientOrderId}#{d.Allocation.Sequence} exists already"));
+                    break;
+                case Linked d:
+                    commands.Add(UpdateOrder(d.Order));
+                    commands.Add(Insert(Tables.Links, d.Link, $"link {d.Link.ClientOrderId}#{d.Link.Sequence} exists already"));
+                    break;
+                case OrderDecision d:
+                    commands.Add(UpdateOrder(d.Order));
+                    break;
+                case FillRecorded d:
+                    commands.Add(Insert(Tables.Fills, d.Fill, $"fill {d.Fill.Fill.Key} is recorded already"));
+                    break;
+                case FillParked d:
+                    commands.Add(Insert(Tables.Parked, d.Fill, $"fill {d.Fill.ExchangeOrderId}/{d.Fill.Key} is parked already"));
+                    break;
+                case FillUnparked d:
+                    commands.Add(new StoreCommand(
+                        new Statement(StatementKind.Delete, Tables.Parked),
+                        [new(Tables.Parked.Column("exchange_order_id"), d.ExchangeOrderId.Value), new(Tables.Parked.Column("parked_key"), d.Key)],
+                        $"parked fill {d.ExchangeOrderId}/{d.Key} was taken out already"));
+                    break;
+                case ExternalRecorded { Order.Version: 1 } d:
+                    commands.Add(Insert(Tables.External, d.Order, $"external order {d.Order.ExchangeOrderId} is recorded already"));
+                    break;
+                case ExternalRecorded d:
+                    commands.Add(Update(Tables.External, d.Order, $"external order {d.Order.ExchangeOrderId} is no longer at version {d.Order.Version - 1}"));
+                    break;
+                case InputRejected d:
+                    commands.Add(Append(Tables.Quarantine, d.Record));
+                    break;
+                case AlertRaised d:
+                    commands.Add(Append(Tables.Alerts, d.Alert));
+                    break;
+                default:
+                    // DuplicateIgnored writes nothing, like every decision that is not a write.
+                    break;
+            }
+        }
+        return commands.ToImmutable();
+    }
+
+    private static StoreCommand UpdateOrder(OrderRecord order) =>
+        Update(Tables.Orders, order, $"order {order.ClientOrderId} is no longer at version {order.Version - 1}, or is bound to another exchange order");
+
+    private static StoreCommand Insert<T>(Table<T> table, T record, string conflict) =>
+        new(new Statement(StatementKind.Insert, table), table.Arguments(record), conflict);
+
+    private static StoreCommand Update<T>(Table<T> table, T record, string conflict) =>
+        new(new Statement(StatementKind.UpdateVersioned, table), table.Arguments(record), conflict);
+
+    private static StoreCommand Append<T>(Table<T> table, T record) => new(new Statement(StatementKind.Append, table), table.Arguments(record), null);
+}

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Stores.Sql;
+
+/// <summary>How a condition compares a column with the parameter of the same name.</summary>
+internal enum Comparison
+{
+    Equal,
+    AtOrBefore,
+}
+
+/// <summary>A condition <c>column (=|&lt;=) @column</c>.</summary>
+internal sealed record Condition(IColumn Column, Comparison Comparison);
+
+/// <summary>
+/// A read: rows of one table matching every condition, in the given order, optionally limited by the
+/// <see cref="Queries.RowLimit"/> argument, or just their count (<c>COUNT(*) AS n</c>).
+/// </summary>
+internal sealed record Query(ITable Table, ImmutableArray<Condition> Where, ImmutableArray<IColumn> OrderBy, bool Limited = false, bool Count = false);
+
+/// <summary>
+/// Every read of the store port, with the stable order the port documents for it. Text keys are ordered byte-wise
+/// (the dialect adds <c>COLLATE</c>), which for the ASCII ids the engine uses is the ordinal order of the reference store.
+/// </summary>
+internal static class Queries
+{
+    /// <summary>The parameter that carries a query's row limit.</summary>
+    public static readonly NamedColumn RowLimit = new("row_limit");
+
+    public static readonly Query OrderByClientOrderId = Find(Tables.Orders, "client_order_id");
+    public static readonly Query OrderByExchangeOrderId = Find(Tables.Orders, "exchange_order_id");
+    public static readonly Query ExternalByExchangeOrderId = Find(Tables.External, "exchange_order_id");
+
+    public static readonly Query FillKeyCount = new(
+        Tables.Fills, Equal(Tables.Fills, "exchange_order_id", "source", "fill_key"), [], Count: true);
+
+    public static readonly Query ParkedFor = new(
+        Tables.Parked, Equal(Tables.Parked, "exchange_order_id"), Columns(Tables.Parked, "parked_at", "parked_key"));
+
+    public static readonly Query ParkedCount = new(Tables.Parked, [], [], Count: true);
+
+    /// <summary>Orders of a product and kind with a positive open quantity: entry lots, or exits awaiting allocation.</summary>
+    public static readonly Query OpenOrders = new(
+        Tables.Orders, Equal(Tables.Orders, "product_id", "kind", "has_open"), Columns(Tables.Orders, "staged_at", "client_order_id"));
+
+    public static readonly Query TerminalBefore = new(
+        Tables.Orders,
+        [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrBefore), .. Equal(Tables.Orders, "intent_purged")],
+        Columns(Tables.Orders, "terminal_at", "client_order_id"),
+        Limited: true);
+
+    public static readonly Query AllOrders = All(Tables.Orders, "staged_at", "client_order_id");
+    public static readonly Query AllLinks = All(Tables.Links, "client_order_id", "sequence_no");
+    public static readonly Query AllFills = All(Tables.Fills, "exchange_order_id", "source", "fill_key");
+    public static readonly Query AllAllocations = All(Tables.Allocations, "exit_client_order_id", "sequence_no");
+    public static readonly Query AllParked = All(Tables.Parked, "exchange_order_id", "parked_key");
+    public static readonly Query AllExternal = All(Tables.External, "exchange_order_id");
+    public static readonly Query AllQuarantine = All(Tables.Quarantine, "id");
+    public static readonly Query AllAlerts = All(Tables.Alerts, "id");
+
+    private static Query Find(ITable table, string column) => new(table, Equal(table, column), []);
+
+    private static Query All(ITable table, params string[] orderBy) => new(table, [], Columns(table, orderBy));
+
+    private static ImmutableArray<Condition> Equal(ITable table, params string[] columns) =>
+        [.. columns.Select(c => new Condition(table.Column(c), Comparison.Equal))];
+
+    private static ImmutableArray<IColumn> Columns(ITable table, params string[] columns) => [.. columns.Select(table.Column)];
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+
+namespace Linkage.Stores.Sql;
+
+/// <summary>
+/// Renders statements and queries as SQL text for one database. The SQL both databases share (<c>ON CONFLICT DO
+/// NOTHING</c>, <c>LIMIT</c>, named <c>@parameters</c>) is written here once; a dialect says only how a logical column
+/// is laid out physically and how text is collated. Every parameter is named after the physical column it fills or
+/// compares with. Rendered text is cached, so each statement is rendered once per dialect.
+/// Thread safety: safe for concurrent use.
+/// </summary>
+internal abstract class SqlDialect
+{
+    private readonly ConcurrentDictionary<object, string> _rendered = new();
+
+    /// <summary>The collation that orders text byte-wise (ordinal for ASCII ids).</summary>
+    protected abstract string BinaryCollation { get; }
+
+    /// <summary>The physical columns that hold a logical one (one, unless the database needs more to be exact).</summary>
+    public virtual IReadOnlyList<string> Physical(IColumn column) => [column.Name];
+
+    public string Render(Statement statement) => _rendered.GetOrAdd(statement, _ => RenderNew(statement));
+
+    public string Render(Query query) => _rendered.GetOrAdd(query, _ => RenderNew(query));
+
+    private string RenderNew(Statement s)
+    {
+        var table = s.Table;
+        var written = table.Columns.SelectMany(Physical).ToList();
+        var keyMatch = string.Join(" AND ", table.Key.SelectMany(Physical).Select(c => $"{c} = @{c}"));
+        switch (s.Kind)
+        {
+            case StatementKind.Insert:
+            case StatementKind.Append:
+                var insert = $"INSERT INTO {table.Name} ({string.Join(", ", written)}) VALUES ({string.Join(", ", written.Select(c => "@" + c))})";
+                return s.Kind == StatementKind.Insert ? insert + " ON CONFLICT DO NOTHING" : insert;
+            case StatementKind.UpdateVersioned:
+                var keys = table.Key.SelectMany(Physical).ToHashSet(StringComparer.Ordinal);
+                var set = string.Join(", ", written.Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
+                var setOnce = string.Concat(table.SetOnce.SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
+                _ = table.Column("version");
+                return $"UPDATE {table.Name} SET {set} WHERE {keyMatch} AND version = @version - 1{setOnce}";
+            case StatementKind.Delete:
+                return $"DELETE FROM {table.Name} WHERE {keyMatch}";
+            default:
+                throw new ArgumentOutOfRangeException(nameof(s), s.Kind, "unknown statement kind");
+        }
+    }
+
+    private string RenderNew(Query q)
+    {
+        var sql = $"SELECT {(q.Count ? "COUNT(*) AS n" : "*")} FROM {q.Table.Name}";
+        if (q.Where.Length > 0)
+        {
+            sql += " WHERE " + string.Join(" AND ", q.Where.Select(Condition));
+        }
+        if (q.OrderBy.Length > 0)
+        {
+            sql += " ORDER BY " + string.Join(", ", q.OrderBy.SelectMany(Order));
+        }
+        return q.Limited ? $"{sql} LIMIT @{Queries.RowLimit.Name}" : sql;
+    }
+
+    private string Condition(Condition c)
+    {
+        var columns = Physical(c.Column);
+        var op = c.Comparison == Comparison.Equal ? "=" : "<=";
+        return columns.Count == 1
+            ? $"{columns[0]} {op} @{columns[0]}"
+            : $"({string.Join(", ", columns)}) {op} ({string.Join(", ", columns.Select(p => "@" + p))})";
+    }
+
+    private IEnumerable<string> Order(IColumn column) =>
+        Physical(column).Select(p => column.Kind == ColumnKind.Text ? $"{p} COLLATE {BinaryCollation}" : p);
+}

@@ -1,0 +1,371 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using Linkage.Engine;
+
+namespace Linkage.Stores.Sql;
+
+/// <summary>
+/// The store port over a SQL database: everything the SQLite and PostgreSQL stores share. A derived store supplies a
+/// connection, how a plan's statements run (one by one, or as one round trip) and which driver errors are concurrency
+/// conflicts; this class owns the semantics: one transaction per batch, a savepoint per batch of a group commit, the
+/// conflict checks of <see cref="BatchPlan"/>, the read-outs in the port's stable orders, and retention.
+/// </summary>
+/// <remarks>
+/// Every operation has a synchronous form (the port) and an asynchronous one with a cancellation token. Both run the
+/// same code: each step takes an <c>async</c> flag and calls the driver's synchronous or asynchronous method, so the
+/// synchronous form never blocks on a task (the pattern Npgsql uses internally).
+/// Thread safety: every member may be called from several threads; each call is atomic.
+/// Times come back in UTC (the same instants: <see cref="DateTimeOffset"/> equality compares instants).
+/// </remarks>
+public abstract class SqlLinkageStore : ILinkageStore
+{
+    private protected SqlLinkageStore(SqlDialect dialect) => Dialect = dialect;
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <summary>True: the state is in a database that outlives the process.</summary>
+    public bool IsDurable => true;
+
+    private protected SqlDialect Dialect { get; }
+
+    /// <inheritdoc />
+    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Sync(FindByClientOrderId(id, false, default));
+
+    public ValueTask<OrderRecord?> FindByClientOrderIdAsync(ClientOrderId id, CancellationToken ct = default) =>
+        FindByClientOrderId(id, true, ct);
+
+    /// <inheritdoc />
+    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Sync(FindByExchangeOrderId(id, false, default));
+
+    public ValueTask<OrderRecord?> FindByExchangeOrderIdAsync(ExchangeOrderId id, CancellationToken ct = default) =>
+        FindByExchangeOrderId(id, true, ct);
+
+    /// <inheritdoc />
+    public bool IsFillKeySeen(FillKey key) => Sync(IsFillKeySeen(key, false, default));
+
+    public ValueTask<bool> IsFillKeySeenAsync(FillKey key, CancellationToken ct = default) => IsFillKeySeen(key, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Sync(ParkedFor(id, false, default));
+
+    public ValueTask<ImmutableArray<ParkedFill>> ParkedForAsync(ExchangeOrderId id, CancellationToken ct = default) => ParkedFor(id, true, ct);
+
+    /// <inheritdoc />
+    public int ParkedCount => (int)Sync(Count(Queries.ParkedCount, [], false, default));
+
+    /// <inheritdoc />
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Sync(FindExternal(id, false, default));
+
+    public ValueTask<ExternalOrderRecord?> FindExternalAsync(ExchangeOrderId id, CancellationToken ct = default) => FindExternal(id, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Sync(OpenOrders(product, IntentKind.Entry, false, default));
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Sync(OpenOrders(product, IntentKind.Exit, false, default));
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => Sync(TerminalBefore(cutoff, max, false, default));
+
+    /// <inheritdoc />
+    public ApplyResult Apply(DecisionBatch batch) => Sync(Apply([batch], false, default))[0];
+
+    /// <summary>Applies <paramref name="batch"/> in one transaction; see <see cref="Apply(DecisionBatch)"/>.</summary>
+    public async ValueTask<ApplyResult> ApplyAsync(DecisionBatch batch, CancellationToken ct = default) =>
+        (await Apply([batch], true, ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Group commit for a burst: applies every batch in ONE transaction (one fsync), each under its own savepoint, so a
+    /// batch that conflicts is rolled back alone and reported, and the others are kept. The batches were decided
+    /// against the state before the burst, so a later batch may conflict with an earlier one of the same burst: decide
+    /// it again, as for any conflict. The results are in the order of <paramref name="batches"/>.
+    /// </summary>
+    public ImmutableArray<ApplyResult> ApplyMany(IReadOnlyList<DecisionBatch> batches) => Sync(Apply(batches, false, default));
+
+    /// <inheritdoc cref="ApplyMany"/>
+    public ValueTask<ImmutableArray<ApplyResult>> ApplyManyAsync(IReadOnlyList<DecisionBatch> batches, CancellationToken ct = default) =>
+        Apply(batches, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> Orders() => Sync(All(Queries.AllOrders, Rows.Order, false, default));
+
+    public ValueTask<ImmutableArray<OrderRecord>> OrdersAsync(CancellationToken ct = default) => All(Queries.AllOrders, Rows.Order, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<LinkRecord> Links() => Sync(All(Queries.AllLinks, Rows.Link, false, default));
+
+    public ValueTask<ImmutableArray<LinkRecord>> LinksAsync(CancellationToken ct = default) => All(Queries.AllLinks, Rows.Link, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<FillRecord> Fills() => Sync(All(Queries.AllFills, Rows.Fill, false, default));
+
+    public ValueTask<ImmutableArray<FillRecord>> FillsAsync(CancellationToken ct = default) => All(Queries.AllFills, Rows.Fill, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<AllocationRecord> Allocations() => Sync(All(Queries.AllAllocations, Rows.Allocation, false, default));
+
+    public ValueTask<ImmutableArray<AllocationRecord>> AllocationsAsync(CancellationToken ct = default) =>
+        All(Queries.AllAllocations, Rows.Allocation, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<ParkedFill> Parked() => Sync(All(Queries.AllParked, Rows.Parked, false, default));
+
+    public ValueTask<ImmutableArray<ParkedFill>> ParkedAsync(CancellationToken ct = default) => All(Queries.AllParked, Rows.Parked, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<ExternalOrderRecord> ExternalOrders() => Sync(All(Queries.AllExternal, Rows.External, false, default));
+
+    public ValueTask<ImmutableArray<ExternalOrderRecord>> ExternalOrdersAsync(CancellationToken ct = default) =>
+        All(Queries.AllExternal, Rows.External, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<QuarantineRecord> Quarantine() => Sync(All(Queries.AllQuarantine, Rows.Quarantine, false, default));
+
+    public ValueTask<ImmutableArray<QuarantineRecord>> QuarantineAsync(CancellationToken ct = default) =>
+        All(Queries.AllQuarantine, Rows.Quarantine, true, ct);
+
+    /// <inheritdoc />
+    public ImmutableArray<AlertRecord> Alerts() => Sync(All(Queries.AllAlerts, Rows.Alert, false, default));
+
+    public ValueTask<ImmutableArray<AlertRecord>> AlertsAsync(CancellationToken ct = default) => All(Queries.AllAlerts, Rows.Alert, true, ct);
+
+    /// <summary>
+    /// The seed document's scheduled cleanup, for hosts that run it outside the engine's retention ticks: removes the
+    /// intent metadata (<see cref="Retention.Purge"/>) of every order terminal for MORE than
+    /// <see cref="Limits.RetentionAfterTerminal"/> before <paramref name="now"/>, in batches of at most
+    /// <see cref="Limits.RetentionBatchMax"/>. Never deletes an order row, a ledger, a link or a fill key: dedupe must
+    /// outlive retention. Each purge bumps the order's version, so an engine deciding about the order concurrently gets a
+    /// conflict and decides again. Returns how many intents were purged.
+    /// </summary>
+    public int PurgeExpired(DateTimeOffset now) => Sync(PurgeExpired(now, false, default));
+
+    /// <inheritdoc cref="PurgeExpired(DateTimeOffset)"/>
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct = default) => PurgeExpired(now, true, ct);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the store's connections.</summary>
+    protected abstract void Dispose(bool disposing);
+
+    /// <summary>Runs <paramref name="work"/> on a connection of this store (SQLite: its one connection, under its lock; PostgreSQL: a pooled one).</summary>
+    private protected abstract ValueTask<T> WithConnection<T>(Func<DbConnection, ValueTask<T>> work, bool async, CancellationToken ct);
+
+    /// <summary>Begins the write transaction (SQLite: <c>BEGIN IMMEDIATE</c>, so the write lock is taken up front).</summary>
+    private protected abstract ValueTask<DbTransaction> Begin(DbConnection connection, bool async, CancellationToken ct);
+
+    /// <summary>Runs a plan's statements in <paramref name="transaction"/>; returns the first conflict, or null when all did what the plan needs.</summary>
+    private protected abstract ValueTask<string?> Execute(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct);
+
+    /// <summary>Runs a query and maps every row.</summary>
+    private protected abstract ValueTask<ImmutableArray<T>> Read<T>(
+        DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct);
+
+    /// <summary>Whether a driver error means another writer got there first (a unique key, a deadlock, a serialization failure).</summary>
+    private protected abstract bool IsConflict(DbException error);
+
+    private protected static Argument Arg(ITable table, string column, object? value) => new(table.Column(column), value);
+
+    private protected static T Sync<T>(ValueTask<T> task) =>
+
+        // The synchronous path calls only synchronous driver methods, so its task is complete; anything else is a bug.
+        task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("a synchronous store call went asynchronous");
+
+    private protected static async ValueTask DisposeAsync(IAsyncDisposable resource, bool async)
+    {
+        if (async)
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            ((IDisposable)resource).Dispose();
+        }
+    }
+
+    private ValueTask<OrderRecord?> FindByClientOrderId(ClientOrderId id, bool async, CancellationToken ct) =>
+        First(Queries.OrderByClientOrderId, [Arg(Tables.Orders, "client_order_id", id.Value)], Rows.Order, async, ct);
+
+    private ValueTask<OrderRecord?> FindByExchangeOrderId(ExchangeOrderId id, bool async, CancellationToken ct) =>
+        First(Queries.OrderByExchangeOrderId, [Arg(Tables.Orders, "exchange_order_id", id.Value)], Rows.Order, async, ct);
+
+    private async ValueTask<bool> IsFillKeySeen(FillKey key, bool async, CancellationToken ct) =>
+        await Count(
+            Queries.FillKeyCount,
+            [Arg(Tables.Fills, "exchange_order_id", key.Order.Value), Arg(Tables.Fills, "source", (long)key.Source), Arg(Tables.Fills, "fill_key", key.Key)],
+            async,
+            ct).ConfigureAwait(false) > 0;
+
+    private ValueTask<ImmutableArray<ParkedFill>> ParkedFor(ExchangeOrderId id, bool async, CancellationToken ct) =>
+        Many(Queries.ParkedFor, [Arg(Tables.Parked, "exchange_order_id", id.Value)], Rows.Parked, async, ct);
+
+    private ValueTask<ExternalOrderRecord?> FindExternal(ExchangeOrderId id, bool async, CancellationToken ct) =>
+        First(Queries.ExternalByExchangeOrderId, [Arg(Tables.External, "exchange_order_id", id.Value)], Rows.External, async, ct);
+
+    private ValueTask<ImmutableArray<OrderRecord>> OpenOrders(ProductId product, IntentKind kind, bool async, CancellationToken ct) =>
+        Many(
+            Queries.OpenOrders,
+            [Arg(Tables.Orders, "product_id", product.Value), Arg(Tables.Orders, "kind", kind.ToString()), Arg(Tables.Orders, "has_open", true)],
+            Rows.Order,
+            async,
+            ct);
+
+    private ValueTask<ImmutableArray<OrderRecord>> TerminalBefore(DateTimeOffset cutoff, int max, bool async, CancellationToken ct) =>
+        Many(
+            Queries.TerminalBefore,
+            [Arg(Tables.Orders, "terminal_at", cutoff), Arg(Tables.Orders, "intent_purged", false), new(Queries.RowLimit, (long)Math.Max(max, 0))],
+            Rows.Order,
+            async,
+            ct);
+
+    private async ValueTask<int> PurgeExpired(DateTimeOffset now, bool async, CancellationToken ct)
+    {
+        // "More than 24 h": an order terminal exactly 24 h ago keeps its intent one tick longer.
+        var cutoff = now - Limits.RetentionAfterTerminal - TimeSpan.FromTicks(1);
+        var purged = 0;
+        while (true)
+        {
+            var expired = await TerminalBefore(cutoff, Limits.RetentionBatchMax, async, ct).ConfigureAwait(false);
+            if (expired.IsEmpty)
+            {
+                return purged;
+            }
+            var batches = expired.Select(o => new DecisionBatch(new Tick(now), [new IntentPurged(Retention.Purge(o))])).ToList();
+            var results = await Apply(batches, async, ct).ConfigureAwait(false);
+            var applied = results.Count(r => r.Status == ApplyStatus.Applied);
+            purged += applied;
+
+            // A conflict means an engine changed that order meanwhile; the next round reads it again. A round that purges
+            // nothing ends the run (every round purges at least one, so the loop is bounded by the number of orders), and the
+            // next scheduled run finds what a busy writer held back.
+            if (applied == 0)
+            {
+                return purged;
+            }
+        }
+    }
+
+    private ValueTask<ImmutableArray<T>> All<T>(Query query, Func<IRow, T> map, bool async, CancellationToken ct) =>
+        Many(query, [], map, async, ct);
+
+    private ValueTask<ImmutableArray<T>> Many<T>(Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct) =>
+        WithConnection(connection => Read(connection, query, arguments, map, async, ct), async, ct);
+
+    private async ValueTask<T?> First<T>(Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
+        where T : class =>
+        (await Many(query, arguments, map, async, ct).ConfigureAwait(false)).FirstOrDefault();
+
+    private async ValueTask<long> Count(Query query, ImmutableArray<Argument> arguments, bool async, CancellationToken ct) =>
+        (await Many(query, arguments, Rows.Count, async, ct).ConfigureAwait(false))[0];
+
+    private ValueTask<ImmutableArray<ApplyResult>> Apply(IReadOnlyList<DecisionBatch> batches, bool async, CancellationToken ct)
+    {
+        var plans = batches.Select(BatchPlan.For).ToList();
+        return plans.All(p => p.IsEmpty)
+            ? ValueTask.FromResult<ImmutableArray<ApplyResult>>([.. plans.Select(_ => ApplyResult.Applied)])
+            : WithConnection(connection => Apply(connection, plans, async, ct), async, ct);
+    }
+
+    private async ValueTask<ImmutableArray<ApplyResult>> Apply(
+        DbConnection connection, List<ImmutableArray<StoreCommand>> plans, bool async, CancellationToken ct)
+    {
+        var grouped = plans.Count > 1;
+        var results = new ApplyResult[plans.Count];
+        var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var savepoint = $"batch_{i}";
+                if (grouped)
+                {
+                    await Savepoint(transaction, savepoint, async, ct).ConfigureAwait(false);
+                }
+                var conflict = await ExecuteOrConflict(connection, transaction, plans[i], async, ct).ConfigureAwait(false);
+                if (conflict is null)
+                {
+                    results[i] = ApplyResult.Applied;
+                }
+                else if (grouped)
+                {
+                    await RollbackTo(transaction, savepoint, async, ct).ConfigureAwait(false);
+                    results[i] = ApplyResult.Conflict(conflict);
+                }
+                else
+                {
+                    await Rollback(transaction, async, ct).ConfigureAwait(false);
+                    return [ApplyResult.Conflict(conflict)];
+                }
+            }
+            if (async)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                transaction.Commit();
+            }
+            return [.. results];
+        }
+        finally
+        {
+            // Disposing a transaction that was neither committed nor rolled back rolls it back (an exception escaped).
+            await DisposeAsync(transaction, async).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<string?> ExecuteOrConflict(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)
+    {
+        try
+        {
+            return await Execute(connection, transaction, plan, async, ct).ConfigureAwait(false);
+        }
+        catch (DbException error) when (IsConflict(error))
+        {
+            return $"another writer got there first: {error.Message}";
+        }
+    }
+
+    private static async ValueTask Savepoint(DbTransaction transaction, string name, bool async, CancellationToken ct)
+    {
+        if (async)
+        {
+            await transaction.SaveAsync(name, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            transaction.Save(name);
+        }
+    }
+
+    private static async ValueTask RollbackTo(DbTransaction transaction, string name, bool async, CancellationToken ct)
+    {
+        if (async)
+        {
+            await transaction.RollbackAsync(name, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            transaction.Rollback(name);
+        }
+    }
+
+    private static async ValueTask Rollback(DbTransaction transaction, bool async, CancellationToken ct)
+    {
+        if (async)
+        {
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            transaction.Rollback();
+        }
+    }
+}

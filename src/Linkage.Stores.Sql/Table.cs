@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Stores.Sql;
+
+/// <summary>
+/// The logical type of a column. Each dialect picks the physical type in its migrations and binds and reads values
+/// accordingly; the mapping code above it never sees a driver type.
+/// </summary>
+internal enum ColumnKind
+{
+    /// <summary>A string kept verbatim (ids, names, enum names).</summary>
+    Text,
+
+    /// <summary>A 64-bit integer.</summary>
+    Integer,
+
+    /// <summary>A <see cref="decimal"/> at full precision and scale.</summary>
+    Decimal,
+
+    /// <summary>A point in time, exact to the tick (returned in UTC).</summary>
+    Time,
+
+    /// <summary>A boolean.</summary>
+    Flag,
+
+    /// <summary>A string that may hold any character, NUL included (raw payloads of rejected messages).</summary>
+    Payload,
+}
+
+/// <summary>A column's name and logical type.</summary>
+internal interface IColumn
+{
+    string Name { get; }
+
+    ColumnKind Kind { get; }
+}
+
+/// <summary>A column of a table that stores <typeparamref name="TRecord"/>, with the function that reads its value from a record.</summary>
+internal sealed record Column<TRecord>(string Name, ColumnKind Kind, Func<TRecord, object?> Get) : IColumn;
+
+/// <summary>
+/// A column or parameter that no record writes: an identity the database fills to number appended rows, or a query's
+/// row limit.
+/// </summary>
+internal sealed record NamedColumn(string Name, ColumnKind Kind = ColumnKind.Integer) : IColumn;
+
+/// <summary>A table's name, key and the columns written on insert (the database may add generated ones).</summary>
+internal interface ITable
+{
+    string Name { get; }
+
+    /// <summary>The columns that identify a row; <c>UPDATE</c> and <c>DELETE</c> match on them.</summary>
+    ImmutableArray<IColumn> Key { get; }
+
+    /// <summary>The columns a statement writes.</summary>
+    ImmutableArray<IColumn> Columns { get; }
+
+    /// <summary>Columns that, once set, may never change or be cleared again (an order's exchange order id is bound forever).</summary>
+    ImmutableArray<IColumn> SetOnce { get; }
+
+    /// <summary>A written or generated column by name.</summary>
+    IColumn Column(string name);
+}
+
+/// <summary>
+/// A table that stores one record type. The column list and the record's getters live together here so a column added
+/// to a migration is added to the insert, the update and the binding in one place.
+/// </summary>
+internal sealed class Table<TRecord> : ITable
+{
+    /// <summary>A table keyed by some of its written columns.</summary>
+    public Table(string name, ImmutableArray<string> key, ImmutableArray<Column<TRecord>> columns, ImmutableArray<string> setOnce = default)
+    {
+        Name = name;
+        Typed = columns;
+        Columns = [.. columns.Cast<IColumn>()];
+        Key = [.. key.Select(Column)];
+        SetOnce = setOnce.IsDefault ? [] : [.. setOnce.Select(Column)];
+    }
+
+    /// <summary>An append-only table whose rows the database numbers in <paramref name="generated"/>.</summary>
+    public Table(string name, NamedColumn generated, ImmutableArray<Column<TRecord>> columns)
+    {
+        Name = name;
+        Typed = columns;
+        Columns = [.. columns.Cast<IColumn>()];
+        Key = [generated];
+        SetOnce = [];
+    }
+
+    public string Name { get; }
+
+    public ImmutableArray<IColumn> Key { get; }
+
+    public ImmutableArray<IColumn> Columns { get; }
+
+    public ImmutableArray<IColumn> SetOnce { get; }
+
+    public ImmutableArray<Column<TRecord>> Typed { get; }
+
+    public IColumn Column(string name) =>
+        Columns.Concat(Key).FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"{Name} has no column {name}", nameof(name));
+
+    /// <summary>The record's values, in column order, as the statement's arguments.</summary>
+    public ImmutableArray<Argument> Arguments(TRecord record) => [.. Typed.Select(c => new Argument(c, c.Get(record)))];
+}
+
+/// <summary>A value bound to a named parameter (the parameter is named after the column it fills or compares with).</summary>
+internal readonly record struct Argument(IColumn Column, object? Value);

@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Linkage.Stores.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Linkage.Stores.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode. Each <see cref="SqlLinkageStore.Apply"/> is one
+/// <c>BEGIN IMMEDIATE</c> transaction (the write lock is taken up front, so two processes on one file queue instead of
+/// deadlocking on a lock upgrade); <see cref="SqlLinkageStore.ApplyMany"/> commits a burst in one transaction with a
+/// savepoint per batch. Statements are prepared once and reused.
+/// </summary>
+/// <remarks>
+/// Open, then call <see cref="Migrate"/> (an explicit step, idempotent) before use; <see cref="Open"/> does both.
+/// Thread safety: one connection guarded by a lock, so every call is atomic and sees only committed batches. Several
+/// <see cref="SqliteStore"/> instances (or processes) may share a file: SQLite serialises their writers, and the
+/// version checks make a writer that read stale state get a conflict.
+/// </remarks>
+public sealed class SqliteStore : SqlLinkageStore
+{
+    private const string MigrationPrefix = "Linkage.Stores.Sqlite.Migrations.";
+
+    private static readonly SqliteDialect TheDialect = new();
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>Opens (creating if missing) the database file. Call <see cref="Migrate"/> before first use.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
+    public SqliteStore(SqliteStoreOptions options)
+        : base(TheDialect)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid SqliteStoreOptions: " + string.Join("; ", problems), nameof(options));
+        }
+        Options = options;
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+
+            // No pool: disposing the store closes the file, so a host (or a test) can reopen, move or delete it at once.
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        try
+        {
+            var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            Pragma($"PRAGMA busy_timeout = {busyMs}");
+
+            // WAL: readers never block the writer, and a commit appends to the log instead of rewriting pages.
+            var mode = Pragma("PRAGMA journal_mode = WAL");
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"SQLite refused WAL mode for {options.Path} (journal_mode is {mode})");
+            }
+            Pragma($"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}");
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string Name => "sqlite";
+
+    /// <summary>The options the store was opened with.</summary>
+    public SqliteStoreOptions Options { get; }
+
+    /// <summary>Opens the file and applies any pending migrations.</summary>
+    public static SqliteStore Open(SqliteStoreOptions options)
+    {
+        var store = new SqliteStore(options);
+        try
+        {
+            store.Migrate();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies the embedded migrations (<c>Migrations/NNNN_name.sql</c>) not yet recorded in <c>schema_version</c>, in
+    /// one <c>BEGIN IMMEDIATE</c> transaction, so several processes migrating one file at once apply each step once.
+    /// Idempotent. Returns the versions it applied (empty when the schema was current).
+    /// </summary>
+    public ImmutableArray<int> Migrate()
+    {
+        var known = Migrations.Embedded(typeof(SqliteStore).Assembly, MigrationPrefix);
+        _gate.Wait();
+        try
+        {
+            using var transaction = _connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            Run(transaction, """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                  version     INTEGER NOT NULL PRIMARY KEY,
+                  name        TEXT    NOT NULL,
+                  applied_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                ) STRICT
+                """);
+            var applied = new List<long>();
+            using (var select = Command(transaction, "SELECT version FROM schema_version"))
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    applied.Add(reader.GetInt64(0));
+                }
+            }
+            var pending = Migrations.Pending(known, applied);
+            foreach (var migration in pending)
+            {
+                Run(transaction, migration.Sql);
+                using var record = Command(transaction, "INSERT INTO schema_version (version, name) VALUES (@version, @name)");
+                record.Parameters.AddWithValue("@version", migration.Version);
+                record.Parameters.AddWithValue("@name", migration.Name);
+                record.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return [.. pending.Select(m => m.Version)];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+        _gate.Wait();
+        try
+        {
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+            _prepared.Clear();
+            _connection.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        _gate.Dispose();
+    }
+
+    // Microsoft.Data.Sqlite's asynchronous methods complete synchronously, so this store always takes the synchronous
+    // path; its Async members are for callers that program against the asynchronous API of both SQL stores.
+    private protected override async ValueTask<T> WithConnection<T>(Func<DbConnection, ValueTask<T>> work, bool async, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        _gate.Wait(ct);
+        try
+        {
+            return await work(_connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private protected override ValueTask<DbTransaction> Begin(DbConnection connection, bool async, CancellationToken ct) =>
+        ValueTask.FromResult<DbTransaction>(_connection.BeginTransaction(IsolationLevel.Serializable, deferred: false));
+
+    private protected override ValueTask<string?> Execute(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)
+    {
+        foreach (var step in plan)
+        {
+            ct.ThrowIfCancellationRequested();
+            var command = Prepared(Dialect.Render(step.Statement), step.Arguments);
+            command.Transaction = (SqliteTransaction)transaction;
+            Bind(command, step.Arguments);
+            if (step.Conflict(command.ExecuteNonQuery()) is { } conflict)
+            {
+                // Later statements may depend on this one (an update after an insert): stop at the first conflict.
+                return ValueTask.FromResult<string?>(conflict);
+            }
+        }
+        return ValueTask.FromResult<string?>(null);
+    }
+
+    private protected override ValueTask<ImmutableArray<T>> Read<T>(
+        DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
+    {
+        var command = Prepared(Dialect.Render(query), arguments);
+        command.Transaction = null;
+        Bind(command, arguments);
+        using var reader = command.ExecuteReader();
+        var row = new SqliteRow(reader);
+        var rows = ImmutableArray.CreateBuilder<T>();
+        while (reader.Read())
+        {
+            rows.Add(map(row));
+        }
+        return ValueTask.FromResult(rows.ToImmutable());
+    }
+
+    private protected override bool IsConflict(DbException error) =>
+        error is SqliteException { SqliteErrorCode: SqliteErrorCodes.Constraint, SqliteExtendedErrorCode: SqliteErrorCodes.ConstraintUnique or SqliteErrorCodes.ConstraintPrimaryKey };
+
+    /// <summary>The command for <paramref name="sql"/>, prepared on first use (after <see cref="Migrate"/>, so its tables exist) and reused.</summary>
+    private SqliteCommand Prepared(string sql, ImmutableArray<Argument> arguments)
+    {
+        if (_prepared.TryGetValue(sql, out var command))
+        {
+            return command;
+        }
+        command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var argument in arguments)
+        {
+            command.Parameters.Add(new SqliteParameter("@" + argument.Column.Name, SqliteDialect.TypeOf(argument.Column.Kind)));
+        }
+        command.Prepare();
+        _prepared[sql] = command;
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, ImmutableArray<Argument> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            command.Parameters["@" + argument.Column.Name].Value = SqliteDialect.ToDatabase(argument);
+        }
+    }
+
+    private string? Pragma(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private SqliteCommand Command(SqliteTransaction transaction, string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private void Run(SqliteTransaction transaction, string sql)
+    {
+        using var command = Command(transaction, sql);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>SQLite result codes this store distinguishes (sqlite3.h).</summary>
+    private static class SqliteErrorCodes
+    {
+        public const int Constraint = 19;
+        public const int ConstraintPrimaryKey = 1555;
+        public const int ConstraintUnique = 2067;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using Linkage.Engine;
+using static Linkage.Properties.Engine.Make;
+
+namespace Linkage.Properties.Engine;
+
+/// <summary>Rules 3 to 5: orders we did not place stay external (S3); fills of unknown orders wait, within a bound.</summary>
+public sealed class ExternalAndParkingTests
+{
+    private static OrderUpdate Foreign(string exchangeId, decimal cumulative, OrderStateSource source = OrderStateSource.FeedUpdate, double second = 1) =>
+        new(At(second), new OrderState
+        {
+            ExchangeOrderId = Eid(exchangeId),
+            ClientOrderId = ClientOrderId.From("manual-order-1"),
+            Product = Btc,
+            Status = OrderStatus.Open,
+            CumulativeQuantity = cumulative,
+        }, source);
+
+    [Test]
+    public void Order_with_a_foreign_client_order_id_is_recorded_external_and_never_linked()
+    {
+        using var rig = new Rig();
+
+        var first = rig.Feed(Foreign("m1", 0.01m));
+        rig.Feed(Foreign("m1", 0.03m, second: 2), Rest("m1", "e1", 0.01m, second: 3));
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Of<ExternalRecorded>().Single().Order.Baseline, Is.EqualTo(0m), "a first feed update is itself a fill");
+            Assert.That(external.ExchangeCumulative, Is.EqualTo(0.03m));
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.04m), "observed by the feed (0.03) plus the REST row (0.01)");
+            Assert.That(external.Trades, Is.EqualTo(1));
+            Assert.That(rig.Store.Fills().Single().ClientOrderId, Is.Null);
+            Assert.That(rig.Store.Links(), Is.Empty);
+            Assert.That(rig.Store.Orders(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void External_order_first_seen_by_snapshot_observes_only_what_fills_after_it()
+    {
+        using var rig = new Rig();
+
+        rig.Feed(Foreign("m1", 0.02m, OrderStateSource.FeedSnapshot), Foreign("m1", 0.05m, second: 2));
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.Baseline, Is.EqualTo(0.02m));
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.03m));
+        });
+    }
+
+    [Test]
+    public void Parked_fills_of_an_order_found_not_ours_are_released_as_external()
+    {
+        using var rig = new Rig();
+        rig.Feed(Rest("m1", "e1", 0.01m, second: 1), Rest("m1", "e2", 0.02m, second: 2));
+        Assert.That(rig.Store.Parked(), Has.Length.EqualTo(2));
+
+        var batch = rig.Feed(new OrderNotOurs(At(3), Eid("m1"), ClientOrderId.From("manual-order-1")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Of<FillUnparked>(), Has.Length.EqualTo(2));
+            Assert.That(rig.Store.Parked(), Is.Empty);
+            Assert.That(rig.Store.FindExternal(Eid("m1"))!.ObservedQuantity, Is.EqualTo(0.03m));
+            Assert.That(rig.Store.FindExternal(Eid("m1"))!.Trades, Is.EqualTo(2));
+            Assert.That(rig.Store.Fills(), Has.Length.EqualTo(2), "fill keys are kept so a re-delivery is a duplicate");
+            Assert.That(rig.Store.Links(), Is.Empty);
+        });
+        Assert.That(rig.Feed(Rest("m1", "e1", 0.01m, second: 4)).Of<DuplicateIgnored>().Single().Kind, Is.EqualTo(DuplicateKind.FillKey));
+    }
+
+    [Test]
+    public void Not_ours_for_a_bot_order_is_rejected_with_an_alert()
+    {
+        using var rig = new Rig();
+        var entry = Entry("aaa");
+        rig.Feed(Received(entry), Ack(entry, "x1"));
+
+        var batch = rig.Feed(new OrderNotOurs(At(3), Eid("x1"), null));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Of<InputRejected>().Single().Record.Field, Is.EqualTo("order_id"));
+            Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.ConflictingBinding));
+            Assert.That(rig.Store.ExternalOrders(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void External_exchange_id_is_never_bound_to_a_bot_order_later()
+    {
+        using var rig = new Rig();
+        var entry = Entry("aaa");
+        rig.Feed(Foreign("m1", 0.01m), Received(entry));
+
+        var batch = rig.Feed(Ack(entry, "m1", 2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.ConflictingBinding));
+            Assert.That(rig.Order(entry).ExchangeOrderId, Is.Null);
+        });
+    }
+
+    [Test]
+    public void Our_prefix_without_a_staged_intent_is_an_orphan_alert_and_waits_parked()
+    {
+        using var rig = new Rig();
+        var lost = Entry("aaa");
+
+        var batch = rig.Feed(Update("x1", lost, 0.001m));
+        var again = rig.Feed(Update("x1", lost, 0.001m, second: 2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.OrphanedOrder));
+            Assert.That(batch.Of<FillParked>(), Has.Length.EqualTo(1));
+            Assert.That(again.Decisions.Single(), Is.InstanceOf<DuplicateIgnored>().With.Property("Kind").EqualTo(DuplicateKind.Parked));
+            Assert.That(rig.Store.ExternalOrders(), Is.Empty, "our prefix is never classified external by itself");
+        });
+        rig.Feed(Received(lost, 3), Update("x1", lost, 0.002m, second: 4));
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.LinkedQuantity(lost), Is.EqualTo(0.002m), "once the intent is back the order links");
+            Assert.That(rig.Store.Parked(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Identical_parked_fill_is_a_duplicate()
+    {
+        using var rig = new Rig();
+        rig.Feed(Rest("x1", "e1", 0.001m));
+
+        var batch = rig.Feed(Rest("x1", "e1", 0.001m, second: 3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Decisions.Single(), Is.EqualTo(new DuplicateIgnored(DuplicateKind.Parked, "RestFills:e1")));
+            Assert.That(rig.Store.Parked(), Has.Length.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Parked_fills_are_bounded_a_fill_past_the_bound_goes_to_quarantine_with_an_alert()
+    {
+        using var store = new MemoryStore();
+        var full = new FullParking(store);
+        var fill = Rest("x1", "e1", 0.001m);
+
+        var batch = LinkageEngine.Decide(full, fill);
+        Assert.That(store.Apply(batch).Status, Is.EqualTo(ApplyStatus.Applied));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.Of<FillParked>(), Is.Empty);
+            Assert.That(batch.Of<InputRejected>().Single().Record.RawPayload, Does.Contain("e1"));
+            Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.ParkedFillsFull));
+            Assert.That(store.Parked(), Is.Empty);
+        });
+        Assert.That(LinkageEngine.Decide(store, fill).Of<FillParked>(), Has.Length.EqualTo(1), "below the bound the same fill parks");
+    }
+
+    /// <summary>The reference store's view, reporting the parking full (a hand-written fake: 10 000 real fills would only slow the test).</summary>
+    private sealed class FullParking(MemoryStore store) : ILinkageStoreView
+    {
+        public int ParkedCount => Limits.ParkedFillsMax;
+
+        public OrderRecord? FindByClientOrderId(ClientOrderId id) => store.FindByClientOrderId(id);
+
+        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => store.FindByExchangeOrderId(id);
+
+        public bool IsFillKeySeen(FillKey key) => store.IsFillKeySeen(key);
+
+        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => store.ParkedFor(id);
+
+        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => store.FindExternal(id);
+
+        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => store.OpenEntryLots(product);
+
+        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => store.ExitsAwaitingAllocation(product);
+
+        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => store.TerminalBefore(cutoff, max);
+    }
+}

@@ -1,0 +1,195 @@
+using Linkage.Engine;
+using Linkage.Stores.Sql;
+using static Linkage.Properties.Stores.Samples;
+
+namespace Linkage.Properties.Stores;
+
+/// <summary>
+/// What the SQL stores promise beyond the port: state that survives reopening the database, the scheduled retention
+/// cleanup, group commit, and an asynchronous API that agrees with the synchronous one.
+/// </summary>
+public abstract class DurableStoreConformance : StoreConformance
+{
+    /// <summary>The store under test as a SQL store.</summary>
+    protected SqlLinkageStore Sql => (SqlLinkageStore)Store;
+
+    /// <summary>Opens the database of the store under test again (the store under test is closed first).</summary>
+    protected abstract SqlLinkageStore OpenSameDatabase();
+
+    /// <summary>Runs the store's migrations again; returns the versions applied.</summary>
+    protected abstract IReadOnlyList<int> MigrateAgain();
+
+    [Test]
+    public void Store_is_durable_and_named()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Store.IsDurable, Is.True);
+            Assert.That(Store.Name, Is.AnyOf("sqlite", "postgres"));
+        });
+    }
+
+    [Test]
+    public void Everything_survives_reopening_the_database()
+    {
+        var entry = Staged("lk-entry");
+        var exit = Staged("lk-exit", 1, Exit());
+        Apply(new IntentStaged(entry), new IntentStaged(exit));
+        var (entryLinked, entryLink) = LinkMore(Bound(entry, "ex-1"), 2m, 50000m, "e-1");
+        var (exitLinked, exitLink) = LinkMore(Bound(exit, "ex-2"), 1.5m, 51000m, "e-2");
+        Apply(new OrderBound(Bound(entry, "ex-1"), LinkProvenance.ClientOrderId), new Linked(entryLinked, entryLink), new FillRecorded(Fill("ex-1", "e-1", coid: "lk-entry")));
+        Apply(new OrderBound(Bound(exit, "ex-2"), LinkProvenance.ClientOrderId), new Linked(exitLinked, exitLink));
+        Apply(new ExitAllocated(
+            Next(exitLinked, o => o with { Allocated = 1.5m }),
+            Next(entryLinked, o => o with { Allocated = 1.5m }),
+            Allocation(exitLinked, entryLinked, 1, 1.5m)));
+        Apply(new FillParked(Parked("ex-9", "p-1")), new ExternalRecorded(External("ex-8")));
+        Apply(new InputRejected(Rejected("bad")), new AlertRaised(Alert("look")));
+        var before = StoreContents.Of(Store);
+        Replace(OpenSameDatabase);
+        before.AssertSame(StoreContents.Of(Store), "after reopening");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Store.IsFillKeySeen(Fill("ex-1", "e-1").Fill.Key), Is.True);
+            Assert.That(Store.FindByExchangeOrderId(Eoid("ex-2"))?.Allocated, Is.EqualTo(1.5m));
+            Assert.That(MigrateAgain(), Is.Empty, "an existing database is current");
+        });
+    }
+
+    [Test]
+    public void Migrate_is_idempotent()
+    {
+        Apply(new IntentStaged(Staged("lk-a")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(MigrateAgain(), Is.Empty);
+            Assert.That(MigrateAgain(), Is.Empty);
+            Assert.That(Store.Orders(), Has.Length.EqualTo(1), "migrating again keeps the data");
+        });
+    }
+
+    [Test]
+    public void Purge_expired_removes_only_intent_metadata_of_orders_terminal_over_24h()
+    {
+        var now = At(0) + Limits.RetentionAfterTerminal + TimeSpan.FromSeconds(100);
+        OrderRecord EndedAndLinked(string coid, int terminalSecond)
+        {
+            var staged = Staged(coid);
+            Apply(new IntentStaged(staged));
+            var (linked, link) = LinkMore(Bound(staged, "ex-" + coid), 1m, 10m, "f-" + coid);
+            var ended = Terminal(linked, terminalSecond);
+            Apply(
+                new OrderBound(Bound(staged, "ex-" + coid), LinkProvenance.ClientOrderId),
+                new FillRecorded(Fill("ex-" + coid, "f-" + coid, coid: coid)),
+                new Linked(linked, link),
+                new OrderStatusChanged(ended, "filled"));
+            return ended;
+        }
+
+        var old = EndedAndLinked("lk-old", 99);
+        var boundary = EndedAndLinked("lk-boundary", 100);
+        var recent = EndedAndLinked("lk-recent", 3600);
+        var open = Staged("lk-open");
+        Apply(new IntentStaged(open));
+        var linksBefore = Store.Links();
+        var fillsBefore = Store.Fills();
+
+        Assert.That(Sql.PurgeExpired(now), Is.EqualTo(1));
+        var purged = Store.FindByClientOrderId(old.ClientOrderId)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(purged.IntentPurged, Is.True);
+            Assert.That(purged.Intent.IndicatorsJson, Is.Null);
+            Assert.That(purged.Intent.IndicatorsFired, Is.Null);
+            Assert.That(purged.Version, Is.EqualTo(old.Version + 1), "a concurrent engine's write over the old version must conflict");
+            Assert.That(purged with { IntentPurged = false, Version = old.Version, Intent = old.Intent }, Is.EqualTo(old), "binding, status and ledger stay");
+            Assert.That(purged.Intent.Snapshot, Is.EqualTo(old.Intent.Snapshot), "the snapshot stays: exits still allocate to the lot");
+            Assert.That(Store.FindByClientOrderId(boundary.ClientOrderId), Is.EqualTo(boundary), "terminal exactly 24 h ago is not MORE than 24 h");
+            Assert.That(Store.FindByClientOrderId(recent.ClientOrderId), Is.EqualTo(recent));
+            Assert.That(Store.FindByClientOrderId(open.ClientOrderId), Is.EqualTo(open));
+            Assert.That(Store.FindByExchangeOrderId(Eoid("ex-lk-old")), Is.EqualTo(purged), "the binding outlives retention");
+            Assert.That(Store.IsFillKeySeen(Fill("ex-lk-old", "f-lk-old").Fill.Key), Is.True, "dedupe outlives retention");
+            Assert.That(Store.Links(), Is.EqualTo(linksBefore));
+            Assert.That(Store.Fills(), Is.EqualTo(fillsBefore));
+            Assert.That(Store.TerminalBefore(now, 10).Select(o => o.ClientOrderId.Value), Is.EqualTo(new[] { "lk-boundary", "lk-recent" }));
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(Sql.PurgeExpired(now), Is.Zero, "purging again finds nothing");
+            Assert.That(Sql.PurgeExpired(now + TimeSpan.FromTicks(1)), Is.EqualTo(1), "one tick later the boundary order is over 24 h");
+        });
+    }
+
+    [Test]
+    public void Group_commit_rolls_back_a_conflicting_batch_alone()
+    {
+        var a = Staged("lk-a");
+        Apply(new IntentStaged(a));
+        var bound = Bound(a, "ex-1");
+        var results = Sql.ApplyMany(
+        [
+            Batch(new IntentStaged(Staged("lk-b")), new FillRecorded(Fill("ex-1", "e-1"))),
+            Batch(new FillRecorded(Fill("ex-1", "e-2")), new IntentStaged(Staged("lk-b"))),
+            Batch(new OrderBound(bound, LinkProvenance.ClientOrderId)),
+            Batch(new DuplicateIgnored(DuplicateKind.FillKey, "e-1")),
+            Batch(new FillRecorded(Fill("ex-1", "e-3")), new OrderStatusChanged(Next(a, o => o with { Placement = PlacementState.Unknown }), "stale")),
+            Batch(new InputRejected(Rejected("kept"))),
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Select(r => r.Status), Is.EqualTo(new[]
+            {
+                ApplyStatus.Applied, ApplyStatus.Conflict, ApplyStatus.Applied, ApplyStatus.Applied, ApplyStatus.Conflict, ApplyStatus.Applied,
+            }));
+            Assert.That(Store.Fills().Select(f => f.Fill.Key.Key), Is.EqualTo(new[] { "e-1" }), "the conflicting batches' fills were rolled back with them");
+            Assert.That(Store.Orders().Select(o => o.ClientOrderId.Value), Is.EquivalentTo(new[] { "lk-a", "lk-b" }));
+            Assert.That(Store.FindByClientOrderId(a.ClientOrderId), Is.EqualTo(bound));
+            Assert.That(Store.Quarantine().Select(q => q.Reason), Is.EqualTo(new[] { "kept" }));
+        });
+    }
+
+    [Test]
+    public async Task Async_api_agrees_with_the_synchronous_port()
+    {
+        var order = Staged("lk-a");
+        Assert.That(await Sql.ApplyAsync(Batch(new IntentStaged(order))), Is.EqualTo(ApplyResult.Applied));
+        var bound = Bound(order, "ex-1");
+        var many = await Sql.ApplyManyAsync(
+        [
+            Batch(new OrderBound(bound, LinkProvenance.ClientOrderId), new FillRecorded(Fill("ex-1", "e-1"))),
+            Batch(new FillParked(Parked("ex-2", "p")), new ExternalRecorded(External("ex-3"))),
+            Batch(new InputRejected(Rejected("r")), new AlertRaised(Alert("a"))),
+        ]);
+        Assert.That(many.Select(r => r.Status), Is.All.EqualTo(ApplyStatus.Applied));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Sql.FindByClientOrderIdAsync(order.ClientOrderId), Is.EqualTo(Store.FindByClientOrderId(order.ClientOrderId)));
+            Assert.That(await Sql.FindByExchangeOrderIdAsync(Eoid("ex-1")), Is.EqualTo(bound));
+            Assert.That(await Sql.IsFillKeySeenAsync(Fill("ex-1", "e-1").Fill.Key), Is.True);
+            Assert.That(await Sql.ParkedForAsync(Eoid("ex-2")), Is.EqualTo(Store.ParkedFor(Eoid("ex-2"))));
+            Assert.That(await Sql.FindExternalAsync(Eoid("ex-3")), Is.EqualTo(External("ex-3")));
+            Assert.That(await Sql.OrdersAsync(), Is.EqualTo(Store.Orders()));
+            Assert.That(await Sql.LinksAsync(), Is.EqualTo(Store.Links()));
+            Assert.That(await Sql.FillsAsync(), Is.EqualTo(Store.Fills()));
+            Assert.That(await Sql.AllocationsAsync(), Is.EqualTo(Store.Allocations()));
+            Assert.That(await Sql.ParkedAsync(), Is.EqualTo(Store.Parked()));
+            Assert.That(await Sql.ExternalOrdersAsync(), Is.EqualTo(Store.ExternalOrders()));
+            Assert.That(await Sql.QuarantineAsync(), Has.Length.EqualTo(1));
+            Assert.That(await Sql.AlertsAsync(), Is.EqualTo(Store.Alerts()));
+            Assert.That(await Sql.PurgeExpiredAsync(At(0)), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void A_cancelled_token_stops_an_async_call_before_it_writes()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Multiple(() =>
+        {
+            Assert.That(async () => await Sql.ApplyAsync(Batch(new IntentStaged(Staged("lk-a"))), cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(async () => await Sql.OrdersAsync(cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        });
+        Assert.That(Store.Orders(), Is.Empty);
+    }
+}
