@@ -117,8 +117,19 @@ internal sealed partial class Decider
                 var baseline = FeedExecuted(order, input.Order, cumulative);
                 Emit(new LedgerUpdated(Next(order, order with { Feed = baseline, ExchangeFilledQuantity = reported })));
                 break;
-            case OrderStateSource.RestOrder when order.ExchangeFilledQuantity != reported:
-                Emit(new LedgerUpdated(Next(order, order with { ExchangeFilledQuantity = reported })));
+            case OrderStateSource.RestOrder:
+                if (order.ExchangeFilledQuantity != reported)
+                {
+                    order = Next(order, order with { ExchangeFilledQuantity = reported });
+                    Emit(new LedgerUpdated(order));
+                }
+                // A finished order's filled size is final: linking more than it means something counted twice (S2).
+                if (input.Order.Status is { } status && status.IsTerminal() && cumulative < order.Linked.Quantity)
+                {
+                    Alert(AlertKind.QuantityMismatch,
+                        $"exchange reports {Validation.Text(cumulative)} filled for finished order {order.ExchangeOrderId}, but {Validation.Text(order.Linked.Quantity)} is linked",
+                        order.ClientOrderId, order.ExchangeOrderId);
+                }
                 break;
             default:
                 break;

@@ -34,11 +34,13 @@ public sealed class LegacyCorrelator : ICorrelator
         ArgumentNullException.ThrowIfNull(input);
         lock (gate)
         {
+            // Invalid input is ignored, not thrown: the baseline is measured on what it links, and must never stop a replay.
             var decision = input switch
             {
-                IntentReceived { Intent: { Kind: IntentKind.Entry } intent } => Cache(intent, input.At),
-                OrderUpdate { Source: OrderStateSource.FeedUpdate or OrderStateSource.FeedSnapshot, Order.CumulativeQuantity: not null } update => OnFeed(update),
-                TradeFillReceived { Fill: { TradeType: TradeType.Fill } fill } => OnTrade(fill, input.At),
+                IntentReceived { Intent: { Kind: IntentKind.Entry } intent } when Validation.Intent(intent) is null => Cache(intent, input.At),
+                OrderUpdate { Source: OrderStateSource.FeedUpdate or OrderStateSource.FeedSnapshot, Order.CumulativeQuantity: not null } update
+                    when Validation.OrderUpdate(update) is null => OnFeed(update),
+                TradeFillReceived { Fill: { TradeType: TradeType.Fill } fill } when Validation.TradeFill(fill) is null => OnTrade(fill, input.At),
                 _ => null,
             };
             return new ProcessResult(new DecisionBatch(input, decision is null ? [] : [decision]), ProcessStatus.Applied);

@@ -192,3 +192,42 @@ internal static class Rows
 
     private static InvalidDataException Missing(string column) => new($"column {column} is null in a row that requires it");
 }
+
+/// <summary>
+/// An <see cref="IRow"/> over an ADO.NET reader: column names are looked up once per result; text, integers and flags
+/// read the same in both databases, and each store says how it keeps decimals, times and payloads.
+/// </summary>
+internal abstract class DbRow : IRow
+{
+    private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
+
+    protected DbRow(System.Data.Common.DbDataReader reader)
+    {
+        Reader = reader;
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            _ordinals[reader.GetName(i)] = i;
+        }
+    }
+
+    protected System.Data.Common.DbDataReader Reader { get; }
+
+    public string? Text(string column) => IsNull(column, out var i) ? null : Reader.GetString(i);
+
+    public long? Integer(string column) => IsNull(column, out var i) ? null : Reader.GetInt64(i);
+
+    public bool Flag(string column) => IsNull(column, out var i) ? throw new InvalidDataException($"flag {column} is null") : Reader.GetBoolean(i);
+
+    public abstract decimal? Decimal(string column);
+
+    public abstract DateTimeOffset? Time(string column);
+
+    public abstract string? Payload(string column);
+
+    /// <summary>Whether the column is null; its ordinal either way.</summary>
+    protected bool IsNull(string column, out int ordinal)
+    {
+        ordinal = _ordinals[column];
+        return Reader.IsDBNull(ordinal);
+    }
+}

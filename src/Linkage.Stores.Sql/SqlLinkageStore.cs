@@ -150,8 +150,41 @@ public abstract class SqlLinkageStore : ILinkageStore
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Applies the store's embedded migrations (<c>Migrations/NNNN_name.sql</c>) not yet recorded in
+    /// <c>schema_version</c>, safely when several instances migrate one database at once. An explicit step, run before
+    /// first use; idempotent. Returns the versions this call applied (empty when the schema was current).
+    /// </summary>
+    public abstract ImmutableArray<int> Migrate();
+
     /// <summary>Releases the store's connections.</summary>
     protected abstract void Dispose(bool disposing);
+
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every problem of a store's options, if there is any.</summary>
+    private protected static T Validated<T>(T options, Func<T, IReadOnlyList<string>> problems)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var found = problems(options);
+        return found.Count == 0
+            ? options
+            : throw new ArgumentException($"invalid {typeof(T).Name}: {string.Join("; ", found)}", nameof(options));
+    }
+
+    /// <summary><paramref name="store"/>, migrated; disposed if migrating fails.</summary>
+    private protected static TStore Migrated<TStore>(TStore store)
+        where TStore : SqlLinkageStore
+    {
+        try
+        {
+            store.Migrate();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> on a connection of this store (SQLite: its one connection, under its lock; PostgreSQL: a pooled one).</summary>
     private protected abstract ValueTask<T> WithConnection<T>(Func<DbConnection, ValueTask<T>> work, bool async, CancellationToken ct);

@@ -29,36 +29,12 @@ internal sealed class SqliteDialect : SqlDialect
     };
 }
 
-/// <summary>A row of a SQLite result, read by column name (the names are looked up once per result).</summary>
-internal sealed class SqliteRow : IRow
+/// <summary>A row of a SQLite result: decimals are invariant text, times UTC ticks, payloads text.</summary>
+internal sealed class SqliteRow(SqliteDataReader reader) : DbRow(reader)
 {
-    private readonly SqliteDataReader _reader;
-    private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
+    public override decimal? Decimal(string column) => IsNull(column, out var i) ? null : Invariant.ParseDecimal(Reader.GetString(i));
 
-    public SqliteRow(SqliteDataReader reader)
-    {
-        _reader = reader;
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            _ordinals[reader.GetName(i)] = i;
-        }
-    }
+    public override DateTimeOffset? Time(string column) => IsNull(column, out var i) ? null : new DateTimeOffset(Reader.GetInt64(i), TimeSpan.Zero);
 
-    public string? Text(string column) => IsNull(column, out var i) ? null : _reader.GetString(i);
-
-    public long? Integer(string column) => IsNull(column, out var i) ? null : _reader.GetInt64(i);
-
-    public decimal? Decimal(string column) => IsNull(column, out var i) ? null : Invariant.ParseDecimal(_reader.GetString(i));
-
-    public DateTimeOffset? Time(string column) => IsNull(column, out var i) ? null : new DateTimeOffset(_reader.GetInt64(i), TimeSpan.Zero);
-
-    public bool Flag(string column) => Integer(column) is { } value ? value != 0 : throw new InvalidDataException($"flag {column} is null");
-
-    public string? Payload(string column) => Text(column);
-
-    private bool IsNull(string column, out int ordinal)
-    {
-        ordinal = _ordinals[column];
-        return _reader.IsDBNull(ordinal);
-    }
+    public override string? Payload(string column) => Text(column);
 }

@@ -34,13 +34,7 @@ public sealed class SqliteStore : SqlLinkageStore
     public SqliteStore(SqliteStoreOptions options)
         : base(TheDialect)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Problems();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("invalid SqliteStoreOptions: " + string.Join("; ", problems), nameof(options));
-        }
-        Options = options;
+        Options = Validated(options, o => o.Problems());
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
@@ -79,27 +73,11 @@ public sealed class SqliteStore : SqlLinkageStore
     public SqliteStoreOptions Options { get; }
 
     /// <summary>Opens the file and applies any pending migrations.</summary>
-    public static SqliteStore Open(SqliteStoreOptions options)
-    {
-        var store = new SqliteStore(options);
-        try
-        {
-            store.Migrate();
-            return store;
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-    }
+    public static SqliteStore Open(SqliteStoreOptions options) => Migrated(new SqliteStore(options));
 
-    /// <summary>
-    /// Applies the embedded migrations (<c>Migrations/NNNN_name.sql</c>) not yet recorded in <c>schema_version</c>, in
-    /// one <c>BEGIN IMMEDIATE</c> transaction, so several processes migrating one file at once apply each step once.
-    /// Idempotent. Returns the versions it applied (empty when the schema was current).
-    /// </summary>
-    public ImmutableArray<int> Migrate()
+    /// <inheritdoc />
+    /// <remarks>One <c>BEGIN IMMEDIATE</c> transaction, so several processes migrating one file at once apply each step once.</remarks>
+    public override ImmutableArray<int> Migrate()
     {
         var known = Migrations.Embedded(typeof(SqliteStore).Assembly, MigrationPrefix);
         _gate.Wait();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Linkage.Engine;
 
@@ -18,6 +19,14 @@ public static class CoinbaseWire
 
     /// <summary>The account's profile id (legacy feed).</summary>
     public const string ProfileId = "765d1549-9660-4be2-97d4-fa2d65fa3352";
+
+    /// <summary>
+    /// Characters such as <c>+</c> are written as themselves, as Coinbase's servers write them; the default encoder would
+    /// escape them (<c>\u002B</c>), which is valid JSON but not what the wire carries.
+    /// </summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The zero time Coinbase writes for "not applicable".</summary>
     private const string NotApplicableTime = "0001-01-01T00:00:00Z";
@@ -355,10 +364,11 @@ public static class CoinbaseWire
             w.WriteEndArray();
         });
 
-    private static string Write(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object, written by <paramref name="body"/>, as text.</summary>
+    internal static string Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             body(w);

@@ -232,10 +232,10 @@ public sealed class SimulatedExchange : IExchangeApi
         if (_feed == FeedKind.Trades)
         {
             var counterparty = _ids.NextUuid();
-            PublishLegacy(order, seq => CoinbaseWire.LegacyMatch(order, trade, counterparty, seq), fill: true);
+            PublishLegacy(order, seq => CoinbaseWire.LegacyMatch(order, trade, counterparty, seq), LegacyKind.Match);
             if (order.Status.IsTerminal())
             {
-                PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), fill: false);
+                PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), LegacyKind.Done);
             }
         }
         else
@@ -260,7 +260,7 @@ public sealed class SimulatedExchange : IExchangeApi
         order.LastUpdateTime = _world.Now;
         if (_feed == FeedKind.Trades)
         {
-            PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), fill: false);
+            PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), LegacyKind.Done);
         }
         else
         {
@@ -272,14 +272,22 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary>
     /// Delivers the order's last fill message again, byte for byte (the <c>duplicate</c> step): its last <c>match</c>
     /// on the legacy feed, its last update that raised <c>cumulative_quantity</c> on the <c>user</c> channel. False when
-    /// there is none or nobody is connected.
+    /// there is none or nobody is connected. <paramref name="rewrite"/>, when given, alters the copy (the <c>as</c>
+    /// extension: the same exchange order id seen again with another client order id); on the legacy feed the copy is
+    /// then of the order's <c>received</c>, the only legacy message that carries a client id.
     /// </summary>
-    public bool DuplicateLastFill(string orderId)
+    public bool DuplicateLastFill(string orderId, Func<string, string>? rewrite = null)
     {
-        if (_connection is not { } connection || !_feedStates.TryGetValue(orderId, out var state) || state.LastFillMessage is not { } json)
+        if (_connection is not { } connection || !_feedStates.TryGetValue(orderId, out var state))
         {
             return false;
         }
+        var original = rewrite is not null && _feed == FeedKind.Trades ? state.ReceivedMessage : state.LastFillMessage;
+        if (original is null)
+        {
+            return false;
+        }
+        var json = rewrite is null ? original : rewrite(original);
         _faults.Add(FaultCounter.Duplicate);
         _world.After(_latency.Feed, () => Deliver(connection, json));
         return true;
@@ -295,7 +303,7 @@ public sealed class SimulatedExchange : IExchangeApi
         _byClientId.TryAdd(clientOrderId, order);
         if (_feed == FeedKind.Trades)
         {
-            PublishLegacy(order, seq => CoinbaseWire.LegacyReceived(order, seq, _world.Now), fill: false);
+            PublishLegacy(order, seq => CoinbaseWire.LegacyReceived(order, seq, _world.Now), LegacyKind.Received);
         }
         else
         {
@@ -363,14 +371,21 @@ public sealed class SimulatedExchange : IExchangeApi
     }
 
     /// <summary>Legacy messages carry the product's own <c>sequence</c>, which advances whether or not anyone listens.</summary>
-    private void PublishLegacy(ExchangeOrder order, Func<long, string> build, bool fill)
+    private void PublishLegacy(ExchangeOrder order, Func<long, string> build, LegacyKind kind)
     {
         var sequence = _productSequences.GetValueOrDefault(order.Product) + 1;
         _productSequences[order.Product] = sequence;
         var json = build(sequence);
-        if (fill)
+        switch (kind)
         {
-            FeedState(order).LastFillMessage = json;
+            case LegacyKind.Received:
+                FeedState(order).ReceivedMessage = json;
+                break;
+            case LegacyKind.Match:
+                FeedState(order).LastFillMessage = json;
+                break;
+            default:
+                break;
         }
         if (_connection is { } connection)
         {
@@ -464,5 +479,13 @@ public sealed class SimulatedExchange : IExchangeApi
         public bool Held { get; set; }
         public decimal SentCumulative { get; set; }
         public string? LastFillMessage { get; set; }
+        public string? ReceivedMessage { get; set; }
+    }
+
+    private enum LegacyKind
+    {
+        Received,
+        Match,
+        Done,
     }
 }

@@ -528,7 +528,7 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         var node = JsonNode.Parse(payloadJson)!.AsObject();
         node["client_order_id"] = coid.Value;
-        return node.ToJsonString();
+        return node.ToJsonString(CoinbaseWire.SerializerOptions);
     }
 
     private sealed record Placement(Intent Intent, int Attempt);

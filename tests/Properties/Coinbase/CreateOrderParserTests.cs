@@ -47,13 +47,7 @@ public sealed class CreateOrderParserTests
     [TestCase("""{"client_order_id":"a","product_id":"BTC-USD","side":"BUY","order_configuration":{"limit_limit_gtc":{"base_size":"-1"}}}""", "order_configuration.limit_limit_gtc.base_size", "positive")]
     public void Request_refuses_what_matters_and_names_the_field(string json, string field, string reason)
     {
-        var result = CoinbaseParser.ParseCreateOrderRequest(json);
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.IsSuccess, Is.False);
-            Assert.That(result.Field, Is.EqualTo(field));
-            Assert.That(result.Reason, Does.Contain(reason));
-        });
+        Refused.At(CoinbaseParser.ParseCreateOrderRequest(json), field, reason);
     }
 
     [Test]
@@ -175,11 +169,6 @@ public sealed class CreateOrderParserTests
     [Test]
     public void Success_field_of_the_wrong_type_is_refused()
     {
-        var result = CoinbaseParser.ParseCreateOrderResponse("""{"success":"yes"}""");
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.Field, Is.EqualTo("success"));
-            Assert.That(result.Reason, Does.Contain("not true or false"));
-        });
+        Refused.At(CoinbaseParser.ParseCreateOrderResponse("""{"success":"yes"}"""), "success", "not true or false");
     }
 }

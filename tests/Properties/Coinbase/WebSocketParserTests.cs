@@ -101,12 +101,7 @@ public sealed class WebSocketParserTests
     public void Two_spellings_of_one_key_are_ambiguous()
     {
         var json = Mutate.RemoveField(Examples.UserUpdate, "reject_reason").Replace("\"cancel_reason\"", "\"reject_Reason\":\"A\",\"REJECT_REASON\":\"B\",\"cancel_reason\"", StringComparison.Ordinal);
-        var result = CoinbaseParser.ParseWebSocket(json);
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.Field, Is.EqualTo("events[0].orders[0].reject_reason"));
-            Assert.That(result.Reason, Does.Contain("different cases"));
-        });
+        Refused.At(CoinbaseParser.ParseWebSocket(json), "events[0].orders[0].reject_reason", "different cases");
     }
 
     [TestCase("\"0.05\"")]
@@ -160,13 +155,7 @@ public sealed class WebSocketParserTests
     [TestCase("orders", "{}", "events[0].orders", "expected an array")]
     public void Strictness_names_the_field(string field, string? json, string path, string reason)
     {
-        var result = CoinbaseParser.ParseWebSocket(Update(field, json));
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.IsSuccess, Is.False);
-            Assert.That(result.Field, Is.EqualTo(path));
-            Assert.That(result.Reason, Does.Contain(reason));
-        });
+        Refused.At(CoinbaseParser.ParseWebSocket(Update(field, json)), path, reason);
     }
 
     [Test]
@@ -289,12 +278,7 @@ public sealed class WebSocketParserTests
     [TestCase("product_id", null, "product_id", "missing")]
     public void Legacy_match_strictness_names_the_field(string field, string? json, string path, string reason)
     {
-        var result = CoinbaseParser.ParseWebSocket(Mutate.SetField(Examples.LegacyMatch, field, json));
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.Field, Is.EqualTo(path));
-            Assert.That(result.Reason, Does.Contain(reason));
-        });
+        Refused.At(CoinbaseParser.ParseWebSocket(Mutate.SetField(Examples.LegacyMatch, field, json)), path, reason);
     }
 
     [TestCase("filled", OrderStatus.Filled)]
@@ -335,13 +319,7 @@ public sealed class WebSocketParserTests
     [TestCase("""{"channel":"user","channel":"user"}""", null, "not valid JSON")]
     public void Whole_message_errors_say_why(string json, string? field, string reason)
     {
-        var result = CoinbaseParser.ParseWebSocket(json);
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.IsSuccess, Is.False);
-            Assert.That(result.Field, Is.EqualTo(field));
-            Assert.That(result.Reason, Does.Contain(reason));
-        });
+        Refused.At(CoinbaseParser.ParseWebSocket(json), field, reason);
     }
 
     [Test]

@@ -193,4 +193,22 @@ public sealed class OrderUpdateTests
             Assert.That(second.Fee, Is.EqualTo(11.56491m));
         });
     }
+
+    [Test]
+    public void Finished_order_reported_with_less_than_linked_raises_a_quantity_mismatch()
+    {
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.002m);
+        rig.Feed(Received(entry), Ack(entry, "x1"), Update("x1", entry, 0.002m, second: 1));
+
+        var agreeing = rig.Feed(Update("x1", entry, 0.002m, status: OrderStatus.Filled, source: OrderStateSource.RestOrder, second: 2));
+        var shortReport = rig.Feed(Update("x1", entry, 0.001m, status: OrderStatus.Filled, source: OrderStateSource.RestOrder, second: 3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(agreeing.Of<AlertRaised>(), Is.Empty);
+            Assert.That(shortReport.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.QuantityMismatch));
+            Assert.That(rig.LinkedQuantity(entry), Is.EqualTo(0.002m), "an alert, never an unlink");
+        });
+    }
 }

@@ -26,5 +26,5 @@ public sealed class SqliteStoreConformance : DurableStoreConformance
 
     protected override SqlLinkageStore OpenSameDatabase() => SqliteStore.Open(new SqliteStoreOptions { Path = _path! });
 
-    protected override IReadOnlyList<int> MigrateAgain() => ((SqliteStore)Store).Migrate();
+    
 }

@@ -1,0 +1,358 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Linkage.Coinbase;
+using Linkage.Engine;
+using Linkage.Sim.Exchange;
+using Linkage.Sim.Host;
+using Linkage.Sim.Oracle;
+using Linkage.Sim.Scenarios;
+using Linkage.Sim.World;
+
+namespace Linkage.Sim.Runner;
+
+/// <summary>
+/// Replays one scenario: the world, the simulated exchange, the webhook host around the design under test, and the
+/// oracle. <see cref="Run"/> is a pure function of the scenario and the options: the same input gives a byte-identical
+/// result (law D1), because every random choice comes from the seed and time is virtual.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>The check name of a step the exchange could not carry out (a fill of an order that does not exist, ...).</summary>
+    public const string ScenarioCheck = "scenario";
+
+    /// <summary>The check name of a run stopped by <see cref="SimWorld.EventsMax"/>.</summary>
+    public const string EventBoundCheck = "event-bound";
+
+    /// <summary>
+    /// How long the world keeps running after the last step: long enough for every ack timeout and retry, delayed
+    /// answers, held-back messages, the legacy feed's REST poll and a few ticks to play out.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(3);
+
+    public static ScenarioResult Run(Scenario scenario, RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(options);
+        using var run = new Replay(scenario, options);
+        return run.Execute();
+    }
+
+    /// <summary>One replay's moving parts. Lives for one <see cref="Run"/>.</summary>
+    private sealed class Replay : IDisposable
+    {
+        private readonly Scenario _scenario;
+        private readonly RunOptions _options;
+        private readonly ulong _seed;
+        private readonly bool _legacy;
+        private readonly SimWorld _world = new();
+        private readonly IdMint _ids;
+        private readonly FaultCounter _faults = new();
+        private readonly SimulatedExchange _exchange;
+        private readonly IStoreSession? _stores;
+        private readonly LinkOracle _oracle;
+        private readonly List<Failure> _stepFailures = [];
+        private readonly ImmutableArray<CaptureLine>.Builder _capture = ImmutableArray.CreateBuilder<CaptureLine>();
+        private readonly Dictionary<string, string> _payloads = new(StringComparer.Ordinal);
+        private readonly DateTimeOffset _activeUntil;
+        private ILinkageStore? _store;
+        private ICorrelator _correlator = null!;
+        private WebhookHost _host = null!;
+        private int _duplicatesIgnored;
+
+        public Replay(Scenario scenario, RunOptions options)
+        {
+            _scenario = scenario;
+            _options = options;
+            _seed = options.Seed ?? scenario.Seed;
+            _legacy = options.Design switch
+            {
+                "engine" => false,
+                "legacy" => true,
+                _ => throw new ArgumentException($"unknown design '{options.Design}': expected engine or legacy", nameof(options)),
+            };
+            _ids = new IdMint(_seed);
+            _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults);
+            // The legacy design keeps only a process-memory cache: nothing of it is durable, whatever store is named.
+            _stores = _legacy ? null : StoreFactory.Open(options);
+            _oracle = new LinkOracle(_exchange, durableStore: _stores?.IsDurable ?? false);
+            var lastStep = scenario.Steps.IsEmpty ? TimeSpan.Zero : scenario.Steps.Max(s => s.At);
+            var longestAck = scenario.Steps.Select(AckDelayOf).DefaultIfEmpty(TimeSpan.Zero).Max();
+            _activeUntil = SimWorld.Epoch + lastStep + SettleTime + longestAck;
+            _exchange.ActiveUntil = _activeUntil;
+        }
+
+        public ScenarioResult Execute()
+        {
+            StartProcess(reconcile: false);
+            for (var i = 0; i < _scenario.Steps.Length; i++)
+            {
+                var index = i;
+                var step = _scenario.Steps[i];
+                _world.At(SimWorld.Epoch + step.At, () => RunStep(index, step));
+            }
+            var finished = _world.Run();
+            _oracle.CurrentStep = null;
+            if (!finished)
+            {
+                _stepFailures.Add(new Failure(EventBoundCheck, $"the run was stopped after {SimWorld.EventsMax} events"));
+            }
+            var verdict = _oracle.Judge(
+                _correlator.Links(),
+                _store?.Allocations() ?? [],
+                _scenario.Expect,
+                _options.Design,
+                _scenario.Feed,
+                _ids.Snapshot,
+                _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal));
+            var failures = _stepFailures.Concat(verdict.Failures).ToImmutableArray();
+            return new ScenarioResult
+            {
+                Name = _scenario.Name,
+                File = _scenario.File,
+                Passed = failures.IsEmpty,
+                Trades = verdict.Trades,
+                DuplicatesIgnored = _duplicatesIgnored,
+                Failures = failures,
+                SimulatedDuration = _world.Now - SimWorld.Epoch,
+                FaultsInjected = _faults.ToImmutable(),
+                Capture = _capture.ToImmutable(),
+                Links = _correlator.Links(),
+                Allocations = _store?.Allocations() ?? [],
+            };
+        }
+
+        public void Dispose() => _stores?.Dispose();
+
+        /// <summary>A new webhook process: a correlator over the store as it now is, a host, a new feed connection.</summary>
+        private void StartProcess(bool reconcile)
+        {
+            if (_legacy)
+            {
+                _correlator = new LegacyCorrelator();
+            }
+            else
+            {
+                _store = _stores!.Open();
+                _correlator = new EngineCorrelator(_store);
+            }
+            IHostLedger ledger = _store is null ? new MemoryLedger(AccountPosition) : new StoreLedger(_store);
+            var hostOptions = HostOptions.Default with { Capture = _options.Capture };
+            _host = new WebhookHost(_world, _exchange, _scenario.Feed, _correlator, ledger, hostOptions, Capture, Observe);
+            _host.Start(_activeUntil, reconcile);
+        }
+
+        private void Capture(string kind, string json) => _capture.Add(new CaptureLine(_world.Now, kind, json));
+
+        private void Observe(EngineInput input, ProcessResult result)
+        {
+            if (result.Batch is not { } batch)
+            {
+                return;
+            }
+            _duplicatesIgnored += batch.Decisions.Count(d => d is DuplicateIgnored);
+            _oracle.Observe(batch);
+        }
+
+        private void RunStep(int index, Step step)
+        {
+            _oracle.CurrentStep = new StepRef(index, step.Line, step.At);
+            switch (step)
+            {
+                case PlaceStep place:
+                    Place(index, place);
+                    break;
+                case ExitStep exit:
+                    Exit(index, exit);
+                    break;
+                case ManualStep manual:
+                    var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price);
+                    _oracle.Add(new TruthOrder
+                    {
+                        Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
+                    });
+                    break;
+                case FillStep fill:
+                    OnOrder(index, step, fill.Order, id => _exchange.Fill(id, fill.Size, fill.Price).Error);
+                    break;
+                case CancelStep cancel:
+                    OnOrder(index, step, cancel.Order, _exchange.Cancel);
+                    break;
+                case DisconnectStep:
+                    _faults.Add(FaultCounter.Disconnect);
+                    _exchange.Disconnect();
+                    break;
+                case ReconnectStep:
+                    _faults.Add(FaultCounter.Reconnect);
+                    _host.Reconnect();
+                    break;
+                case RestartStep restart:
+                    Restart(restart.Abrupt);
+                    break;
+                case DuplicateStep duplicate:
+                    Duplicate(index, duplicate);
+                    break;
+                case ResendStep resend:
+                    _faults.Add(FaultCounter.Resend);
+                    if (_payloads.TryGetValue(resend.Order, out var payload))
+                    {
+                        _host.ReceiveIntent(payload);
+                    }
+                    else
+                    {
+                        StepFailure(index, step, $"resend of {resend.Order}: no place or exit step created it");
+                    }
+                    break;
+                default:
+                    StepFailure(index, step, $"unknown step {step.GetType().Name}");
+                    break;
+            }
+        }
+
+        private void Place(int index, PlaceStep place)
+        {
+            var payload = IntentPayloads.Entry(place, _ids.Snapshot(place.Snapshot), _world.Now);
+            Deliver(index, place, place.Order, payload, place.Ack, OrderOrigin.Entry, place.Product, null, []);
+        }
+
+        private void Exit(int index, ExitStep exit)
+        {
+            var closes = exit.Closes.Select(label => _oracle.Find(label)?.ClientOrderId).OfType<string>().ToList();
+            if (closes.Count != exit.Closes.Length)
+            {
+                StepFailure(index, exit, $"exit {exit.Order} closes an order that no place step created");
+            }
+            var payload = IntentPayloads.Exit(exit, closes, _world.Now);
+            Deliver(index, exit, exit.Order, payload, exit.Ack, OrderOrigin.Exit, exit.Product, exit.Trigger, [.. closes]);
+        }
+
+        /// <summary>
+        /// Registers the intent with the oracle and the exchange's ack plan under the client order id the webhook will
+        /// mint (the same function of the same payload), then delivers the payload to the webhook.
+        /// </summary>
+        private void Deliver(int index, Step step, string label, string payload, Ack ack, OrderOrigin origin, string product, string? trigger, ImmutableArray<string> closes)
+        {
+            var intent = IntentPayloadParser.Parse(payload, _world.Now);
+            if (!intent.TryGetValue(out var parsed))
+            {
+                StepFailure(index, step, $"{label}: the intent payload is refused: {intent.Error}");
+                return;
+            }
+            var coid = ClientOrderIds.For(parsed).Value;
+            if (_oracle.Find(label) is not null || _payloads.ContainsValue(payload))
+            {
+                StepFailure(index, step, $"{label}: the same label or the same intent (content and time) was placed before");
+                return;
+            }
+            _payloads[label] = payload;
+            _exchange.PlanAck(coid, ack);
+            _oracle.Add(new TruthOrder
+            {
+                Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, ClientOrderId = coid,
+                Snapshot = parsed.Snapshot?.Value, Trigger = trigger, Closes = closes,
+            });
+            _host.ReceiveIntent(payload);
+        }
+
+        private void Restart(bool abrupt)
+        {
+            _faults.Add(abrupt ? FaultCounter.AbruptRestart : FaultCounter.Restart);
+            _host.Stop(abrupt);
+            _exchange.Disconnect();
+            StartProcess(reconcile: true);
+            _oracle.Restarted(_world.Now, _correlator.Links());
+        }
+
+        /// <summary>
+        /// The <c>duplicate</c> step: the order's last fill message again. With <c>as</c> (an extension, see
+        /// docs/scenarios.md) the copy names another order's client order id, so an exchange order id is seen again with a
+        /// different client id: on the <c>user</c> channel its last fill update, on the legacy feed its <c>received</c>.
+        /// </summary>
+        private void Duplicate(int index, DuplicateStep duplicate)
+        {
+            var order = OrderOf(duplicate.Order);
+            if (order is null)
+            {
+                StepFailure(index, duplicate, $"duplicate of {duplicate.Order}: the exchange has no such order");
+                return;
+            }
+            if (duplicate.As is not { } other)
+            {
+                _exchange.DuplicateLastFill(order.OrderId);
+                return;
+            }
+            var otherClientId = OrderOf(other)?.ClientOrderId ?? _oracle.Find(other)?.ClientOrderId;
+            if (otherClientId is null)
+            {
+                StepFailure(index, duplicate, $"duplicate of {duplicate.Order} as {other}: {other} has no client order id");
+                return;
+            }
+            _exchange.DuplicateLastFill(order.OrderId, json => WithClientOrderId(json, otherClientId));
+        }
+
+        private static string WithClientOrderId(string json, string clientOrderId)
+        {
+            var node = JsonNode.Parse(json)!.AsObject();
+            if (node["events"] is JsonArray events)
+            {
+                foreach (var order in events.OfType<JsonObject>().SelectMany(e => e["orders"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    order["client_order_id"] = clientOrderId;
+                }
+            }
+            else
+            {
+                node["client_oid"] = clientOrderId;
+            }
+            return node.ToJsonString(CoinbaseWire.SerializerOptions);
+        }
+
+        private void OnOrder(int index, Step step, string label, Func<string, string?> act)
+        {
+            if (OrderOf(label) is not { } order)
+            {
+                StepFailure(index, step, $"{step.GetType().Name} of {label}: the exchange has no such order (rejected, or never placed)");
+                return;
+            }
+            if (act(order.OrderId) is { } error)
+            {
+                StepFailure(index, step, $"{step.GetType().Name} of {label}: {error}");
+            }
+        }
+
+        private ExchangeOrder? OrderOf(string label) =>
+            _oracle.Find(label) switch
+            {
+                { ExchangeOrderId: { } id } => _exchange.Find(id),
+                { ClientOrderId: { } coid } => _exchange.FindByClientOrderId(coid),
+                _ => null,
+            };
+
+        /// <summary>What the old position monitor read to size a sell-everything exit: the account's bot position in the product.</summary>
+        private decimal AccountPosition(ProductId product)
+        {
+            var position = 0m;
+            foreach (var order in _exchange.Orders.Where(o => o.Product == product.Value))
+            {
+                var truth = _oracle.Find(LabelOf(order));
+                if (truth is { IsBot: true })
+                {
+                    position += order.Side == Side.Buy ? order.CumulativeQuantity : -order.CumulativeQuantity;
+                }
+            }
+            return Math.Max(position, 0m);
+        }
+
+        private string LabelOf(ExchangeOrder order) =>
+            _payloads.Keys.FirstOrDefault(label => _oracle.Find(label)?.ClientOrderId == order.ClientOrderId) ?? "";
+
+        private void StepFailure(int index, Step step, string message) =>
+            _stepFailures.Add(new Failure(ScenarioCheck, message) { StepIndex = index, StepLine = step.Line, At = step.At });
+
+        private static TimeSpan AckDelayOf(Step step) => step switch
+        {
+            PlaceStep { Ack: AckDelay d } => d.Delay,
+            ExitStep { Ack: AckDelay d } => d.Delay,
+            _ => TimeSpan.Zero,
+        };
+    }
+}

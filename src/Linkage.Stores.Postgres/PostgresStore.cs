@@ -1,0 +1,205 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using Linkage.Stores.Sql;
+using Npgsql;
+
+namespace Linkage.Stores.Postgres;
+
+/// <summary>
+/// The production store: PostgreSQL, shared by several engine instances. One <see cref="NpgsqlDataSource"/> (one
+/// connection pool) per store; each batch is ONE <see cref="NpgsqlBatch"/> (one round trip) inside a read-committed
+/// transaction. Inserts are <c>ON CONFLICT DO NOTHING</c> and their row counts are checked, so a key another writer
+/// inserted first is detected as a conflict without aborting the transaction; updates are version-checked (a concurrent
+/// writer of the same row waits for the first to commit, then finds the version moved and touches no row). A unique
+/// violation, deadlock or serialization failure is a conflict too: the engine decides again.
+/// </summary>
+/// <remarks>
+/// Call <see cref="Migrate()"/> (or <see cref="MigrateAsync"/>) before use; <see cref="Open"/> does both. Every member has
+/// an asynchronous form taking a cancellation token. Thread safety: every member may be called from several threads;
+/// each call uses its own pooled connection.
+/// </remarks>
+public sealed class PostgresStore : SqlLinkageStore
+{
+    private const string MigrationPrefix = "Linkage.Stores.Postgres.Migrations.";
+
+    /// <summary>The advisory lock that serialises migrations of one database: "Linkage1" as a 64-bit key.</summary>
+    private const long MigrationLockKey = 0x4C696E6B61676531;
+
+    private static readonly PostgresDialect TheDialect = new();
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the store's connection pool; nothing is opened until the first call.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
+    public PostgresStore(PostgresStoreOptions options)
+        : base(TheDialect)
+    {
+        Options = Validated(options, o => o.Problems());
+        var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
+        {
+            CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
+            MaxAutoPrepare = options.AutoPrepareMax,
+            AutoPrepareMinUsages = 2,
+        };
+        _dataSource = NpgsqlDataSource.Create(connection);
+    }
+
+    /// <inheritdoc />
+    public override string Name => "postgres";
+
+    /// <summary>The options the store was created with.</summary>
+    public PostgresStoreOptions Options { get; }
+
+    /// <summary>Creates the store and applies any pending migrations.</summary>
+    public static PostgresStore Open(PostgresStoreOptions options) => Migrated(new PostgresStore(options));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction holding an advisory lock, so several instances migrating one database at once apply each step
+    /// exactly once (the others wait, then find it applied).
+    /// </remarks>
+    public override ImmutableArray<int> Migrate() => Sync(Migrate(false, default));
+
+    /// <inheritdoc cref="Migrate()"/>
+    public ValueTask<ImmutableArray<int>> MigrateAsync(CancellationToken ct = default) => Migrate(true, ct);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
+    private protected override async ValueTask<T> WithConnection<T>(Func<DbConnection, ValueTask<T>> work, bool async, CancellationToken ct)
+    {
+        var connection = async ? await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false) : _dataSource.OpenConnection();
+        try
+        {
+            return await work(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeAsync(connection, async).ConfigureAwait(false);
+        }
+    }
+
+    private protected override async ValueTask<DbTransaction> Begin(DbConnection connection, bool async, CancellationToken ct) =>
+        async ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : connection.BeginTransaction();
+
+    private protected override async ValueTask<string?> Execute(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)
+    {
+        using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        foreach (var step in plan)
+        {
+            var command = new NpgsqlBatchCommand(Dialect.Render(step.Statement));
+            command.Parameters.AddRange(step.Arguments.SelectMany(PostgresDialect.Parameters).ToArray());
+            batch.BatchCommands.Add(command);
+        }
+        if (async)
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            batch.ExecuteNonQuery();
+        }
+
+        // Every statement ran (one round trip); the first whose row count is wrong names the conflict.
+        for (var i = 0; i < plan.Length; i++)
+        {
+            if (plan[i].Conflict(batch.BatchCommands[i].RecordsAffected) is { } conflict)
+            {
+                return conflict;
+            }
+        }
+        return null;
+    }
+
+    private protected override async ValueTask<ImmutableArray<T>> Read<T>(
+        DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
+    {
+        using var command = new NpgsqlCommand(Dialect.Render(query), (NpgsqlConnection)connection);
+        command.Parameters.AddRange(arguments.SelectMany(PostgresDialect.Parameters).ToArray());
+        var reader = async ? await command.ExecuteReaderAsync(ct).ConfigureAwait(false) : command.ExecuteReader();
+        try
+        {
+            var row = new PostgresRow(reader);
+            var rows = ImmutableArray.CreateBuilder<T>();
+            while (async ? await reader.ReadAsync(ct).ConfigureAwait(false) : reader.Read())
+            {
+                rows.Add(map(row));
+            }
+            return rows.ToImmutable();
+        }
+        finally
+        {
+            await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
+    }
+
+    private protected override bool IsConflict(DbException error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    private ValueTask<ImmutableArray<int>> Migrate(bool async, CancellationToken ct)
+    {
+        var known = Migrations.Embedded(typeof(PostgresStore).Assembly, MigrationPrefix);
+        return WithConnection(async connection =>
+        {
+            var npgsql = (NpgsqlConnection)connection;
+            var transaction = async ? await npgsql.BeginTransactionAsync(ct).ConfigureAwait(false) : npgsql.BeginTransaction();
+            try
+            {
+                // Held until commit: a second migrator waits here, then sees the first one's schema_version rows.
+                await Run(npgsql, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", async, ct).ConfigureAwait(false);
+                await Run(npgsql, transaction, """
+                    CREATE TABLE IF NOT EXISTS schema_version (
+                      version     integer     NOT NULL PRIMARY KEY,
+                      name        text        NOT NULL,
+                      applied_at  timestamptz NOT NULL DEFAULT now()
+                    )
+                    """, async, ct).ConfigureAwait(false);
+                var applied = new List<long>();
+                using (var select = new NpgsqlCommand("SELECT version FROM schema_version", npgsql, transaction))
+                {
+                    var reader = async ? await select.ExecuteReaderAsync(ct).ConfigureAwait(false) : select.ExecuteReader();
+                    while (async ? await reader.ReadAsync(ct).ConfigureAwait(false) : reader.Read())
+                    {
+                        applied.Add(reader.GetInt32(0));
+                    }
+                    await DisposeAsync(reader, async).ConfigureAwait(false);
+                }
+                var pending = Migrations.Pending(known, applied);
+                foreach (var migration in pending)
+                {
+                    await Run(npgsql, transaction, migration.Sql, async, ct).ConfigureAwait(false);
+                    using var record = new NpgsqlCommand("INSERT INTO schema_version (version, name) VALUES (@version, @name)", npgsql, transaction);
+                    record.Parameters.AddWithValue("version", migration.Version);
+                    record.Parameters.AddWithValue("name", migration.Name);
+                    _ = async ? await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false) : record.ExecuteNonQuery();
+                }
+                if (async)
+                {
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    transaction.Commit();
+                }
+                return pending.Select(m => m.Version).ToImmutableArray();
+            }
+            finally
+            {
+                await DisposeAsync(transaction, async).ConfigureAwait(false);
+            }
+        }, async, ct);
+    }
+
+    private static async ValueTask Run(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, bool async, CancellationToken ct)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        _ = async ? await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) : command.ExecuteNonQuery();
+    }
+}

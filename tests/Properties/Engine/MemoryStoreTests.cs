@@ -1,0 +1,149 @@
+using Linkage.Engine;
+using static Linkage.Properties.Engine.Make;
+
+namespace Linkage.Properties.Engine;
+
+/// <summary>The reference store: atomic batches, optimistic versions, idempotent keys, stable read-out orders.</summary>
+public sealed class MemoryStoreTests
+{
+    [Test]
+    public void Batch_with_a_stale_version_is_a_conflict_and_applies_nothing()
+    {
+        using var store = new MemoryStore();
+        var entry = Entry("aaa");
+        store.Apply(LinkageEngine.Decide(store, Received(entry)));
+        var ack = LinkageEngine.Decide(store, Ack(entry, "x1"));
+        var competing = LinkageEngine.Decide(store, Timeout(entry));
+        Assert.That(store.Apply(competing).Status, Is.EqualTo(ApplyStatus.Applied));
+        var alert = new AlertRaised(new AlertRecord { At = At(1), Kind = AlertKind.QuantityMismatch, Detail = "first in the batch" });
+
+        var result = store.Apply(ack with { Decisions = [alert, .. ack.Decisions] });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(ApplyStatus.Conflict));
+            Assert.That(result.Detail, Does.Contain("version"));
+            Assert.That(store.FindByExchangeOrderId(Eid("x1")), Is.Null);
+            Assert.That(store.Alerts(), Is.Empty, "the alert staged before the conflict was not applied");
+        });
+    }
+
+    [Test]
+    public void Fill_key_recorded_twice_is_a_conflict()
+    {
+        using var store = new MemoryStore();
+        var entry = Entry("aaa");
+        store.Apply(LinkageEngine.Decide(store, Received(entry)));
+        store.Apply(LinkageEngine.Decide(store, Ack(entry, "x1")));
+        var first = LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m));
+        var second = LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Apply(first).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(store.Apply(second).Status, Is.EqualTo(ApplyStatus.Conflict));
+            Assert.That(store.Links(), Has.Length.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Intent_staged_twice_is_a_conflict()
+    {
+        using var store = new MemoryStore();
+        var batch = LinkageEngine.Decide(store, Received(Entry("aaa")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Apply(batch).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(store.Apply(batch).Status, Is.EqualTo(ApplyStatus.Conflict));
+        });
+    }
+
+    [Test]
+    public void Releasing_a_fill_another_writer_released_is_a_conflict()
+    {
+        using var store = new MemoryStore();
+        var entry = Entry("aaa");
+        store.Apply(LinkageEngine.Decide(store, Received(entry)));
+        store.Apply(LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m)));
+        var viaAck = LinkageEngine.Decide(store, Ack(entry, "x1"));
+        var viaFeed = LinkageEngine.Decide(store, Update("x1", entry, 0m));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Apply(viaFeed).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(store.Apply(viaAck).Status, Is.EqualTo(ApplyStatus.Conflict));
+            Assert.That(store.Links(), Has.Length.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Exchange_id_bound_to_one_order_cannot_be_written_to_another()
+    {
+        using var store = new MemoryStore();
+        var first = Entry("aaa");
+        var second = Entry("bbb", decidedSecond: 5);
+        store.Apply(LinkageEngine.Decide(store, Received(first)));
+        store.Apply(LinkageEngine.Decide(store, Received(second)));
+        var bindFirst = LinkageEngine.Decide(store, Ack(first, "x1"));
+        var bindSecond = LinkageEngine.Decide(store, Ack(second, "x1"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Apply(bindFirst).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(store.Apply(bindSecond).Status, Is.EqualTo(ApplyStatus.Conflict));
+            Assert.That(store.FindByExchangeOrderId(Eid("x1"))!.ClientOrderId, Is.EqualTo(Coid(first)));
+        });
+    }
+
+    [Test]
+    public void Read_outs_are_in_their_documented_stable_orders()
+    {
+        using var rig = new Rig();
+        var late = Entry("zzz", decidedSecond: 1);
+        var early = Entry("aaa", decidedSecond: 2);
+        rig.Feed(Received(late, 9), Received(early, 1), Ack(late, "b-x"), Ack(early, "a-x"),
+            Rest("b-x", "e2", 0.001m), Rest("b-x", "e1", 0.001m), Rest("a-x", "e3", 0.002m),
+            Rest("p2", "k2", 0.001m), Rest("p1", "k9", 0.001m), Rest("p1", "k1", 0.001m, second: 9));
+
+        var store = rig.Store;
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Orders().Select(o => o.StagedAt), Is.Ordered);
+            Assert.That(store.Links().Select(l => l.ClientOrderId.Value), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+            Assert.That(store.Fills().Select(f => f.Fill.Key.ToString()), Is.EqualTo(new[] { "a-x/RestFills/e3", "b-x/RestFills/e1", "b-x/RestFills/e2" }));
+            Assert.That(store.Parked().Select(p => $"{p.ExchangeOrderId}/{p.Key}"), Is.EqualTo(new[] { "p1/RestFills:k1", "p1/RestFills:k9", "p2/RestFills:k2" }));
+            Assert.That(store.ParkedFor(Eid("p1")).Select(p => p.Key), Is.EqualTo(new[] { "RestFills:k9", "RestFills:k1" }), "parked time first, then key");
+            Assert.That(store.ParkedCount, Is.EqualTo(3));
+            Assert.That(store.OpenEntryLots(Btc).Select(o => o.Intent.Snapshot!.Value.Value), Is.EqualTo(new[] { "aaa", "zzz" }));
+        });
+    }
+
+    [Test]
+    public void Concurrent_engines_on_one_store_link_each_fill_exactly_once()
+    {
+        using var store = new MemoryStore();
+        var entries = Enumerable.Range(0, 20).Select(i => Entry($"s{i}", size: 0.004m, decidedSecond: i)).ToArray();
+        var inputs = entries.SelectMany((e, i) => new EngineInput[]
+        {
+            Received(e, i), Ack(e, $"x{i}", i + 0.1), Rest($"x{i}", $"e{i}a", 0.001m, second: i + 0.2),
+            Update($"x{i}", e, 0.003m, second: i + 0.3), Rest($"x{i}", $"e{i}b", 0.003m, second: i + 0.4),
+            Update($"x{i}", e, 0.004m, status: OrderStatus.Filled, second: i + 0.5),
+        }).ToArray();
+
+        var results = new ProcessResult[4][];
+        Parallel.For(0, 4, worker => results[worker] = [.. ProcessLoop.Run(new EngineCorrelator(store), inputs)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.SelectMany(r => r).Select(r => r.Status), Is.All.EqualTo(ProcessStatus.Applied));
+            foreach (var entry in entries)
+            {
+                var links = store.Links().Where(l => l.ClientOrderId == Coid(entry)).ToArray();
+                Assert.That(links.Sum(l => l.Quantity), Is.EqualTo(0.004m));
+                Assert.That(links.Select(l => l.From), Is.EqualTo(links.Select(l => l.To).Prepend(0m).SkipLast(1)));
+            }
+            Assert.That(store.Orders(), Has.Length.EqualTo(entries.Length));
+        });
+    }
+}
