@@ -44,10 +44,6 @@ internal sealed class ExchangeHarness : IFeedSubscriber
 
     public void Run() => Assert.That(World.Run(), Is.True);
 
-    /// <summary>Runs the world up to <paramref name="seconds"/> after the epoch by scheduling a no-op there.</summary>
-    public void RunUntil(double seconds)
-    {
-        World.At(SimWorld.Epoch.AddSeconds(seconds), () => { });
-        Run();
-    }
+    /// <summary>Runs the world up to <paramref name="seconds"/> after the epoch.</summary>
+    public void RunUntil(double seconds) => Assert.That(World.RunUntil(SimWorld.Epoch.AddSeconds(seconds)), Is.True);
 }
