@@ -49,13 +49,13 @@ public static class ProductCatalog
     private static readonly string[] Quotes = ["USD", "USD", "USDC", "EUR"];
 
     /// <summary>Draws <paramref name="count"/> distinct products: mostly listed ones, sometimes a ticker Bogus makes up.</summary>
-    public static ImmutableArray<ProductSpec> Draw(Faker faker, int count)
+    public static ImmutableArray<ProductSpec> Draw(Randomizer random, int count)
     {
-        ArgumentNullException.ThrowIfNull(faker);
+        ArgumentNullException.ThrowIfNull(random);
         var chosen = new List<ProductSpec>(count);
         while (chosen.Count < count)
         {
-            var spec = faker.Random.Bool(0.75f) ? faker.PickRandom(Listed.AsEnumerable()) : Invent(faker);
+            var spec = random.Bool(0.75f) ? random.ArrayElement(Listed.ToArray()) : Invent(random);
             if (chosen.All(p => p.Id != spec.Id))
             {
                 chosen.Add(spec);
@@ -65,15 +65,15 @@ public static class ProductCatalog
     }
 
     /// <summary>A made-up listing: a 2 to 5 letter ticker, a quote currency, increments and ranges of a plausible magnitude.</summary>
-    private static ProductSpec Invent(Faker faker)
+    private static ProductSpec Invent(Randomizer random)
     {
-        var ticker = faker.Random.String2(faker.Random.Int(2, 5), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-        var baseScale = faker.Random.Int(0, 8);
-        var quoteScale = faker.Random.Int(2, 8);
-        var priceTicks = faker.Random.Long(100, 1_000_000);
-        var sizeUnits = faker.Random.Long(10, 10_000_000);
+        var ticker = random.String2(random.Int(2, 5), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        var baseScale = random.Int(0, 8);
+        var quoteScale = random.Int(2, 8);
+        var priceTicks = random.Long(100, 1_000_000);
+        var sizeUnits = random.Long(10, 10_000_000);
         return new ProductSpec(
-            ticker + "-" + faker.PickRandom(Quotes),
+            ticker + "-" + random.ArrayElement(Quotes),
             new decimal(1, 0, 0, false, (byte)baseScale),
             new decimal(1, 0, 0, false, (byte)quoteScale),
             priceTicks,

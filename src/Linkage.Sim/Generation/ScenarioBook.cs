@@ -76,28 +76,37 @@ public sealed class ScenarioBook
         return Math.Max(0m, executed - taken);
     }
 
-    /// <summary>Whether an exit may go out on <paramref name="product"/> now: the product's earlier exit fills reached the webhook.</summary>
-    public bool ExitMayGoOut(string product) => Settled(_products.GetValueOrDefault(product)?.LastExitFillAt);
+    /// <summary>
+    /// Whether an exit may go out on <paramref name="product"/> at <paramref name="at"/> (default: now, the last step's
+    /// time; a generator asks about the step it is about to make): the product's earlier exit fills reached the webhook.
+    /// </summary>
+    public bool ExitMayGoOut(string product, TimeSpan? at = null) => Settled(_products.GetValueOrDefault(product)?.LastExitFillAt, at ?? Now);
 
-    /// <summary>Whether an exit without a size sent now is sized by the webhook to exactly <see cref="Capacity"/> of all lots.</summary>
-    public bool WholePositionIsSettled(string product) =>
+    /// <summary>Whether an exit without a size sent at <paramref name="at"/> (default: now) is sized by the webhook to exactly <see cref="Capacity"/> of all lots.</summary>
+    public bool WholePositionIsSettled(string product, TimeSpan? at = null) =>
+        WholePositionCanSettle(product)
+        && _products[product] is var p
+        && Settled(p.LastExitFillAt, at ?? Now)
+        && Settled(p.LastLotFillAt, at ?? Now);
+
+    /// <summary>Whether waiting long enough (with nothing else happening) would settle the product's whole position.</summary>
+    public bool WholePositionCanSettle(string product) =>
         Connected
         // A volatile store forgets the lots across a restart and would size the exit at nothing.
         && !Restarted
         && _products.GetValueOrDefault(product) is { } p
-        && Settled(p.LastExitFillAt)
-        && Settled(p.LastLotFillAt)
         // The webhook sizes such an exit from every open entry of the product, sells included, while exits close only buys.
         && p.Entries.All(e => e.Side == Side.Buy)
         && Capacity(product, []) > 0m;
 
     /// <summary>
-    /// Whether a fill at <paramref name="fillAt"/> has surely reached the webhook: it is <see cref="SettleTime"/> old,
-    /// and the WebSocket was up since before it or came back at least <see cref="SettleTime"/> ago (and reconciled).
+    /// Whether a fill at <paramref name="fillAt"/> has surely reached the webhook by <paramref name="at"/>: it is
+    /// <see cref="SettleTime"/> old, and the WebSocket was up since before it or came back at least
+    /// <see cref="SettleTime"/> ago (and reconciled).
     /// </summary>
-    private bool Settled(TimeSpan? fillAt) =>
-        fillAt is not { } at
-        || (Connected && Now - at >= SettleTime && (_lastConnectionChange <= at || Now - _lastConnectionChange >= SettleTime));
+    private bool Settled(TimeSpan? fillAt, TimeSpan at) =>
+        fillAt is not { } fill
+        || (Connected && at - fill >= SettleTime && (_lastConnectionChange <= fill || at - _lastConnectionChange >= SettleTime));
 
     /// <summary>Checks a whole scenario: null when every step is meaningful in order and it ends connected, else why not.</summary>
     public static string? Check(Scenario scenario)

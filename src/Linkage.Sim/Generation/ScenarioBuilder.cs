@@ -22,11 +22,20 @@ internal sealed class ScenarioBuilder
     /// <summary>Most steps one scenario gets, whatever its size: bounds the walk.</summary>
     public const int StepsMax = 4_000;
 
-    /// <summary>Most gaps of ten minutes or more in one scenario: each costs the simulator heartbeats and ticks.</summary>
-    private const int LongGapsMax = 3;
+    /// <summary>Most gaps of ten minutes to two hours in one scenario: each costs the simulator heartbeats and ticks.</summary>
+    private const int LongGapsMax = 2;
 
     /// <summary>Most gaps of a day or more in one scenario (past the engine's 24 h retention).</summary>
     private const int DayGapsMax = 1;
+
+    /// <summary>How long a scenario may span (its days of silence aside) before its gaps stay short.</summary>
+    private static readonly TimeSpan SpanBudget = TimeSpan.FromHours(3);
+
+    /// <summary>Most orders a scenario with days of silence creates: a simulated day costs as much as hundreds of steps.</summary>
+    private const int OrdersWithDaysMax = 12;
+
+    /// <summary>Most restarts (and, separately, disconnects) one scenario has: each makes the webhook reconcile every order in flight.</summary>
+    private const int RestartsMax = 8;
 
     /// <summary>Most fills an order is split into.</summary>
     private const int PartsMax = 8;
@@ -37,7 +46,7 @@ internal sealed class ScenarioBuilder
 
     private readonly SwarmProfile _profile;
     private readonly Prng _prng;
-    private readonly Faker _faker;
+    private readonly Randomizer _random;
     private readonly int _orderTarget;
     private readonly ScenarioBook _book = new();
     private readonly ImmutableArray<Step>.Builder _steps = ImmutableArray.CreateBuilder<Step>();
@@ -51,15 +60,19 @@ internal sealed class ScenarioBuilder
     private int _created;
     private int _longGaps;
     private int _dayGaps;
+    private TimeSpan _daysOfSilence;
+    private int _retentionProbes;
+    private int _restarts;
+    private int _disconnects;
     private string? _urgent;
 
     public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget)
     {
         _profile = profile;
         _prng = Prng.Stream(seed, "generator:structure");
-        _faker = new Faker { Random = new PrngRandomizer(Prng.Stream(seed, "generator:values")) };
-        _orderTarget = Math.Max(1, orderTarget);
-        _products = ProductCatalog.Draw(_faker, profile.Products);
+        _random = new PrngRandomizer(Prng.Stream(seed, "generator:values"));
+        _orderTarget = Math.Clamp(orderTarget, 1, profile.Has(SwarmFeature.DaysOfSilence) ? OrdersWithDaysMax : int.MaxValue);
+        _products = ProductCatalog.Draw(_random, profile.Products);
         Latency = profile.Has(SwarmFeature.CustomLatency)
             ? new Latency(TimeSpan.FromMilliseconds(_prng.NextInRange(20, 3_000)), TimeSpan.FromMilliseconds(_prng.NextInRange(1, 800)))
             : Latency.Default;
@@ -88,6 +101,21 @@ internal sealed class ScenarioBuilder
 
     private void Act()
     {
+        if (_retentionProbes > 0)
+        {
+            // Right after days of silence: the old fill message again, the old webhook again, past the engine's retention.
+            _retentionProbes--;
+            if (_retentionProbes == 1 && _filled.Count > 0)
+            {
+                Duplicate();
+                return;
+            }
+            if (_retentionProbes == 0 && _botOrders.Count > 0)
+            {
+                Emit(new ResendStep(_now) { Order = _botOrders[Index(_botOrders.Count)] });
+                return;
+            }
+        }
         if (_urgent is { } label)
         {
             // The order's first fill right after it was sent: often before the exchange's answer reaches the webhook.
@@ -104,13 +132,28 @@ internal sealed class ScenarioBuilder
         {
             choices.Add((12, () => Progress(_pending[Index(_pending.Count)])));
         }
-        if (_profile.Has(SwarmFeature.Disconnect))
+        if (_profile.Has(SwarmFeature.Disconnect) && (!_book.Connected || _disconnects < RestartsMax))
         {
-            choices.Add((_profile[SwarmFeature.Disconnect], () => Emit(_book.Connected ? new DisconnectStep(_now) : new ReconnectStep(_now))));
+            choices.Add((_profile[SwarmFeature.Disconnect], () =>
+            {
+                if (_book.Connected)
+                {
+                    _disconnects++;
+                    Emit(new DisconnectStep(_now));
+                }
+                else
+                {
+                    Emit(new ReconnectStep(_now));
+                }
+            }));
         }
-        if (_profile.Has(SwarmFeature.Restart))
+        if (_profile.Has(SwarmFeature.Restart) && _restarts < RestartsMax)
         {
-            choices.Add((_profile[SwarmFeature.Restart], () => Emit(new RestartStep(_now) { Abrupt = _profile.Has(SwarmFeature.AbruptRestart) && _prng.Chance(0.5m) })));
+            choices.Add((_profile[SwarmFeature.Restart], () =>
+            {
+                _restarts++;
+                Emit(new RestartStep(_now) { Abrupt = _profile.Has(SwarmFeature.AbruptRestart) && _prng.Chance(0.5m) });
+            }));
         }
         if (_profile.Has(SwarmFeature.DuplicateStep) && _filled.Count > 0)
         {
@@ -160,11 +203,11 @@ internal sealed class ScenarioBuilder
             Order = label,
             Product = spec.Id,
             Side = side,
-            Size = spec.SizeUnits(_faker.Random) * spec.BaseIncrement,
-            Price = market ? null : spec.Price(_faker.Random),
-            Snapshot = _prng.Chance(0.3m) ? _faker.Random.Uuid().ToString("D") : "s" + label[1..],
+            Size = spec.SizeUnits(_random) * spec.BaseIncrement,
+            Price = market ? null : spec.Price(_random),
+            Snapshot = _prng.Chance(0.3m) ? _random.Uuid().ToString("D") : "s" + label[1..],
             Scores = side == Side.Buy ? new ScoreSet(Score(0.9m), Score(0.2m)) : new ScoreSet(Score(0.2m), Score(0.9m)),
-            Trigger = _prng.Chance(0.9m) ? _faker.PickRandom(EntryTriggers) : null,
+            Trigger = _prng.Chance(0.9m) ? _random.ArrayElement(EntryTriggers) : null,
             Indicators = DrawIndicators(),
             Ack = DrawAck(),
         };
@@ -185,7 +228,12 @@ internal sealed class ScenarioBuilder
                 closes = named;
             }
         }
-        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionIsSettled(spec.Id) && _prng.Chance(0.5m);
+        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id) && _prng.Chance(0.5m);
+        if (whole && !_book.WholePositionIsSettled(spec.Id, _now))
+        {
+            // The position monitor sells everything after a quiet spell: wait until the webhook's view is settled.
+            _now += ScenarioBook.SettleTime + TimeSpan.FromSeconds(_prng.NextInRange(1, 60));
+        }
         var room = _book.Capacity(spec.Id, closes);
         var roomUnits = (long)(room / spec.BaseIncrement);
         decimal? size = whole ? null : Math.Max(1, _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
@@ -195,8 +243,8 @@ internal sealed class ScenarioBuilder
             Order = "x" + Number(),
             Product = spec.Id,
             Size = size,
-            Price = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.5m) ? null : spec.Price(_faker.Random),
-            Trigger = _faker.PickRandom(ExitTriggers),
+            Price = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.5m) ? null : spec.Price(_random),
+            Trigger = _random.ArrayElement(ExitTriggers),
             Scores = new ScoreSet(null, Score(0.6m)),
             Closes = closes,
             Ack = ack,
@@ -213,8 +261,8 @@ internal sealed class ScenarioBuilder
             Order = "m" + Number(),
             Product = spec.Id,
             Side = side,
-            Size = spec.SizeUnits(_faker.Random) * spec.BaseIncrement,
-            Price = _prng.Chance(0.3m) ? null : spec.Price(_faker.Random),
+            Size = spec.SizeUnits(_random) * spec.BaseIncrement,
+            Price = _prng.Chance(0.3m) ? null : spec.Price(_random),
         };
         Register(manual, spec, manual.Size, manual.Price, side, bot: false);
     }
@@ -236,15 +284,19 @@ internal sealed class ScenarioBuilder
         var plan = new Queue<Planned>();
         var wholeRest = order.WholePosition;
         var units = (long)(size / spec.BaseIncrement);
-        var fate = _prng.NextBelow(10);
-        // 0-5: filled in full; 6-7: some fills then cancelled; 8: cancelled before any fill; 9: left open after some fills.
+        // Fates: filled in full (most), some fills then cancelled, cancelled before any fill, left open after some or
+        // no fills. Without cancels, the cancelled fates fill in full instead. Orders left open stay in flight, which
+        // the webhook keeps asking the exchange about, so they are kept few.
+        var fate = _prng.NextBelow(20);
+        var cancels = _profile.Has(SwarmFeature.Cancel);
         var parts = wholeRest || !_profile.Has(SwarmFeature.PartialFills) ? 1 : (int)Math.Min(units, _prng.NextInRange(1, PartsMax));
         var split = Split(units, parts);
         var fills = fate switch
         {
-            <= 5 => split.Length,
-            8 => 0,
-            _ => split.Length > 1 ? (int)_prng.NextInRange(1, split.Length - 1) : 0,
+            >= 14 and <= 16 when cancels => split.Length > 1 ? (int)_prng.NextInRange(1, split.Length - 1) : 0,
+            17 when cancels => 0,
+            >= 18 => (int)_prng.NextInRange(0, split.Length - 1),
+            _ => split.Length,
         };
         for (var i = 0; i < fills; i++)
         {
@@ -252,7 +304,7 @@ internal sealed class ScenarioBuilder
             var rest = wholeRest || (i == split.Length - 1 && _prng.Chance(0.5m));
             plan.Enqueue(new Planned(rest ? null : split[i] * spec.BaseIncrement, FillPrice(spec, price, side), Cancel: false));
         }
-        if (fate is 6 or 7 or 8 && _profile.Has(SwarmFeature.Cancel))
+        if (fate is >= 14 and <= 17 && cancels)
         {
             plan.Enqueue(new Planned(null, null, Cancel: true));
         }
@@ -302,7 +354,7 @@ internal sealed class ScenarioBuilder
     {
         // The product's latest exit must be done filling before the next goes out: only the latest exit fills.
         var latestBusy = _book.Orders.Any(o => o.Kind == BookOrderKind.Exit && o.Product == product && _pending.Contains(o.Label) && _plans[o.Label].Any(p => !p.Cancel));
-        return latestBusy || !_book.ExitMayGoOut(product) ? 0m : _book.Capacity(product, []);
+        return latestBusy || !_book.ExitMayGoOut(product, _now) ? 0m : _book.Capacity(product, []);
     }
 
     // ---- values ----
@@ -335,10 +387,10 @@ internal sealed class ScenarioBuilder
     {
         if (limit is { } price)
         {
-            return _profile.Has(SwarmFeature.PriceImprovement) && _prng.Chance(0.3m) ? spec.Improve(price, side == Side.Buy, _faker.Random) : null;
+            return _profile.Has(SwarmFeature.PriceImprovement) && _prng.Chance(0.3m) ? spec.Improve(price, side == Side.Buy, _random) : null;
         }
         // A market order fills at the market: a price near the product's range, or the exchange's own market price.
-        return _prng.Chance(0.5m) ? spec.Price(_faker.Random) : null;
+        return _prng.Chance(0.5m) ? spec.Price(_random) : null;
     }
 
     private Ack DrawAck()
@@ -373,31 +425,43 @@ internal sealed class ScenarioBuilder
     }
 
     /// <summary>
-    /// The time to the next step: mostly milliseconds to a minute, sometimes minutes; with long gaps on, a few of hours
-    /// and at most one of days (past the engine's retention window).
+    /// The time to the next step: milliseconds to seconds (a busy bot); with a slow pace on, often minutes; with long
+    /// gaps on, a few of up to two hours; with days of silence on, once some order filled, one of a day to a day and a
+    /// half (past the engine's retention window), followed by a duplicate of an old fill and a resend of an old intent.
     /// </summary>
     private TimeSpan Gap()
     {
-        var longGaps = _profile[SwarmFeature.LongGaps];
         var choices = new List<(int Weight, Func<long> Milliseconds)>
         {
             (1, () => 0),
-            (5 + _profile[SwarmFeature.QuickFills], () => _prng.NextInRange(1, 200)),
-            (7, () => _prng.NextInRange(200, 5_000)),
-            (5, () => _prng.NextInRange(5_000, 60_000)),
-            (2, () => _prng.NextInRange(60_000, 600_000)),
+            (6 + _profile[SwarmFeature.QuickFills], () => _prng.NextInRange(1, 200)),
+            (8, () => _prng.NextInRange(200, 5_000)),
+            (2, () => _prng.NextInRange(5_000, 30_000)),
         };
-        if (longGaps > 0 && _longGaps < LongGapsMax)
+        // Slow pace and long gaps stop once the scenario spans its budget (days of silence aside): a simulated hour with
+        // hundreds of orders in flight costs the simulator as much as thousands of steps.
+        var paced = _now - _daysOfSilence < SpanBudget;
+        if (_profile.Has(SwarmFeature.SlowPace) && paced)
         {
-            choices.Add((longGaps, () =>
+            choices.Add((_profile[SwarmFeature.SlowPace], () => _prng.NextInRange(30_000, 600_000)));
+        }
+        if (_profile.Has(SwarmFeature.LongGaps) && paced && _longGaps < LongGapsMax)
+        {
+            choices.Add((_profile[SwarmFeature.LongGaps], () =>
             {
                 _longGaps++;
-                if (_dayGaps < DayGapsMax && _prng.Chance(0.3m))
-                {
-                    _dayGaps++;
-                    return _prng.NextInRange(86_400_000, 3 * 86_400_000);
-                }
-                return _prng.NextInRange(600_000, 6 * 3_600_000);
+                return _prng.NextInRange(600_000, 2 * 3_600_000);
+            }));
+        }
+        if (_profile.Has(SwarmFeature.DaysOfSilence) && _dayGaps < DayGapsMax && _filled.Count > 0)
+        {
+            choices.Add((_profile[SwarmFeature.DaysOfSilence], () =>
+            {
+                _dayGaps++;
+                _retentionProbes = 2;
+                var gap = _prng.NextInRange(86_400_000, 129_600_000);
+                _daysOfSilence += TimeSpan.FromMilliseconds(gap);
+                return gap;
             }));
         }
         return TimeSpan.FromMilliseconds(Pick(choices)());

@@ -6,8 +6,8 @@ namespace Linkage.Sim.Generation;
 /// <summary>
 /// Shrinks a failing scenario by its meaning, not its structure: each candidate is the scenario with one thing a human
 /// would try removing removed (a product; a group of orders with all their fills, cancels, duplicates and resends; a
-/// restart; a disconnect window; a duplicate, resend or cancel), a fault set to zero, two partial fills merged into
-/// one, delays shortened, or a detail made plain (an ack made ok, a closes list or an <c>as</c> dropped). Candidates
+/// restart; a disconnect window; a duplicate, resend, cancel or fill), a fault set to zero, two partial fills merged
+/// into one, delays shortened, or a detail made plain (an ack made ok, a closes list or an <c>as</c> dropped). Candidates
 /// come biggest cut first, and only those the <see cref="ScenarioBook"/> accepts, so every shrunk scenario is still
 /// valid and meaningful. FsCheck (or <see cref="Minimize"/>) keeps the first candidate that still fails and shrinks
 /// again from it.
@@ -18,7 +18,35 @@ public static class ScenarioShrinker
     public static IEnumerable<Scenario> Shrink(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return Candidates(scenario).Where(c => !c.Steps.IsEmpty && ScenarioBook.Check(c) is null);
+        var weight = Weight(scenario);
+        return Candidates(scenario).Where(c => !c.Steps.IsEmpty && Weight(c).CompareTo(weight) < 0 && ScenarioBook.Check(c) is null);
+    }
+
+    /// <summary>
+    /// How big a scenario is, compared in order: steps, faults on, non-ok acks, restarts, abrupt restarts, names in
+    /// closes lists, <c>as</c> references, indicators, then virtual time (the last step's and every ack delay). Every
+    /// candidate must weigh strictly less than the scenario it came from, so shrinking always ends.
+    /// </summary>
+    public static (int, int, int, int, int, int, int, int, long) Weight(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var steps = scenario.Steps;
+        var f = scenario.Faults;
+        return (
+            steps.Length,
+            (f.Duplicate > 0m ? 1 : 0) + (f.Reorder > 0m ? 1 : 0) + (f.Drop > 0m ? 1 : 0),
+            steps.Count(s => s is PlaceStep { Ack: not AckOk } or ExitStep { Ack: not AckOk }),
+            steps.Count(s => s is RestartStep),
+            steps.Count(s => s is RestartStep { Abrupt: true }),
+            steps.Sum(s => s is ExitStep x ? x.Closes.Length : 0),
+            steps.Count(s => s is DuplicateStep { As: not null }),
+            steps.Sum(s => s is PlaceStep p ? p.Indicators.Count : 0),
+            (steps.IsEmpty ? 0 : steps[^1].At.Ticks) + steps.Sum(s => s switch
+            {
+                PlaceStep { Ack: AckDelay d } => d.Delay.Ticks,
+                ExitStep { Ack: AckDelay d } => d.Delay.Ticks,
+                _ => 0,
+            }));
     }
 
     /// <summary>
@@ -83,6 +111,11 @@ public static class ScenarioShrinker
             yield return candidate;
         }
         foreach (var candidate in DropEach(s, step => step is DuplicateStep or ResendStep or CancelStep))
+        {
+            yield return candidate;
+        }
+        // A partial fill dropped leaves the order's other fills as they were (the book refuses what no longer fits).
+        foreach (var candidate in DropEach(s, step => step is FillStep))
         {
             yield return candidate;
         }
@@ -215,19 +248,23 @@ public static class ScenarioShrinker
         }
     }
 
-    /// <summary>For each order with two or more fills, its first two fills become one (at the first's time).</summary>
+    /// <summary>Each pair of consecutive fills of one order becomes one fill (at the first's time, of both sizes).</summary>
     private static IEnumerable<Scenario> MergeFills(Scenario s)
     {
-        var byOrder = s.Steps.Select((step, i) => (step, i)).Where(p => p.step is FillStep)
-            .GroupBy(p => ((FillStep)p.step).Order, StringComparer.Ordinal)
-            .Where(g => g.Count() > 1)
-            .OrderBy(g => g.First().i);
-        foreach (var fills in byOrder)
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < s.Steps.Length; i++)
         {
-            var (first, firstIndex) = ((FillStep)fills.First().step, fills.First().i);
-            var (second, secondIndex) = ((FillStep)fills.Skip(1).First().step, fills.Skip(1).First().i);
-            var merged = first with { Size = first.Size + second.Size, Price = first.Price ?? second.Price };
-            yield return s with { Steps = s.Steps.SetItem(firstIndex, merged).RemoveAt(secondIndex) };
+            if (s.Steps[i] is not FillStep second)
+            {
+                continue;
+            }
+            if (last.TryGetValue(second.Order, out var firstIndex))
+            {
+                var first = (FillStep)s.Steps[firstIndex];
+                var merged = first with { Size = first.Size + second.Size, Price = first.Price ?? second.Price };
+                yield return s with { Steps = s.Steps.SetItem(firstIndex, merged).RemoveAt(i) };
+            }
+            last[second.Order] = i;
         }
     }
 

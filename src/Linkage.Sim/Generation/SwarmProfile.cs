@@ -27,7 +27,9 @@ public enum SwarmFeature
     DuplicateStep,
     DuplicateAs,
     Resend,
+    SlowPace,
     LongGaps,
+    DaysOfSilence,
     QuickFills,
     CustomLatency,
 }
@@ -80,13 +82,28 @@ public sealed record SwarmProfile
     public static Gen<SwarmProfile> Draw(bool allowRestarts) =>
         from feed in Gen.Elements(FeedKind.Orders, FeedKind.Trades)
         from products in Gen.Frequency((3, Gen.Constant(1)), (4, Gen.Choose(2, 3)), (2, Gen.Choose(4, ProductsMax)))
-        from strengths in Gen.ArrayOf(StrengthDraw, Enum.GetValues<SwarmFeature>().Length)
+        from strengths in Gen.CollectToArray(Enum.GetValues<SwarmFeature>(), StrengthDraw)
         from duplicate in FaultDraw
         from reorder in FaultDraw
         from drop in FaultDraw
         select Build(feed, products, strengths, new Faults(duplicate, reorder, drop), allowRestarts);
 
-    private static Gen<int> StrengthDraw => Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Elements(Strengths.ToArray())));
+    /// <summary>
+    /// A feature's strength: on with probability one half, except the costly ones. Every hour of virtual time costs the
+    /// simulator heartbeats, ticks and polls, so a slow pace (minutes between steps) is on in one scenario in four,
+    /// hours-long gaps in one in six and days-long gaps (needed to pass the engine's retention) in one in forty.
+    /// </summary>
+    private static Gen<int> StrengthDraw(SwarmFeature feature)
+    {
+        var (off, on) = feature switch
+        {
+            SwarmFeature.SlowPace => (3, 1),
+            SwarmFeature.LongGaps => (5, 1),
+            SwarmFeature.DaysOfSilence => (39, 1),
+            _ => (1, 1),
+        };
+        return Gen.Frequency((off, Gen.Constant(0)), (on, Gen.Elements(Strengths.ToArray())));
+    }
 
     private static Gen<decimal> FaultDraw => Gen.Frequency((2, Gen.Constant(0m)), (1, Gen.Elements(FaultLevels.ToArray())));
 
@@ -94,6 +111,12 @@ public sealed record SwarmProfile
     {
         var features = Enum.GetValues<SwarmFeature>();
         var strength = features.Zip(strengths).ToImmutableSortedDictionary(p => p.First, p => p.Second);
+        if (strength[SwarmFeature.DaysOfSilence] > 0)
+        {
+            // Days of silence are there to pass the engine's retention: what comes after them is a duplicate and a resend.
+            strength = strength.SetItem(SwarmFeature.DuplicateStep, Math.Max(1, strength[SwarmFeature.DuplicateStep]))
+                .SetItem(SwarmFeature.Resend, Math.Max(1, strength[SwarmFeature.Resend]));
+        }
         if (!allowRestarts)
         {
             strength = strength.SetItem(SwarmFeature.Restart, 0).SetItem(SwarmFeature.AbruptRestart, 0);
