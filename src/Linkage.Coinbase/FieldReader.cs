@@ -420,6 +420,12 @@ internal sealed class FieldReader
         {
             return true;
         }
+        if (parent.Element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
+        {
+            // A field read from an array item that is not an object: the item is at fault, not the field.
+            Fail(parent.Path, $"is a JSON {JsonInput.Kind(parent.Element)}, expected an object");
+            return false;
+        }
         if (presence == Presence.Required)
         {
             Fail(parent.Child(name), "is missing");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Linkage.Engine;
 
@@ -17,12 +18,16 @@ public static class EngineInputJson
 {
     private const int FormatVersion = 1;
 
+    // The text is stored in a database column and read by people and SQL, never embedded in HTML, so only what JSON
+    // itself requires is escaped (quotes, backslashes, control characters): '+' in an offset or non-ASCII text stays readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The JSON text of <paramref name="input"/>.</summary>
     /// <exception cref="NotSupportedException">An input type this codec does not know (a programmer error: extend the codec).</exception>
     public static string Write(EngineInput input)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteNumber("v", FormatVersion);

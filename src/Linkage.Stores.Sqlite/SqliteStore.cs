@@ -49,15 +49,15 @@ public sealed class SqliteStore : SqlLinkageStore
         try
         {
             var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            Pragma($"PRAGMA busy_timeout = {busyMs}");
+            Scalar($"PRAGMA busy_timeout = {busyMs}");
 
             // WAL: readers never block the writer, and a commit appends to the log instead of rewriting pages.
-            var mode = Pragma("PRAGMA journal_mode = WAL");
+            var mode = Scalar("PRAGMA journal_mode = WAL");
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException($"SQLite refused WAL mode for {options.Path} (journal_mode is {mode})");
             }
-            Pragma($"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}");
+            Scalar($"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}");
         }
         catch
         {
@@ -224,11 +224,20 @@ public sealed class SqliteStore : SqlLinkageStore
         }
     }
 
-    private string? Pragma(string sql)
+    /// <summary>Runs one statement on the store's connection and returns its first value (a PRAGMA's setting, a count).</summary>
+    internal string? Scalar(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        _gate.Wait();
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private SqliteCommand Command(SqliteTransaction transaction, string sql)

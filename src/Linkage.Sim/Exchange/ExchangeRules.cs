@@ -34,6 +34,13 @@ public static class ExchangeRules
     /// </summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After this long without other traffic the simulator pauses the heartbeats channel, and resumes it with the next
+    /// message. A real one never pauses; the simulator does so that idle days cost no events. The webhook sees the pause
+    /// as heartbeat silence and reconciles once, which is harmless.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatQuietAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>How long the exchange may hold an order's update to merge later trades into it (coalescing).</summary>
     public static readonly TimeSpan CoalesceWindow = TimeSpan.FromSeconds(1);
 

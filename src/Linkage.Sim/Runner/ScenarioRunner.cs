@@ -53,6 +53,7 @@ public static class ScenarioRunner
         private readonly List<Failure> _stepFailures = [];
         private readonly ImmutableArray<CaptureLine>.Builder _capture = ImmutableArray.CreateBuilder<CaptureLine>();
         private readonly Dictionary<string, string> _payloads = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
         private readonly DateTimeOffset _activeUntil;
         private ILinkageStore? _store;
         private ICorrelator _correlator = null!;
@@ -238,7 +239,7 @@ public static class ScenarioRunner
                 return;
             }
             var coid = ClientOrderIds.For(parsed).Value;
-            if (_oracle.Find(label) is not null || _payloads.ContainsValue(payload))
+            if (_oracle.Find(label) is not null || !_delivered.Add(payload))
             {
                 StepFailure(index, step, $"{label}: the same label or the same intent (content and time) was placed before");
                 return;

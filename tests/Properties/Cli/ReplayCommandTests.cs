@@ -118,6 +118,15 @@ public sealed class ReplayCommandTests
     }
 
     [Test]
+    public void A_folder_named_twice_in_two_spellings_runs_its_files_once_without_a_problem()
+    {
+        using var files = new ReplayFixture();
+        files.Write("sub/a.yaml", ReplayFixture.Valid("a"));
+        var run = ReplayFixture.Run([files.Root, Path.Combine(files.Root, ".", "sub")]);
+        Assert.That((run.ExitCode, run.Error), Is.EqualTo((0, "")));
+    }
+
+    [Test]
     public void A_missing_path_or_an_empty_folder_exits_2()
     {
         using var files = new ReplayFixture();

@@ -10,11 +10,24 @@ namespace Linkage.Properties.Stores;
 /// </summary>
 public abstract class DurableStoreConformance : StoreConformance
 {
+    private ITestDatabase? _database;
+
     /// <summary>The store under test as a SQL store.</summary>
     protected SqlLinkageStore Sql => (SqlLinkageStore)Store;
 
+    /// <summary>The fixture's database (created once per fixture).</summary>
+    protected abstract ITestDatabase CreateDatabase();
+
+    [OneTimeSetUp]
+    public void CreateDatabaseOnce() => _database = CreateDatabase();
+
+    [OneTimeTearDown]
+    public void RemoveDatabase() => _database?.Dispose();
+
+    protected override ILinkageStore CreateEmpty() => _database!.OpenEmpty();
+
     /// <summary>Opens the database of the store under test again (the store under test is closed first).</summary>
-    protected abstract SqlLinkageStore OpenSameDatabase();
+    private SqlLinkageStore OpenSameDatabase() => _database!.OpenSame();
 
     /// <summary>Runs the store's migrations again; returns the versions applied.</summary>
     private IReadOnlyList<int> MigrateAgain() => Sql.Migrate();
@@ -54,6 +67,26 @@ public abstract class DurableStoreConformance : StoreConformance
             Assert.That(Store.FindByExchangeOrderId(Eoid("ex-2"))?.Allocated, Is.EqualTo(1.5m));
             Assert.That(MigrateAgain(), Is.Empty, "an existing database is current");
         });
+    }
+
+    [Test]
+    public void A_batch_that_fails_midway_with_an_error_leaves_nothing_and_the_error_escapes()
+    {
+        var order = Staged("lk-a");
+        Apply(new IntentStaged(order));
+        var before = StoreContents.Of(Store);
+        var (linked, link) = LinkMore(Bound(order, "ex-1"), 1m, 10m, "e-1");
+
+        // Link sequences start at 1 (a CHECK in both schemas): the database refuses the third statement, an I/O-like
+        // failure rather than a conflict, after the first two were written inside the transaction.
+        var batch = Batch(
+            new IntentStaged(Staged("lk-b")),
+            new FillRecorded(Fill("ex-1", "e-1")),
+            new OrderBound(Bound(order, "ex-1"), LinkProvenance.ClientOrderId),
+            new Linked(linked, link with { Sequence = 0 }));
+        Assert.That(() => Store.Apply(batch), Throws.InstanceOf<System.Data.Common.DbException>());
+        before.AssertSame(StoreContents.Of(Store), "after a batch that failed midway");
+        Assert.That(Store.Apply(Batch(new IntentStaged(Staged("lk-b")))), Is.EqualTo(ApplyResult.Applied), "the store works on after the failure");
     }
 
     [Test]

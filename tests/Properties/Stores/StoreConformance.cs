@@ -583,15 +583,10 @@ public abstract class StoreConformance
         Apply(new IntentStaged(order));
         const int writers = 4;
         var results = new ApplyResult[writers];
-        using var start = new Barrier(writers);
-        var threads = Enumerable.Range(0, writers).Select(i => new Thread(() =>
-        {
-            var next = Next(order, o => o with { RejectReason = $"writer {i}" });
-            start.SignalAndWait();
-            results[i] = Store.Apply(Batch(new OrderStatusChanged(next, "race"), new FillRecorded(Fill("ex-1", $"w{i}"))));
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        Concurrently.Run(writers, i =>
+            results[i] = Store.Apply(Batch(
+                new OrderStatusChanged(Next(order, o => o with { RejectReason = $"writer {i}" }), "race"),
+                new FillRecorded(Fill("ex-1", $"w{i}")))));
         var winner = Array.FindIndex(results, r => r.Status == ApplyStatus.Applied);
         Assert.Multiple(() =>
         {

@@ -1,8 +1,4 @@
-using Linkage.Engine;
 using Linkage.Properties.Support;
-using Linkage.Stores.Postgres;
-using Linkage.Stores.Sql;
-using Npgsql;
 
 namespace Linkage.Properties.Stores.Postgres;
 
@@ -13,33 +9,14 @@ namespace Linkage.Properties.Stores.Postgres;
 [TestFixture]
 public sealed class PostgresStoreConformance : DurableStoreConformance
 {
-    private string? _database;
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreConformance));
+}
 
-    [OneTimeSetUp]
-    public void CreateDatabase() => _database = PostgresServer.CreateDatabase(nameof(PostgresStoreConformance));
+/// <summary>The model-based property over PostgreSQL: fewer runs than SQLite, each batch a network round trip.</summary>
+[TestFixture]
+public sealed class PostgresStoreModelProperties : StoreModelProperties
+{
+    protected override int Runs => 60;
 
-    [OneTimeTearDown]
-    public void DropDatabase()
-    {
-        if (_database is not null)
-        {
-            PostgresServer.DropDatabase(_database);
-        }
-    }
-
-    protected override ILinkageStore CreateEmpty()
-    {
-        var store = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = _database! });
-        using var connection = new NpgsqlConnection(_database);
-        connection.Open();
-        using var truncate = new NpgsqlCommand(
-            "TRUNCATE order_metadata_staging, trade_strategy_link, fill_keys, exit_allocations, parked_fills, external_orders, quarantine, alerts RESTART IDENTITY",
-            connection);
-        truncate.ExecuteNonQuery();
-        return store;
-    }
-
-    protected override SqlLinkageStore OpenSameDatabase() => PostgresStore.Open(new PostgresStoreOptions { ConnectionString = _database! });
-
-    
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreModelProperties));
 }

@@ -1,0 +1,10 @@
+using Linkage.Engine;
+
+namespace Linkage.Properties.Stores.Memory;
+
+/// <summary>The store conformance suite against the reference store, so the suite itself is checked against the reference.</summary>
+[TestFixture]
+public sealed class MemoryStoreConformance : StoreConformance
+{
+    protected override ILinkageStore CreateEmpty() => new MemoryStore();
+}
