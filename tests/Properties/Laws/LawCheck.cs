@@ -8,6 +8,9 @@ using Microsoft.FSharp.Core;
 
 namespace Linkage.Properties.Laws;
 
+/// <summary>A law's shrunk counterexample as exported: the scenario (renamed and described), why it fails, and its file.</summary>
+internal sealed record Counterexample(Scenario Scenario, string Why, string Path);
+
 /// <summary>How one law is checked: how many scenarios, how large, which kinds, and whether coverage is required.</summary>
 internal sealed record LawSettings
 {
@@ -46,6 +49,27 @@ internal static class LawCheck
     /// <param name="violation">Replays the scenario and says how the law is broken, or null when it holds.</param>
     public static void Holds(string law, LawSettings settings, Func<Scenario, string?> violation)
     {
+        var (found, coverage, runs) = Search(law, settings, violation, Folder());
+        if (found is { } counterexample)
+        {
+            Assert.Fail($"{law} fails on a scenario shrunk to {counterexample.Scenario.Steps.Length} step(s): {counterexample.Why}\n"
+                + $"written to {counterexample.Path} (replay: dotnet run --project src/Linkage.Sim -- replay {counterexample.Path})\n\n"
+                + ScenarioWriter.Write(counterexample.Scenario));
+        }
+        if (settings.RequireCoverage)
+        {
+            coverage.Require(runs);
+        }
+        TestContext.Out.WriteLine($"{law}: {runs} scenario(s) passed; coverage: {coverage}");
+    }
+
+    /// <summary>
+    /// Looks for a counterexample: generates scenarios, shrinks the first that breaks the law, and writes the shrunk one
+    /// to <paramref name="folder"/>. Returns it (null when the law held), the coverage of the generated scenarios, and
+    /// the run count.
+    /// </summary>
+    public static (Counterexample? Found, Coverage Coverage, int Runs) Search(string law, LawSettings settings, Func<Scenario, string?> violation, string folder)
+    {
         var runs = Runs(settings);
         var coverage = new Coverage();
         (Scenario Scenario, string Why)? smallest = null;
@@ -82,20 +106,17 @@ internal static class LawCheck
         {
             Check.One(config, property);
         }
-        catch (Exception e) when (smallest is { } failure && e is not AssertionException)
+        catch (Exception e) when (smallest is not null && e is not AssertionException)
         {
-            var (scenario, why) = failure;
-            var key = scenario.Seed.ToString(CultureInfo.InvariantCulture);
-            var counterexample = Counterexamples.Prepare(scenario, law, key, why);
-            var path = Counterexamples.Write(counterexample, Folder());
-            Assert.Fail($"{law} fails on a scenario shrunk to {scenario.Steps.Length} step(s): {why}\n"
-                + $"written to {path} (replay: dotnet run --project src/Linkage.Sim -- replay {path})\n\n{ScenarioWriter.Write(counterexample)}");
+            // FsCheck reports the failure by throwing; the shrunk scenario it found is the one recorded above.
         }
-        if (settings.RequireCoverage)
+        if (smallest is not { } failure)
         {
-            coverage.Require(runs);
+            return (null, coverage, runs);
         }
-        TestContext.Out.WriteLine($"{law}: {runs} scenario(s) passed; coverage: {coverage}");
+        var (shrunk, why) = failure;
+        var prepared = Counterexamples.Prepare(shrunk, law, shrunk.Seed.ToString(CultureInfo.InvariantCulture), why);
+        return (new Counterexample(prepared, why, Counterexamples.Write(prepared, folder)), coverage, runs);
     }
 
     /// <summary>The run count: the law's own, or its share of <c>LINKAGE_PROPERTY_RUNS</c> (at least 10).</summary>
