@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using Bogus;
+
+namespace Linkage.Sim.Generation;
+
+/// <summary>
+/// A tradable product as the generator sizes and prices it: Coinbase's increments (sizes are whole multiples of
+/// <see cref="BaseIncrement"/>, prices of <see cref="QuoteIncrement"/>) and the range its price and a bot's order size
+/// usually fall in, expressed in increments so every value is an exact decimal.
+/// </summary>
+public sealed record ProductSpec(string Id, decimal BaseIncrement, decimal QuoteIncrement, long PriceTicksMin, long PriceTicksMax, long SizeUnitsMin, long SizeUnitsMax)
+{
+    /// <summary>A price the product plausibly trades at.</summary>
+    public decimal Price(Randomizer random) => random.Long(PriceTicksMin, PriceTicksMax) * QuoteIncrement;
+
+    /// <summary>A size a bot plausibly orders, in whole base increments.</summary>
+    public long SizeUnits(Randomizer random) => random.Long(SizeUnitsMin, SizeUnitsMax);
+
+    /// <summary>A price a little better for the buyer or seller than <paramref name="limit"/> (never below one tick).</summary>
+    public decimal Improve(decimal limit, bool buy, Randomizer random)
+    {
+        var ticks = (long)(limit / QuoteIncrement);
+        var improvement = random.Long(1, Math.Max(1, ticks / 200));
+        return Math.Max(1, buy ? ticks - improvement : ticks + improvement) * QuoteIncrement;
+    }
+}
+
+/// <summary>
+/// Products the bot trades: real Coinbase listings with their published increments and realistic ranges (from BTC at
+/// tens of thousands of dollars for thousandths of a coin to PEPE at millionths of a dollar for millions), and tickers
+/// Bogus invents in the same shapes, so the engine never meets only the products it was tried on.
+/// </summary>
+public static class ProductCatalog
+{
+    public static readonly ImmutableArray<ProductSpec> Listed =
+    [
+        new("BTC-USD", 0.00000001m, 0.01m, 2_000_000, 12_000_000, 10_000, 5_000_000),
+        new("ETH-USD", 0.00000001m, 0.01m, 100_000, 500_000, 100_000, 200_000_000),
+        new("SOL-USD", 0.00000001m, 0.01m, 1_000, 30_000, 1_000_000, 5_000_000_000),
+        new("AVNT-USD", 0.1m, 0.0001m, 1_000, 30_000, 10, 100_000),
+        new("DOGE-USD", 0.1m, 0.00001m, 5_000, 50_000, 100, 200_000),
+        new("XRP-USD", 0.000001m, 0.0001m, 3_000, 30_000, 1_000_000, 5_000_000_000),
+        new("ADA-USD", 0.00000001m, 0.0001m, 2_000, 20_000, 100_000_000, 500_000_000_000),
+        new("PEPE-USD", 1m, 0.00000001m, 100, 2_000, 1_000_000, 100_000_000),
+        new("BTC-USDC", 0.00000001m, 0.01m, 2_000_000, 12_000_000, 10_000, 5_000_000),
+        new("ETH-BTC", 0.00000001m, 0.00001m, 1_000, 10_000, 100_000, 200_000_000),
+    ];
+
+    private static readonly string[] Quotes = ["USD", "USD", "USDC", "EUR"];
+
+    /// <summary>Draws <paramref name="count"/> distinct products: mostly listed ones, sometimes a ticker Bogus makes up.</summary>
+    public static ImmutableArray<ProductSpec> Draw(Randomizer random, int count)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var chosen = new List<ProductSpec>(count);
+        while (chosen.Count < count)
+        {
+            var spec = random.Bool(0.75f) ? random.ArrayElement(Listed.ToArray()) : Invent(random);
+            if (chosen.All(p => p.Id != spec.Id))
+            {
+                chosen.Add(spec);
+            }
+        }
+        return [.. chosen];
+    }
+
+    /// <summary>A made-up listing: a 2 to 5 letter ticker, a quote currency, increments and ranges of a plausible magnitude.</summary>
+    private static ProductSpec Invent(Randomizer random)
+    {
+        var ticker = random.String2(random.Int(2, 5), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        var baseScale = random.Int(0, 8);
+        var quoteScale = random.Int(2, 8);
+        var priceTicks = random.Long(100, 1_000_000);
+        var sizeUnits = random.Long(10, 10_000_000);
+        return new ProductSpec(
+            ticker + "-" + random.ArrayElement(Quotes),
+            new decimal(1, 0, 0, false, (byte)baseScale),
+            new decimal(1, 0, 0, false, (byte)quoteScale),
+            priceTicks,
+            priceTicks * 5,
+            sizeUnits,
+            sizeUnits * 20);
+    }
+}

@@ -1,0 +1,507 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Bogus;
+using Linkage.Engine;
+using Linkage.Sim.Scenarios;
+using Linkage.Sim.World;
+
+namespace Linkage.Sim.Generation;
+
+/// <summary>
+/// Builds one scenario from a swarm profile and a seed: a walk through virtual time where each step is drawn among
+/// those the profile enables and the <see cref="ScenarioBook"/> allows now (a new entry, exit or manual order, the next
+/// planned fill or cancel of an open order, a disconnect or reconnect, a restart, a duplicate, a resend). Each order is
+/// given its fate when it is created (filled whole or in parts, cancelled after some fills, left open, refused), so
+/// partial fills add up to at most the order's size by construction. Structure is drawn from a <see cref="Prng"/>
+/// stream, realistic values (prices, sizes, tickers, triggers, indicators) from Bogus over another, so the same
+/// inputs always give the same scenario. Every step is applied to the book as it is emitted: a step the book refuses
+/// is a bug in this class and throws.
+/// </summary>
+internal sealed class ScenarioBuilder
+{
+    /// <summary>Most steps one scenario gets, whatever its size: bounds the walk.</summary>
+    public const int StepsMax = 4_000;
+
+    /// <summary>Most gaps of ten minutes to two hours in one scenario: each costs the simulator heartbeats and ticks.</summary>
+    private const int LongGapsMax = 2;
+
+    /// <summary>Most gaps of a day or more in one scenario (past the engine's 24 h retention).</summary>
+    private const int DayGapsMax = 1;
+
+    /// <summary>How long a scenario may span (its days of silence aside) before its gaps stay short.</summary>
+    private static readonly TimeSpan SpanBudget = TimeSpan.FromHours(3);
+
+    /// <summary>Most orders a scenario with days of silence creates: a simulated day costs as much as hundreds of steps.</summary>
+    private const int OrdersWithDaysMax = 12;
+
+    /// <summary>Most restarts (and, separately, disconnects) one scenario has: each makes the webhook reconcile every order in flight.</summary>
+    private const int RestartsMax = 8;
+
+    /// <summary>Most fills an order is split into.</summary>
+    private const int PartsMax = 8;
+
+    private static readonly string[] EntryTriggers = ["roc_momo", "rsi_oversold", "macd_cross", "bollinger_breakout", "volume_spike", "ema_trend", "vwap_reclaim"];
+    private static readonly string[] ExitTriggers = ["stop_loss", "take_profit", "trailing_stop", "time_stop", "signal_flip"];
+    private static readonly string[] Indicators = ["rsi", "macd", "roc", "ema_fast", "ema_slow", "atr", "volume_z", "bb_width", "vwap_dev"];
+
+    private readonly SwarmProfile _profile;
+    private readonly Prng _prng;
+    private readonly Randomizer _random;
+    private readonly int _orderTarget;
+    private readonly ScenarioBook _book = new();
+    private readonly ImmutableArray<Step>.Builder _steps = ImmutableArray.CreateBuilder<Step>();
+    private readonly ImmutableArray<ProductSpec> _products;
+    private readonly Dictionary<string, ProductSpec> _specOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<Planned>> _plans = new(StringComparer.Ordinal);
+    private readonly List<string> _pending = [];
+    private readonly List<string> _botOrders = [];
+    private readonly List<string> _filled = [];
+    private TimeSpan _now;
+    private int _created;
+    private int _longGaps;
+    private int _dayGaps;
+    private TimeSpan _daysOfSilence;
+    private int _retentionProbes;
+    private int _restarts;
+    private int _disconnects;
+    private string? _urgent;
+
+    public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget)
+    {
+        _profile = profile;
+        _prng = Prng.Stream(seed, "generator:structure");
+        _random = new PrngRandomizer(Prng.Stream(seed, "generator:values"));
+        _orderTarget = Math.Clamp(orderTarget, 1, profile.Has(SwarmFeature.DaysOfSilence) ? OrdersWithDaysMax : int.MaxValue);
+        _products = ProductCatalog.Draw(_random, profile.Products);
+        Latency = profile.Has(SwarmFeature.CustomLatency)
+            ? new Latency(TimeSpan.FromMilliseconds(_prng.NextInRange(20, 3_000)), TimeSpan.FromMilliseconds(_prng.NextInRange(1, 800)))
+            : Latency.Default;
+    }
+
+    /// <summary>The exchange's latencies: the default, or with custom latency on, an ack of 20 ms to 3 s and a feed delay of 1 to 800 ms.</summary>
+    public Latency Latency { get; }
+
+    /// <summary>A planned fill (<see cref="Size"/> null: the rest) or, when <see cref="Cancel"/>, the cancel of the rest.</summary>
+    private sealed record Planned(decimal? Size, decimal? Price, bool Cancel);
+
+    public ImmutableArray<Step> Build()
+    {
+        while (_steps.Count < StepsMax && (_created < _orderTarget || _pending.Count > 0))
+        {
+            _now += _urgent is null ? Gap() : TimeSpan.FromMilliseconds(_prng.NextInRange(0, 150));
+            Act();
+        }
+        if (!_book.Connected)
+        {
+            _now += Gap();
+            Emit(new ReconnectStep(_now));
+        }
+        return _steps.ToImmutable();
+    }
+
+    private void Act()
+    {
+        if (_retentionProbes > 0)
+        {
+            // Right after days of silence: the old fill message again, the old webhook again, past the engine's retention.
+            _retentionProbes--;
+            if (_retentionProbes == 1 && _filled.Count > 0)
+            {
+                Duplicate();
+                return;
+            }
+            if (_retentionProbes == 0 && _botOrders.Count > 0)
+            {
+                Emit(new ResendStep(_now) { Order = _botOrders[Index(_botOrders.Count)] });
+                return;
+            }
+        }
+        if (_urgent is { } label)
+        {
+            // The order's first fill right after it was sent: often before the exchange's answer reaches the webhook.
+            _urgent = null;
+            Progress(label);
+            return;
+        }
+        var choices = new List<(int Weight, Action Act)>();
+        if (_created < _orderTarget)
+        {
+            choices.Add((10, NewOrder));
+        }
+        if (_pending.Count > 0)
+        {
+            choices.Add((12, () => Progress(_pending[Index(_pending.Count)])));
+        }
+        if (_profile.Has(SwarmFeature.Disconnect) && (!_book.Connected || _disconnects < RestartsMax))
+        {
+            choices.Add((_profile[SwarmFeature.Disconnect], () =>
+            {
+                if (_book.Connected)
+                {
+                    _disconnects++;
+                    Emit(new DisconnectStep(_now));
+                }
+                else
+                {
+                    Emit(new ReconnectStep(_now));
+                }
+            }));
+        }
+        if (_profile.Has(SwarmFeature.Restart) && _restarts < RestartsMax)
+        {
+            choices.Add((_profile[SwarmFeature.Restart], () =>
+            {
+                _restarts++;
+                Emit(new RestartStep(_now) { Abrupt = _profile.Has(SwarmFeature.AbruptRestart) && _prng.Chance(0.5m) });
+            }));
+        }
+        if (_profile.Has(SwarmFeature.DuplicateStep) && _filled.Count > 0)
+        {
+            choices.Add((_profile[SwarmFeature.DuplicateStep], Duplicate));
+        }
+        if (_profile.Has(SwarmFeature.Resend) && _botOrders.Count > 0)
+        {
+            choices.Add((_profile[SwarmFeature.Resend], () => Emit(new ResendStep(_now) { Order = _botOrders[Index(_botOrders.Count)] })));
+        }
+        if (choices.Count == 0)
+        {
+            return;
+        }
+        Pick(choices)();
+    }
+
+    // ---- orders ----
+
+    private void NewOrder()
+    {
+        if (_book.LastIntentAt is { } last && _now <= last)
+        {
+            // An intent is its content and its time: the next one goes out at least a millisecond later.
+            _now = last + TimeSpan.FromMilliseconds(1);
+        }
+        var choices = new List<(int Weight, Action Act)> { (8, NewEntry) };
+        if (_profile.Has(SwarmFeature.Exits) && _products.Any(p => ExitRoom(p.Id) > 0m))
+        {
+            choices.Add((_profile[SwarmFeature.Exits] * 2, NewExit));
+        }
+        if (_profile.Has(SwarmFeature.Manual))
+        {
+            choices.Add((_profile[SwarmFeature.Manual], NewManual));
+        }
+        _created++;
+        Pick(choices)();
+    }
+
+    private void NewEntry()
+    {
+        var spec = _products[Index(_products.Length)];
+        var label = "e" + Number();
+        var side = _profile.Has(SwarmFeature.SellEntries) && _prng.Chance(0.2m) ? Side.Sell : Side.Buy;
+        var market = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.3m);
+        var place = new PlaceStep(_now)
+        {
+            Order = label,
+            Product = spec.Id,
+            Side = side,
+            Size = spec.SizeUnits(_random) * spec.BaseIncrement,
+            Price = market ? null : spec.Price(_random),
+            Snapshot = _prng.Chance(0.3m) ? _random.Uuid().ToString("D") : "s" + label[1..],
+            Scores = side == Side.Buy ? new ScoreSet(Score(0.9m), Score(0.2m)) : new ScoreSet(Score(0.2m), Score(0.9m)),
+            Trigger = _prng.Chance(0.9m) ? _random.ArrayElement(EntryTriggers) : null,
+            Indicators = DrawIndicators(),
+            Ack = DrawAck(),
+        };
+        Register(place, spec, place.Size, place.Price, side, bot: true);
+    }
+
+    private void NewExit()
+    {
+        var candidates = _products.Where(p => ExitRoom(p.Id) > 0m).ToList();
+        var spec = candidates[Index(candidates.Count)];
+        var lots = _book.LotsOf(spec.Id).Select(l => l.Label).ToList();
+        ImmutableArray<string> closes = [];
+        if (_profile.Has(SwarmFeature.ExitCloses) && _prng.Chance(0.5m))
+        {
+            var named = lots.Where(_ => _prng.Chance(0.5m)).Take(Limits.ExitClosesMax).ToImmutableArray();
+            if (_book.Capacity(spec.Id, named) > 0m && !named.IsEmpty)
+            {
+                closes = named;
+            }
+        }
+        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id) && _prng.Chance(0.5m);
+        if (whole && !_book.WholePositionIsSettled(spec.Id, _now))
+        {
+            // The position monitor sells everything after a quiet spell: wait until the webhook's view is settled.
+            _now += ScenarioBook.SettleTime + TimeSpan.FromSeconds(_prng.NextInRange(1, 60));
+        }
+        var room = _book.Capacity(spec.Id, closes);
+        var roomUnits = (long)(room / spec.BaseIncrement);
+        decimal? size = whole ? null : Math.Max(1, _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
+        var ack = DrawAck();
+        var exit = new ExitStep(_now)
+        {
+            Order = "x" + Number(),
+            Product = spec.Id,
+            Size = size,
+            Price = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.5m) ? null : spec.Price(_random),
+            Trigger = _random.ArrayElement(ExitTriggers),
+            Scores = new ScoreSet(null, Score(0.6m)),
+            Closes = closes,
+            Ack = ack,
+        };
+        Register(exit, spec, size ?? room, exit.Price, Side.Sell, bot: true);
+    }
+
+    private void NewManual()
+    {
+        var spec = _products[Index(_products.Length)];
+        var side = _prng.Chance(0.5m) ? Side.Buy : Side.Sell;
+        var manual = new ManualStep(_now)
+        {
+            Order = "m" + Number(),
+            Product = spec.Id,
+            Side = side,
+            Size = spec.SizeUnits(_random) * spec.BaseIncrement,
+            Price = _prng.Chance(0.3m) ? null : spec.Price(_random),
+        };
+        Register(manual, spec, manual.Size, manual.Price, side, bot: false);
+    }
+
+    /// <summary>Emits the order's creating step and gives it a fate: its fills (sizes, prices) and whether it is cancelled.</summary>
+    private void Register(Step step, ProductSpec spec, decimal size, decimal? price, Side side, bool bot)
+    {
+        Emit(step);
+        var label = LabelOf(step);
+        _specOf[label] = spec;
+        if (bot)
+        {
+            _botOrders.Add(label);
+        }
+        if (_book.Find(label) is not { Rejected: false } order)
+        {
+            return;
+        }
+        var plan = new Queue<Planned>();
+        var wholeRest = order.WholePosition;
+        var units = (long)(size / spec.BaseIncrement);
+        // Fates: filled in full (most), some fills then cancelled, cancelled before any fill, left open after some or
+        // no fills. Without cancels, the cancelled fates fill in full instead. Orders left open stay in flight, which
+        // the webhook keeps asking the exchange about, so they are kept few.
+        var fate = _prng.NextBelow(20);
+        var cancels = _profile.Has(SwarmFeature.Cancel);
+        var parts = wholeRest || !_profile.Has(SwarmFeature.PartialFills) ? 1 : (int)Math.Min(units, _prng.NextInRange(1, PartsMax));
+        var split = Split(units, parts);
+        var fills = fate switch
+        {
+            >= 14 and <= 16 when cancels => split.Length > 1 ? (int)_prng.NextInRange(1, split.Length - 1) : 0,
+            17 when cancels => 0,
+            >= 18 => (int)_prng.NextInRange(0, split.Length - 1),
+            _ => split.Length,
+        };
+        for (var i = 0; i < fills; i++)
+        {
+            // The last part of a full fill is often written as "the rest" (no size), as a scenario author would.
+            var rest = wholeRest || (i == split.Length - 1 && _prng.Chance(0.5m));
+            plan.Enqueue(new Planned(rest ? null : split[i] * spec.BaseIncrement, FillPrice(spec, price, side), Cancel: false));
+        }
+        if (fate is >= 14 and <= 17 && cancels)
+        {
+            plan.Enqueue(new Planned(null, null, Cancel: true));
+        }
+        if (plan.Count > 0)
+        {
+            _plans[label] = plan;
+            _pending.Add(label);
+            if (_profile.Has(SwarmFeature.QuickFills) && _prng.Chance(0.5m) && !plan.Peek().Cancel)
+            {
+                _urgent = label;
+            }
+        }
+    }
+
+    /// <summary>The order's next planned fill or cancel; an exit's plan ends when a later exit on its product went out.</summary>
+    private void Progress(string label)
+    {
+        var plan = _plans[label];
+        var next = plan.Dequeue();
+        if (plan.Count == 0)
+        {
+            _pending.Remove(label);
+        }
+        Emit(next.Cancel ? new CancelStep(_now) { Order = label } : new FillStep(_now) { Order = label, Size = next.Size, Price = next.Price });
+        if (!next.Cancel && !_filled.Contains(label))
+        {
+            _filled.Add(label);
+        }
+    }
+
+    private void Duplicate()
+    {
+        var label = _filled[Index(_filled.Count)];
+        string? other = null;
+        if (_profile.Has(SwarmFeature.DuplicateAs) && _prng.Chance(0.3m))
+        {
+            var others = _book.Orders.Where(o => o.Label != label).ToList();
+            other = others.Count == 0 ? null : others[Index(others.Count)].Label;
+        }
+        Emit(new DuplicateStep(_now) { Order = label, As = other });
+    }
+
+    // ---- exits ----
+
+    /// <summary>What an exit sent now on <paramref name="product"/> may sell; 0 when none may go out (see <see cref="ScenarioBook"/>).</summary>
+    private decimal ExitRoom(string product)
+    {
+        // The product's latest exit must be done filling before the next goes out: only the latest exit fills.
+        var latestBusy = _book.Orders.Any(o => o.Kind == BookOrderKind.Exit && o.Product == product && _pending.Contains(o.Label) && _plans[o.Label].Any(p => !p.Cancel));
+        return latestBusy || !_book.ExitMayGoOut(product, _now) ? 0m : _book.Capacity(product, []);
+    }
+
+    // ---- values ----
+
+    private long[] Split(long units, int parts)
+    {
+        if (parts <= 1 || units <= 1)
+        {
+            return [units];
+        }
+        // Cut points drawn without repeats, so every part has at least one unit; sizes vary widely.
+        var cuts = new SortedSet<long>();
+        while (cuts.Count < parts - 1)
+        {
+            cuts.Add(_prng.NextInRange(1, units - 1));
+        }
+        var result = new long[parts];
+        var previous = 0L;
+        var i = 0;
+        foreach (var cut in cuts)
+        {
+            result[i++] = cut - previous;
+            previous = cut;
+        }
+        result[i] = units - previous;
+        return result;
+    }
+
+    private decimal? FillPrice(ProductSpec spec, decimal? limit, Side side)
+    {
+        if (limit is { } price)
+        {
+            return _profile.Has(SwarmFeature.PriceImprovement) && _prng.Chance(0.3m) ? spec.Improve(price, side == Side.Buy, _random) : null;
+        }
+        // A market order fills at the market: a price near the product's range, or the exchange's own market price.
+        return _prng.Chance(0.5m) ? spec.Price(_random) : null;
+    }
+
+    private Ack DrawAck()
+    {
+        var choices = new List<(int Weight, Func<Ack> Make)> { (12, () => Ack.Ok) };
+        if (_profile.Has(SwarmFeature.AckDelay))
+        {
+            choices.Add((_profile[SwarmFeature.AckDelay], () => new AckDelay(TimeSpan.FromMilliseconds(_prng.NextInRange(300, 120_000)))));
+        }
+        if (_profile.Has(SwarmFeature.AckLost))
+        {
+            choices.Add((_profile[SwarmFeature.AckLost], () => Ack.Lost));
+        }
+        if (_profile.Has(SwarmFeature.AckReject))
+        {
+            choices.Add((_profile[SwarmFeature.AckReject], () => Ack.Reject));
+        }
+        return Pick(choices)();
+    }
+
+    private decimal? Score(decimal chance) =>
+        _prng.Chance(chance) ? _prng.NextInRange(0, 10_000) / 100m : null;
+
+    private ImmutableSortedDictionary<string, string> DrawIndicators()
+    {
+        var result = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        foreach (var name in Indicators.Where(_ => _prng.Chance(0.25m)))
+        {
+            result = result.SetItem(name, (_prng.NextInRange(-100_000, 100_000) / 1000m).ToString(CultureInfo.InvariantCulture));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The time to the next step: milliseconds to seconds (a busy bot); with a slow pace on, often minutes; with long
+    /// gaps on, a few of up to two hours; with days of silence on, once some order filled, one of a day to a day and a
+    /// half (past the engine's retention window), followed by a duplicate of an old fill and a resend of an old intent.
+    /// </summary>
+    private TimeSpan Gap()
+    {
+        var choices = new List<(int Weight, Func<long> Milliseconds)>
+        {
+            (1, () => 0),
+            (6 + _profile[SwarmFeature.QuickFills], () => _prng.NextInRange(1, 200)),
+            (8, () => _prng.NextInRange(200, 5_000)),
+            (2, () => _prng.NextInRange(5_000, 30_000)),
+        };
+        // Slow pace and long gaps stop once the scenario spans its budget (days of silence aside): a simulated hour with
+        // hundreds of orders in flight costs the simulator as much as thousands of steps.
+        var paced = _now - _daysOfSilence < SpanBudget;
+        if (_profile.Has(SwarmFeature.SlowPace) && paced)
+        {
+            choices.Add((_profile[SwarmFeature.SlowPace], () => _prng.NextInRange(30_000, 600_000)));
+        }
+        if (_profile.Has(SwarmFeature.LongGaps) && paced && _longGaps < LongGapsMax)
+        {
+            choices.Add((_profile[SwarmFeature.LongGaps], () =>
+            {
+                _longGaps++;
+                return _prng.NextInRange(600_000, 2 * 3_600_000);
+            }));
+        }
+        if (_profile.Has(SwarmFeature.DaysOfSilence) && _dayGaps < DayGapsMax && _filled.Count > 0)
+        {
+            choices.Add((_profile[SwarmFeature.DaysOfSilence], () =>
+            {
+                _dayGaps++;
+                _retentionProbes = 2;
+                var gap = _prng.NextInRange(86_400_000, 129_600_000);
+                _daysOfSilence += TimeSpan.FromMilliseconds(gap);
+                return gap;
+            }));
+        }
+        return TimeSpan.FromMilliseconds(Pick(choices)());
+    }
+
+    // ---- plumbing ----
+
+    private void Emit(Step step)
+    {
+        if (_book.Apply(step) is { } reason)
+        {
+            throw new InvalidOperationException($"the generator made a step the book refuses: {reason}");
+        }
+        _steps.Add(step);
+    }
+
+    private T Pick<T>(List<(int Weight, T Value)> choices)
+    {
+        var total = choices.Sum(c => c.Weight);
+        var draw = (long)_prng.NextBelow((ulong)total);
+        foreach (var (weight, value) in choices)
+        {
+            if (draw < weight)
+            {
+                return value;
+            }
+            draw -= weight;
+        }
+        throw new InvalidOperationException("a weighted choice fell outside its weights");
+    }
+
+    private int Index(int count) => (int)_prng.NextBelow((ulong)count);
+
+    private string Number() => (_book.Orders.Count + 1).ToString(CultureInfo.InvariantCulture);
+
+    private static string LabelOf(Step step) => step switch
+    {
+        PlaceStep p => p.Order,
+        ExitStep x => x.Order,
+        ManualStep m => m.Order,
+        _ => throw new ArgumentException("not an order's creating step", nameof(step)),
+    };
+}

@@ -1,0 +1,238 @@
+using System.Collections.Immutable;
+using Linkage.Sim.Scenarios;
+
+namespace Linkage.Sim.Generation;
+
+/// <summary>A situation a generated scenario may contain: what coverage counts, so a run proves it met each one.</summary>
+public enum ScenarioClass
+{
+    /// <summary>Two bot orders on one product open at once: the old design's overwrite.</summary>
+    SameProductCrowd,
+
+    /// <summary>A bot order fills before its create-order response can have arrived.</summary>
+    FillBeforeResponse,
+
+    /// <summary>A bot order whose response never arrives fills.</summary>
+    LostResponse,
+
+    /// <summary>A create-order response arrives late.</summary>
+    DelayedResponse,
+
+    /// <summary>The exchange refuses an order.</summary>
+    Rejected,
+
+    /// <summary>An order fills in two or more parts.</summary>
+    PartialFills,
+
+    /// <summary>An order fills in four or more parts.</summary>
+    ManyPartials,
+
+    /// <summary>An order is cancelled after some fills.</summary>
+    CancelAfterPartial,
+
+    /// <summary>Feed messages may be lost without a disconnect: a sequence gap.</summary>
+    SequenceGap,
+
+    /// <summary>Feed messages may be delivered twice.</summary>
+    FeedDuplicates,
+
+    /// <summary>Feed messages may be held back past later ones.</summary>
+    FeedReorder,
+
+    /// <summary>An order fills while the WebSocket is down.</summary>
+    FillDuringDisconnect,
+
+    /// <summary>The WebSocket comes back (or a restart reconnects) on the orders feed while a bot order is open: a snapshot baseline.</summary>
+    ReconnectSnapshot,
+
+    /// <summary>A restart falls between two fills of one order.</summary>
+    RestartMidPartials,
+
+    /// <summary>The webhook is killed without a clean shutdown.</summary>
+    AbruptRestart,
+
+    /// <summary>An exit executes more than any one lot it may close: it spans lots.</summary>
+    ExitAcrossLots,
+
+    /// <summary>An exit names the entries it closes.</summary>
+    ExitNamesLots,
+
+    /// <summary>An exit sells the whole position (no size).</summary>
+    WholePositionExit,
+
+    /// <summary>A manual order fills on a product the bot trades.</summary>
+    ManualOnSameProduct,
+
+    /// <summary>The strategy's webhook for an order is delivered again.</summary>
+    Resend,
+
+    /// <summary>A resend arrives a day or more after its order finished: past the engine's retention.</summary>
+    ResendDaysLater,
+
+    /// <summary>A fill message is delivered again (a <c>duplicate</c> step).</summary>
+    Duplicate,
+
+    /// <summary>A fill message is delivered again a day or more after the order's last fill: past retention.</summary>
+    DuplicateDaysLater,
+
+    /// <summary>A fill message is delivered again naming another order's client id.</summary>
+    DuplicateAsOther,
+
+    /// <summary>A gap of a day or more between steps.</summary>
+    DaysOfSilence,
+
+    /// <summary>The legacy Exchange feed (per-trade matches).</summary>
+    TradesFeed,
+
+    /// <summary>Two or more products.</summary>
+    MultiProduct,
+
+    /// <summary>A market order (no price) fills.</summary>
+    MarketOrder,
+
+    /// <summary>A strategy entry sells.</summary>
+    SellEntry,
+
+    /// <summary>One hundred orders or more.</summary>
+    Large,
+}
+
+/// <summary>
+/// Classifies a scenario by what it contains (from the steps alone, so classifying needs no run). The classes are what
+/// coverage requires a test run to have met, each at least a set number of times.
+/// </summary>
+public static class ScenarioClassifier
+{
+    /// <summary>A day: past the engine's retention after an order finished.</summary>
+    private static readonly TimeSpan Days = TimeSpan.FromDays(1);
+
+    public static ImmutableSortedSet<ScenarioClass> Classify(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var classes = ImmutableSortedSet.CreateBuilder<ScenarioClass>();
+        var book = new ScenarioBook();
+        var created = Creations(scenario);
+        var fillsOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var restartsSeen = 0;
+        var restartsAtFill = new Dictionary<string, int>(StringComparer.Ordinal);
+        var connected = true;
+        var previous = TimeSpan.Zero;
+        void Add(ScenarioClass c, bool when)
+        {
+            if (when)
+            {
+                classes.Add(c);
+            }
+        }
+        foreach (var step in scenario.Steps)
+        {
+            Add(ScenarioClass.DaysOfSilence, step.At - previous >= Days);
+            previous = step.At;
+            switch (step)
+            {
+                case PlaceStep p:
+                    Add(ScenarioClass.SameProductCrowd, book.Orders.Any(o => o.Kind != BookOrderKind.Manual && o.Product == p.Product && !o.Rejected && !o.Finished));
+                    Add(ScenarioClass.DelayedResponse, p.Ack is AckDelay);
+                    Add(ScenarioClass.Rejected, p.Ack is AckReject);
+                    Add(ScenarioClass.SellEntry, p.Side == Engine.Side.Sell);
+                    break;
+                case ExitStep x:
+                    Add(ScenarioClass.DelayedResponse, x.Ack is AckDelay);
+                    Add(ScenarioClass.Rejected, x.Ack is AckReject);
+                    Add(ScenarioClass.ExitNamesLots, !x.Closes.IsEmpty);
+                    Add(ScenarioClass.WholePositionExit, x.Size is null && x.Ack is not AckReject);
+                    break;
+                case FillStep f when book.Find(f.Order) is { } order:
+                    var count = fillsOf[f.Order] = fillsOf.GetValueOrDefault(f.Order) + 1;
+                    Add(ScenarioClass.PartialFills, count >= 2);
+                    Add(ScenarioClass.ManyPartials, count >= 4);
+                    Add(ScenarioClass.RestartMidPartials, restartsAtFill.TryGetValue(f.Order, out var before) && before < restartsSeen);
+                    restartsAtFill[f.Order] = restartsSeen;
+                    Add(ScenarioClass.FillDuringDisconnect, !connected);
+                    Add(ScenarioClass.MarketOrder, created[f.Order].Price is null && order.Kind != BookOrderKind.Manual);
+                    if (order.Kind == BookOrderKind.Manual)
+                    {
+                        Add(ScenarioClass.ManualOnSameProduct, book.Orders.Any(o => o.Kind != BookOrderKind.Manual && o.Product == order.Product));
+                    }
+                    else
+                    {
+                        var ack = created[f.Order].Ack;
+                        Add(ScenarioClass.LostResponse, ack is AckLost);
+                        var answeredAfter = ack switch
+                        {
+                            AckDelay d => d.Delay,
+                            AckLost => TimeSpan.MaxValue,
+                            _ => scenario.Latency.Ack,
+                        };
+                        Add(ScenarioClass.FillBeforeResponse, answeredAfter == TimeSpan.MaxValue || f.At - order.PlacedAt < answeredAfter);
+                    }
+                    if (order.Kind == BookOrderKind.Exit)
+                    {
+                        var lots = book.LotsOf(order.Product).Where(l => order.Closes.IsEmpty || order.Closes.Contains(l.Label, StringComparer.Ordinal));
+                        var executed = order.Executed + (f.Size ?? order.Left);
+                        Add(ScenarioClass.ExitAcrossLots, lots.All(l => l.Executed < executed));
+                    }
+                    break;
+                case CancelStep c:
+                    Add(ScenarioClass.CancelAfterPartial, book.Find(c.Order) is { HasFill: true });
+                    break;
+                case ReconnectStep or RestartStep:
+                    Add(ScenarioClass.ReconnectSnapshot, scenario.Feed == FeedKind.Orders
+                        && book.Orders.Any(o => o.Kind != BookOrderKind.Manual && !o.Rejected && !o.Finished));
+                    connected = true;
+                    if (step is RestartStep restart)
+                    {
+                        restartsSeen++;
+                        Add(ScenarioClass.AbruptRestart, restart.Abrupt);
+                    }
+                    break;
+                case DisconnectStep:
+                    connected = false;
+                    break;
+                case DuplicateStep d:
+                    classes.Add(ScenarioClass.Duplicate);
+                    Add(ScenarioClass.DuplicateAsOther, d.As is not null);
+                    Add(ScenarioClass.DuplicateDaysLater, book.Find(d.Order)?.LastFillAt is { } last && d.At - last >= Days);
+                    break;
+                case ResendStep r:
+                    classes.Add(ScenarioClass.Resend);
+                    Add(ScenarioClass.ResendDaysLater, book.Find(r.Order) is { } sent && r.At - (sent.LastFillAt ?? sent.PlacedAt) >= Days);
+                    break;
+            }
+            // The book refuses nothing of a valid scenario; an invalid one is classified as far as it goes.
+            if (book.Apply(step) is not null)
+            {
+                break;
+            }
+        }
+        Add(ScenarioClass.SequenceGap, scenario.Faults.Drop > 0m && fillsOf.Count > 0);
+        Add(ScenarioClass.FeedDuplicates, scenario.Faults.Duplicate > 0m && fillsOf.Count > 0);
+        Add(ScenarioClass.FeedReorder, scenario.Faults.Reorder > 0m && fillsOf.Count > 0);
+        Add(ScenarioClass.TradesFeed, scenario.Feed == FeedKind.Trades);
+        Add(ScenarioClass.MultiProduct, book.Orders.Select(o => o.Product).Distinct(StringComparer.Ordinal).Count() > 1);
+        Add(ScenarioClass.Large, book.Orders.Count >= 100);
+        return classes.ToImmutable();
+    }
+
+    /// <summary>Each order's limit price (null: a market order) and create-order ack (null: a manual order), by label.</summary>
+    private static Dictionary<string, (decimal? Price, Ack? Ack)> Creations(Scenario scenario)
+    {
+        var result = new Dictionary<string, (decimal? Price, Ack? Ack)>(StringComparer.Ordinal);
+        foreach (var step in scenario.Steps)
+        {
+            switch (step)
+            {
+                case PlaceStep p:
+                    result.TryAdd(p.Order, (p.Price, p.Ack));
+                    break;
+                case ExitStep x:
+                    result.TryAdd(x.Order, (x.Price, x.Ack));
+                    break;
+                case ManualStep m:
+                    result.TryAdd(m.Order, (m.Price, null));
+                    break;
+            }
+        }
+        return result;
+    }
+}

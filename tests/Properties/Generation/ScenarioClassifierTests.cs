@@ -1,0 +1,86 @@
+using Linkage.Engine;
+using Linkage.Sim.Generation;
+using Linkage.Sim.Scenarios;
+
+namespace Linkage.Properties.Generation;
+
+public sealed class ScenarioClassifierTests
+{
+    private static PlaceStep Buy(TimeSpan at, string order, decimal size = 2m, Ack? ack = null, string product = "BTC-USD") =>
+        new(at) { Order = order, Product = product, Side = Side.Buy, Size = size, Price = 10m, Snapshot = "s" + order, Ack = ack ?? Ack.Ok };
+
+    private static FillStep Fill(TimeSpan at, string order, decimal? size = null) => new(at) { Order = order, Size = size };
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static IReadOnlySet<ScenarioClass> Classes(params Step[] steps) =>
+        ScenarioClassifier.Classify(new Scenario { Name = "c", Steps = [.. steps] });
+
+    [Test]
+    public void The_old_designs_overwrite_is_a_same_product_crowd_and_a_fill_inside_the_ack_latency_comes_before_the_response()
+    {
+        var classes = Classes(Buy(S(0), "o1"), Buy(S(5), "o2"), Fill(S(5.1), "o2"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(classes, Does.Contain(ScenarioClass.SameProductCrowd));
+            Assert.That(classes, Does.Contain(ScenarioClass.FillBeforeResponse), "100 ms after the place, the 200 ms ack is not in");
+            Assert.That(classes, Does.Not.Contain(ScenarioClass.PartialFills));
+        });
+    }
+
+    [Test]
+    public void A_fill_after_the_response_is_not_before_it() =>
+        Assert.That(Classes(Buy(S(0), "o1"), Fill(S(1), "o1")), Does.Not.Contain(ScenarioClass.FillBeforeResponse));
+
+    [Test]
+    public void A_restart_between_partials_and_a_lost_response_are_seen()
+    {
+        var classes = Classes(Buy(S(0), "o1", ack: Ack.Lost), Fill(S(1), "o1", 1m), new RestartStep(S(2)) { Abrupt = true }, Fill(S(3), "o1"));
+        Assert.That(classes, Is.SupersetOf(new[] { ScenarioClass.RestartMidPartials, ScenarioClass.AbruptRestart, ScenarioClass.LostResponse, ScenarioClass.PartialFills }));
+    }
+
+    [Test]
+    public void A_duplicate_a_day_after_the_last_fill_is_past_retention()
+    {
+        var day = TimeSpan.FromDays(1);
+        var classes = Classes(Buy(S(0), "o1"), Fill(S(1), "o1"), new DuplicateStep(S(1) + day) { Order = "o1" });
+        var sameDay = Classes(Buy(S(0), "o1"), Fill(S(1), "o1"), new DuplicateStep(S(3600)) { Order = "o1" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(classes, Is.SupersetOf(new[] { ScenarioClass.Duplicate, ScenarioClass.DuplicateDaysLater, ScenarioClass.DaysOfSilence }));
+            Assert.That(sameDay, Does.Contain(ScenarioClass.Duplicate).And.Not.Contain(ScenarioClass.DuplicateDaysLater));
+        });
+    }
+
+    [Test]
+    public void An_exit_larger_than_any_one_lot_spans_lots()
+    {
+        var exit = new ExitStep(S(400)) { Order = "x1", Product = "BTC-USD", Size = 3m, Trigger = "stop_loss" };
+        var classes = Classes(Buy(S(0), "e1"), Fill(S(1), "e1"), Buy(S(2), "e2"), Fill(S(3), "e2"), exit, Fill(S(401), "x1"));
+        var small = Classes(Buy(S(0), "e1"), Fill(S(1), "e1"), Buy(S(2), "e2"), Fill(S(3), "e2"), exit with { Size = 1m }, Fill(S(401), "x1"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(classes, Does.Contain(ScenarioClass.ExitAcrossLots));
+            Assert.That(small, Does.Not.Contain(ScenarioClass.ExitAcrossLots));
+        });
+    }
+
+    [Test]
+    public void A_fill_while_disconnected_and_a_reconnect_with_an_open_order_are_seen()
+    {
+        var classes = Classes(Buy(S(0), "o1"), new DisconnectStep(S(1)), Fill(S(2), "o1", 1m), new ReconnectStep(S(3)));
+        Assert.That(classes, Is.SupersetOf(new[] { ScenarioClass.FillDuringDisconnect, ScenarioClass.ReconnectSnapshot }));
+    }
+
+    [Test]
+    public void A_manual_fill_on_a_product_the_bot_trades_is_seen()
+    {
+        var manual = new ManualStep(S(1)) { Order = "m1", Product = "BTC-USD", Side = Side.Sell, Size = 1m };
+        var elsewhere = manual with { Product = "ETH-USD" };
+        Assert.Multiple(() =>
+        {
+            Assert.That(Classes(Buy(S(0), "o1"), manual, Fill(S(2), "m1")), Does.Contain(ScenarioClass.ManualOnSameProduct));
+            Assert.That(Classes(Buy(S(0), "o1"), elsewhere, Fill(S(2), "m1")), Does.Not.Contain(ScenarioClass.ManualOnSameProduct));
+        });
+    }
+}

@@ -1,0 +1,123 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Linkage.Sim.Generation;
+using Linkage.Sim.Scenarios;
+using ScenarioEquivalence = Linkage.Properties.Scenarios.ScenarioEquivalence;
+
+namespace Linkage.Properties.Generation;
+
+public sealed class SwarmGeneratorTests
+{
+    private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(200).WithEndSize(SwarmGenerator.SizeMax);
+
+    [Test]
+    public void Generated_scenarios_are_valid_files_and_meaningful()
+    {
+        Prop.ForAll(SwarmGenerator.Scenarios(GenerationOptions.Default).ToArbitrary(), scenario =>
+        {
+            var text = ScenarioWriter.Write(scenario);
+            var load = ScenarioLoader.Load(text, "generated.yaml");
+            Assert.That(load.Errors, Is.Empty, () => "the loader refuses a generated scenario:\n" + text);
+            Assert.That(ScenarioEquivalence.Difference(scenario, load.Scenario!), Is.Null);
+            Assert.That(ScenarioBook.Check(scenario), Is.Null, () => text);
+        }).Check(Runs);
+    }
+
+    [Test]
+    public void Same_seed_and_index_generate_the_same_scenario()
+    {
+        Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), Gen.Choose(0, 300).ToArbitrary(), (seed, index) =>
+        {
+            var first = ScenarioWriter.Write(SwarmGenerator.Generate(GenerationOptions.Default, (ulong)seed, index));
+            var again = ScenarioWriter.Write(SwarmGenerator.Generate(GenerationOptions.Default, (ulong)seed, index));
+            Assert.That(again, Is.EqualTo(first));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(30));
+    }
+
+    [Test]
+    public void Other_seeds_or_indices_generate_other_scenarios()
+    {
+        var texts = Enumerable.Range(0, 20).Select(i => ScenarioWriter.Write(SwarmGenerator.Generate(GenerationOptions.Default, 5, i) with { Name = "x" }))
+            .Concat(Enumerable.Range(0, 20).Select(i => ScenarioWriter.Write(SwarmGenerator.Generate(GenerationOptions.Default, 6, i) with { Name = "x" })))
+            .ToList();
+        Assert.That(texts.Distinct(StringComparer.Ordinal).Count(), Is.EqualTo(texts.Count));
+    }
+
+    [Test]
+    public void Early_cases_are_small_and_the_largest_reach_hundreds_of_orders()
+    {
+        static int Orders(Scenario s) => s.Steps.Count(x => x is PlaceStep or ExitStep or ManualStep);
+        var smallest = SwarmGenerator.Scenarios(GenerationOptions.Default).Sample(50, new Rnd(1, 3), 0);
+        var largest = SwarmGenerator.Scenarios(GenerationOptions.Default).Sample(50, new Rnd(2, 3), SwarmGenerator.SizeMax);
+        Assert.Multiple(() =>
+        {
+            Assert.That(smallest.Select(Orders), Is.All.EqualTo(1), "size 0 creates one order");
+            Assert.That(largest.Max(Orders), Is.GreaterThanOrEqualTo(200), "size 100 reaches hundreds of orders");
+            Assert.That(largest.Max(s => s.Steps.Length), Is.LessThanOrEqualTo(4_000));
+        });
+    }
+
+    [Test]
+    public void Descriptions_stamp_the_generator_version_and_seed()
+    {
+        var scenario = SwarmGenerator.Generate(GenerationOptions.Default, 77, 3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(scenario.Name, Is.EqualTo("fuzz-77-3"));
+            Assert.That(scenario.Description, Does.Contain($"generator v{SwarmGenerator.GeneratorVersion}, seed {scenario.Seed}"));
+        });
+    }
+
+    [Test]
+    public void Swarm_draws_turn_every_feature_on_and_off()
+    {
+        var profiles = SwarmProfile.Draw(allowRestarts: true).Sample(400, new Rnd(9, 11), 10);
+        Assert.Multiple(() =>
+        {
+            foreach (var feature in Enum.GetValues<SwarmFeature>())
+            {
+                Assert.That(profiles.Count(p => p.Has(feature)), Is.GreaterThan(0), $"{feature} never on");
+                Assert.That(profiles.Count(p => !p.Has(feature)), Is.GreaterThan(0), $"{feature} never off");
+            }
+            Assert.That(profiles.Select(p => p.Feed).Distinct().Count(), Is.EqualTo(2));
+            Assert.That(profiles.Count(p => p.Faults.Drop > 0m && p.Faults.Duplicate == 0m), Is.GreaterThan(0));
+        });
+        var withoutRestarts = SwarmProfile.Draw(allowRestarts: false).Sample(100, new Rnd(9, 11), 10);
+        Assert.That(withoutRestarts.Any(p => p.Has(SwarmFeature.Restart)), Is.False);
+    }
+
+    [Test]
+    public void A_feature_switched_off_never_appears()
+    {
+        var arbitrary = (from profile in SwarmProfile.Draw(allowRestarts: true)
+                         from seed in Gen.Choose(0, int.MaxValue)
+                         from orders in Gen.Choose(1, 60)
+                         select (profile, seed, orders)).ToArbitrary();
+        Prop.ForAll(arbitrary, draw =>
+        {
+            var (profile, seed, orders) = draw;
+            var steps = SwarmGenerator.Build(profile, (ulong)seed, orders).Steps;
+            bool Never(SwarmFeature feature, Func<Step, bool> shows) => profile.Has(feature) || !steps.Any(shows);
+            Assert.Multiple(() =>
+            {
+                Assert.That(Never(SwarmFeature.Restart, s => s is RestartStep), Is.True, "restart");
+                Assert.That(Never(SwarmFeature.AbruptRestart, s => s is RestartStep { Abrupt: true }), Is.True, "abrupt");
+                Assert.That(Never(SwarmFeature.Disconnect, s => s is DisconnectStep), Is.True, "disconnect");
+                Assert.That(Never(SwarmFeature.DuplicateStep, s => s is DuplicateStep), Is.True, "duplicate");
+                Assert.That(Never(SwarmFeature.DuplicateAs, s => s is DuplicateStep { As: not null }), Is.True, "duplicate as");
+                Assert.That(Never(SwarmFeature.Resend, s => s is ResendStep), Is.True, "resend");
+                Assert.That(Never(SwarmFeature.Manual, s => s is ManualStep), Is.True, "manual");
+                Assert.That(Never(SwarmFeature.Exits, s => s is ExitStep), Is.True, "exit");
+                Assert.That(Never(SwarmFeature.ExitCloses, s => s is ExitStep { Closes.IsEmpty: false }), Is.True, "closes");
+                Assert.That(Never(SwarmFeature.WholePositionExits, s => s is ExitStep { Size: null }), Is.True, "whole position");
+                Assert.That(Never(SwarmFeature.Cancel, s => s is CancelStep), Is.True, "cancel");
+                Assert.That(Never(SwarmFeature.AckLost, s => s is PlaceStep { Ack: AckLost } or ExitStep { Ack: AckLost }), Is.True, "lost");
+                Assert.That(Never(SwarmFeature.AckReject, s => s is PlaceStep { Ack: AckReject } or ExitStep { Ack: AckReject }), Is.True, "reject");
+                Assert.That(Never(SwarmFeature.AckDelay, s => s is PlaceStep { Ack: AckDelay } or ExitStep { Ack: AckDelay }), Is.True, "delay");
+                Assert.That(Never(SwarmFeature.SellEntries, s => s is PlaceStep { Side: Linkage.Engine.Side.Sell }), Is.True, "sell entry");
+                Assert.That(Never(SwarmFeature.MarketOrders, s => s is PlaceStep { Price: null }), Is.True, "market");
+                Assert.That(Never(SwarmFeature.PartialFills, s => s is FillStep { Size: not null } f && steps.OfType<FillStep>().Count(o => o.Order == f.Order) > 1), Is.True, "partials");
+            });
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+    }
+}
