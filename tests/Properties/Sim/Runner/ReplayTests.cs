@@ -41,11 +41,12 @@ public sealed class ReplayTests
     }
 
     /// <summary>
-    /// Speed: a generated scenario of 10,000 bot orders (partial fills, manual orders, exits) replays on the memory store
-    /// well under a minute. Prints the rate as simulated time per wall-clock second.
+    /// A generated scenario of 10,000 bot orders (partial fills, manual orders, exits) replays on the memory store with
+    /// every trade linked. The wall-clock rate is printed for the reader, never asserted: speed is measured by the
+    /// benchmarks, by ratio to a baseline in the same run, not by a timed unit test on a shared machine.
     /// </summary>
     [Test]
-    public void Ten_thousand_orders_replay_well_under_a_minute()
+    public void Ten_thousand_orders_replay_with_every_trade_linked()
     {
         var scenario = Generate(orders: 10_000, seed: 2024);
         var clock = Stopwatch.StartNew();
@@ -58,7 +59,6 @@ public sealed class ReplayTests
         {
             Assert.That(result.Failures, Is.Empty, SeedScenarioRunTests.Describe(result));
             Assert.That(result.Linked, Is.EqualTo(result.Fills - result.External));
-            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
         });
     }
 
