@@ -58,7 +58,7 @@ public sealed class ReplayTests
         {
             Assert.That(result.Failures, Is.Empty, SeedScenarioRunTests.Describe(result));
             Assert.That(result.Linked, Is.EqualTo(result.Fills - result.External));
-            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(45)), "well under a minute, with room for a loaded machine");
         });
     }
 
