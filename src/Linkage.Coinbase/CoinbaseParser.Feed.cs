@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Linkage.Engine;
 
 namespace Linkage.Coinbase;
 
@@ -158,26 +159,35 @@ public static partial class CoinbaseParser
         return r.Failed ? null : message;
     }
 
-    private static LegacyReceived ReadReceived(Node root, FieldReader r) => new(
-        r.Time(root, "time", Presence.Optional),
-        r.ProductId(root, "product_id", Presence.Optional),
-        r.Integer(root, "sequence", Presence.Optional),
-        r.ExchangeOrderId(root, "order_id", Presence.Required) ?? default,
-        r.ClientOrderId(root, "client_oid", Presence.Optional),
-        r.Side(root, "side", Presence.Required) ?? default,
-        r.String(root, "order_type", Presence.Optional, LegacyOrderTypeLengthMax),
-        r.Decimal(root, "size", Presence.Optional, Sign.Positive),
-        r.Decimal(root, "price", Presence.Optional, Sign.Positive),
-        r.Decimal(root, "funds", Presence.Optional, Sign.Positive));
+    /// <summary>The fields every legacy order message starts with.</summary>
+    private readonly record struct LegacyHead(DateTimeOffset? Time, ProductId? Product, long? Sequence, ExchangeOrderId OrderId);
 
-    private static LegacyOpen ReadOpen(Node root, FieldReader r) => new(
+    private static LegacyHead ReadHead(Node root, FieldReader r) => new(
         r.Time(root, "time", Presence.Optional),
         r.ProductId(root, "product_id", Presence.Optional),
         r.Integer(root, "sequence", Presence.Optional),
-        r.ExchangeOrderId(root, "order_id", Presence.Required) ?? default,
-        r.Side(root, "side", Presence.Optional),
-        r.Decimal(root, "price", Presence.Optional, Sign.Positive),
-        r.Decimal(root, "remaining_size", Presence.Optional));
+        r.ExchangeOrderId(root, "order_id", Presence.Required) ?? default);
+
+    private static LegacyReceived ReadReceived(Node root, FieldReader r)
+    {
+        var h = ReadHead(root, r);
+        return new(h.Time, h.Product, h.Sequence, h.OrderId,
+            r.ClientOrderId(root, "client_oid", Presence.Optional),
+            r.Side(root, "side", Presence.Required) ?? default,
+            r.String(root, "order_type", Presence.Optional, LegacyOrderTypeLengthMax),
+            r.Decimal(root, "size", Presence.Optional, Sign.Positive),
+            r.Decimal(root, "price", Presence.Optional, Sign.Positive),
+            r.Decimal(root, "funds", Presence.Optional, Sign.Positive));
+    }
+
+    private static LegacyOpen ReadOpen(Node root, FieldReader r)
+    {
+        var h = ReadHead(root, r);
+        return new(h.Time, h.Product, h.Sequence, h.OrderId,
+            r.Side(root, "side", Presence.Optional),
+            r.Decimal(root, "price", Presence.Optional, Sign.Positive),
+            r.Decimal(root, "remaining_size", Presence.Optional));
+    }
 
     /// <summary>
     /// The feed reports the maker's side; which order is ours follows from which user id the authenticated message adds
@@ -233,25 +243,22 @@ public static partial class CoinbaseParser
         {
             r.Fail("reason", $"'{TextBounds.Excerpt(reason)}' is neither filled nor canceled");
         }
-        return new LegacyDone(
-            r.Time(root, "time", Presence.Optional),
-            r.ProductId(root, "product_id", Presence.Optional),
-            r.Integer(root, "sequence", Presence.Optional),
-            r.ExchangeOrderId(root, "order_id", Presence.Required) ?? default,
+        var h = ReadHead(root, r);
+        return new LegacyDone(h.Time, h.Product, h.Sequence, h.OrderId,
             reason ?? "",
             r.Side(root, "side", Presence.Optional),
             r.Decimal(root, "remaining_size", Presence.Optional),
             r.Text(root, "cancel_reason"));
     }
 
-    private static LegacyChange ReadChange(Node root, FieldReader r) => new(
-        r.Time(root, "time", Presence.Optional),
-        r.ProductId(root, "product_id", Presence.Optional),
-        r.Integer(root, "sequence", Presence.Optional),
-        r.ExchangeOrderId(root, "order_id", Presence.Required) ?? default,
-        r.Decimal(root, "old_size", Presence.Optional),
-        r.Decimal(root, "new_size", Presence.Optional),
-        r.Decimal(root, "old_price", Presence.Optional),
-        r.Decimal(root, "new_price", Presence.Optional),
-        r.Text(root, "reason"));
+    private static LegacyChange ReadChange(Node root, FieldReader r)
+    {
+        var h = ReadHead(root, r);
+        return new(h.Time, h.Product, h.Sequence, h.OrderId,
+            r.Decimal(root, "old_size", Presence.Optional),
+            r.Decimal(root, "new_size", Presence.Optional),
+            r.Decimal(root, "old_price", Presence.Optional),
+            r.Decimal(root, "new_price", Presence.Optional),
+            r.Text(root, "reason"));
+    }
 }

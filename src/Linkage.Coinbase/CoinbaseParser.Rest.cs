@@ -102,7 +102,7 @@ public static partial class CoinbaseParser
         {
             return null;
         }
-        TradeType? type = OrderStatuses.Normal(text) switch
+        TradeType? type = Spelling.Normal(text) switch
         {
             "FILL" => TradeType.Fill,
             "REVERSAL" => TradeType.Reversal,

@@ -36,6 +36,9 @@ internal enum Sign
 /// </summary>
 internal sealed class FieldReader
 {
+    /// <summary>Longest timestamp text read (RFC 3339 with nanoseconds and an offset is 35 characters).</summary>
+    private const int TimeLengthMax = 64;
+
     public ParseError? Error { get; private set; }
 
     public bool Failed => Error is not null;
@@ -328,23 +331,26 @@ internal sealed class FieldReader
     }
 
     /// <summary>An RFC 3339 time. <c>0001-01-01T00:00:00Z</c>, Coinbase's "not applicable", reads as absent.</summary>
-    public DateTimeOffset? Time(Node parent, string name, Presence presence)
+    public DateTimeOffset? Time(Node parent, string name, Presence presence) =>
+        Present(parent, name, presence, out var node) ? TimeValue(node, presence) : null;
+
+    public DateTimeOffset? TimeValue(Node node, Presence presence)
     {
-        var text = String(parent, name, presence, 64);
+        var text = StringValue(node, presence, TimeLengthMax);
         if (text is null)
         {
             return null;
         }
         if (!Rfc3339.TryParse(text, out var value, out var reason))
         {
-            Fail(parent.Child(name), reason);
+            Fail(node.Path, reason);
             return null;
         }
         if (value.UtcTicks == DateTime.MinValue.Ticks)
         {
             if (presence == Presence.Required)
             {
-                Fail(parent.Child(name), "is the 'not applicable' time 0001-01-01T00:00:00Z");
+                Fail(node.Path, "is the 'not applicable' time 0001-01-01T00:00:00Z");
             }
             return null;
         }
@@ -413,6 +419,12 @@ internal sealed class FieldReader
         if (TryGet(parent, name, out node))
         {
             return true;
+        }
+        if (parent.Element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
+        {
+            // A field read from an array item that is not an object: the item is at fault, not the field.
+            Fail(parent.Path, $"is a JSON {JsonInput.Kind(parent.Element)}, expected an object");
+            return false;
         }
         if (presence == Presence.Required)
         {

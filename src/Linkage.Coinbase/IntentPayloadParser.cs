@@ -37,7 +37,7 @@ public static class IntentPayloadParser
         var price = AnyDecimal(root, r, "price", "limit_price");
         var size = ReadSize(root, r, price);
         var (buyScore, sellScore) = ReadScores(root, r, side);
-        var trigger = AnyString(root, r, Limits.TriggerLengthMax, "trigger");
+        var trigger = r.String(root, "trigger", Presence.Optional, Limits.TriggerLengthMax);
         var indicators = ReadIndicators(root, r);
         var fired = ReadIndicatorsFired(root, r);
         var coid = r.ClientOrderId(root, "client_order_id", Presence.Optional);
@@ -168,8 +168,13 @@ public static class IntentPayloadParser
         {
             case JsonValueKind.Null:
                 return null;
-            case JsonValueKind.Number when node.Element.TryGetDecimal(out var number):
-                return number;
+            case JsonValueKind.Number:
+                if (node.Element.TryGetDecimal(out var number))
+                {
+                    return number;
+                }
+                r.Fail(node.Path, $"{TextBounds.Excerpt(node.Element.GetRawText())} is not a number in range");
+                return null;
             case JsonValueKind.String:
                 var text = node.Element.GetString()!;
                 if (text.Length == 0)
@@ -229,41 +234,11 @@ public static class IntentPayloadParser
         return closes.ToImmutable();
     }
 
-    private static DateTimeOffset? ReadDecidedAt(Node root, FieldReader r)
-    {
-        foreach (var name in (ReadOnlySpan<string>)["timestamp", "decided_at", "created_at"])
-        {
-            if (r.TryGet(root, name, out _))
-            {
-                return r.Time(root, name, Presence.Required);
-            }
-        }
-        return null;
-    }
+    private static DateTimeOffset? ReadDecidedAt(Node root, FieldReader r) =>
+        r.TryGetAny(root, out var node, "timestamp", "decided_at", "created_at") ? r.TimeValue(node, Presence.Required) : null;
 
-    private static decimal? AnyDecimal(Node root, FieldReader r, params ReadOnlySpan<string> names)
-    {
-        foreach (var name in names)
-        {
-            if (r.TryGet(root, name, out _))
-            {
-                return r.Decimal(root, name, Presence.Optional, Sign.Positive);
-            }
-        }
-        return null;
-    }
-
-    private static string? AnyString(Node root, FieldReader r, int lengthMax, params ReadOnlySpan<string> names)
-    {
-        foreach (var name in names)
-        {
-            if (r.TryGet(root, name, out _))
-            {
-                return r.String(root, name, Presence.Optional, lengthMax);
-            }
-        }
-        return null;
-    }
+    private static decimal? AnyDecimal(Node root, FieldReader r, params ReadOnlySpan<string> names) =>
+        r.TryGetAny(root, out var node, names) ? r.DecimalValue(node, Presence.Optional, Sign.Positive) : null;
 }
 
 /// <summary>Writes a JSON value canonically: object keys sorted ordinally, no insignificant whitespace, values as sent.</summary>

@@ -158,6 +158,11 @@ internal static class JsonInput
     /// </summary>
     private static long? FindUnpairedSurrogate(ReadOnlySpan<byte> utf8, JsonDocumentOptions options)
     {
+        // Without a \u escape anywhere there is nothing to decode: the common case costs one scan for two bytes.
+        if (utf8.IndexOf("\\u"u8) < 0)
+        {
+            return null;
+        }
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = options.MaxDepth, AllowTrailingCommas = options.AllowTrailingCommas, CommentHandling = options.CommentHandling });
         while (reader.Read())
         {

@@ -49,7 +49,7 @@ internal static class OrderReader
         var report = new OrderReport
         {
             State = state,
-            OrderType = orderType is null ? null : OrderStatuses.Normal(orderType),
+            OrderType = orderType is null ? null : Spelling.Normal(orderType),
             LimitPrice = configuration?.LimitPrice ?? r.Decimal(order, "limit_price", Presence.Optional),
             PostOnly = configuration?.PostOnly ?? r.Bool(order, "post_only", Presence.Optional),
             RejectReason = r.Text(order, "reject_reason"),

@@ -10,7 +10,7 @@ public static class OrderStatuses
     /// engine status: <c>QUEUED</c> is accepted but not yet open (Pending), <c>EDIT_QUEUED</c> is a live order with an
     /// edit pending (Open), <c>UNKNOWN_ORDER_STATUS</c> is <see cref="OrderStatus.Unknown"/>.
     /// </summary>
-    public static OrderStatus? TryParse(string text) => Normal(text) switch
+    public static OrderStatus? TryParse(string text) => Spelling.Normal(text) switch
     {
         "PENDING" or "QUEUED" => OrderStatus.Pending,
         "OPEN" or "EDIT_QUEUED" => OrderStatus.Open,
@@ -36,7 +36,4 @@ public static class OrderStatuses
         OrderStatus.Failed => "FAILED",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not an order status"),
     };
-
-    /// <summary>Upper case with spaces as underscores, so <c>"Stop Limit"</c>, <c>"STOP_LIMIT"</c> and <c>"stop_limit"</c> agree.</summary>
-    internal static string Normal(string text) => text.Trim().Replace(' ', '_').ToUpperInvariant();
 }

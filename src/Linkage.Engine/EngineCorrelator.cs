@@ -47,9 +47,8 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
                 }
                 continue;
             }
-#pragma warning disable CA1031 // A bug in Decide must quarantine the input, not stop the host's loop (law V1).
+            // A bug in Decide must quarantine the input, not stop the host's loop (law V1).
             catch (Exception bug)
-#pragma warning restore CA1031
             {
                 batch = InternalError(input, bug);
             }
@@ -63,9 +62,8 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             {
                 result = Store.Apply(batch);
             }
-#pragma warning disable CA1031 // Any store exception is an I/O failure to retry, then report; it must not escape Process.
+            // Any store exception is an I/O failure to retry, then report; it must not escape Process.
             catch (Exception failure)
-#pragma warning restore CA1031
             {
                 if (++storeFailures > StoreRetriesMax)
                 {
@@ -130,9 +128,8 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             {
                 return read();
             }
-#pragma warning disable CA1031 // Every store failure is wrapped; the correlator decides what to do with it.
+            // Every store failure is wrapped; the correlator decides what to do with it.
             catch (Exception failure)
-#pragma warning restore CA1031
             {
                 throw new StoreReadException(failure);
             }

@@ -113,16 +113,11 @@ internal static class ReplayCommand
         var scenarios = ImmutableArray.CreateBuilder<Scenario>();
         var errors = ImmutableArray.CreateBuilder<string>();
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
-        var files = ScenarioFiles.Expand(paths);
-        foreach (var path in paths.Where(p => Directory.Exists(p) && !files.Any(f => f.DisplayPath.StartsWith(p.Replace('\\', '/'), StringComparison.Ordinal))))
+        foreach (var file in ScenarioFiles.Expand(paths))
         {
-            errors.Add(new ScenarioError(path, 0, "", "the folder holds no .yaml, .yml or .json file").ToString());
-        }
-        foreach (var file in files)
-        {
-            if (!file.Exists)
+            if (file.Problem is { } problem)
             {
-                errors.Add(new ScenarioError(file.DisplayPath, 0, "", "no such file or folder").ToString());
+                errors.Add(new ScenarioError(file.DisplayPath, 0, "", problem).ToString());
                 continue;
             }
             var load = ScenarioLoader.LoadFile(file.DisplayPath);

@@ -3,8 +3,8 @@ using Linkage.Sim.Scenarios;
 
 namespace Linkage.Sim.Cli;
 
-/// <summary>A scenario file to load, named as the run reports it, or a path that names nothing.</summary>
-internal sealed record ScenarioFile(string DisplayPath, bool Exists);
+/// <summary>A scenario file to load, named as the run reports it; or, with a <see cref="Problem"/>, a PATH that gives no file.</summary>
+internal sealed record ScenarioFile(string DisplayPath, string? Problem = null);
 
 /// <summary>
 /// Turns the command line's PATHs into the files to replay: a file is taken as named (whatever its extension); a folder
@@ -34,18 +34,17 @@ internal static class ScenarioFiles
                 var found = Directory.EnumerateFiles(path, "*", Search)
                     .Where(f => ScenarioLoader.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                     .Select(f => Display(Path.Join(path, Path.GetRelativePath(path, f))))
-                    .Order(StringComparer.Ordinal);
-                foreach (var file in found)
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (found.Count == 0)
                 {
-                    if (seen.Add(Path.GetFullPath(file)))
-                    {
-                        files.Add(new ScenarioFile(file, Exists: true));
-                    }
+                    files.Add(new ScenarioFile(Display(path), "the folder holds no .yaml, .yml or .json file"));
                 }
+                files.AddRange(found.Where(f => seen.Add(Path.GetFullPath(f))).Select(f => new ScenarioFile(f)));
             }
             else if (seen.Add(Path.GetFullPath(path)))
             {
-                files.Add(new ScenarioFile(Display(path), File.Exists(path)));
+                files.Add(new ScenarioFile(Display(path), File.Exists(path) ? null : "no such file or folder"));
             }
         }
         return files.ToImmutable();

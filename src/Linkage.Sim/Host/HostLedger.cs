@@ -16,6 +16,12 @@ public interface IHostLedger
     /// <summary>Orders whose outcome or fills may still be incomplete, by client order id (ordinal).</summary>
     IReadOnlyList<InFlightOrder> InFlight();
 
+    /// <summary>
+    /// Accepted orders the design holds as terminal, by client order id (ordinal): candidates for a closing check
+    /// against REST, since a terminal status may arrive without (or ahead of) the last fills.
+    /// </summary>
+    IReadOnlyList<InFlightOrder> Terminal();
+
     /// <summary>The quantity an exit with no size sells: the open lots it names, else all open entry lots of the product.</summary>
     decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes);
 
@@ -41,8 +47,12 @@ public interface IHostLedger
 /// <summary>The engine design's ledger: everything is read from the store, so it survives a restart exactly as the store does.</summary>
 public sealed class StoreLedger(ILinkageStore store) : IHostLedger
 {
-    public IReadOnlyList<InFlightOrder> InFlight() =>
-        [.. store.Orders().Where(o => !IsSettled(o)).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
+    public IReadOnlyList<InFlightOrder> InFlight() => Select(o => !IsSettled(o));
+
+    public IReadOnlyList<InFlightOrder> Terminal() => Select(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null);
+
+    private List<InFlightOrder> Select(Func<OrderRecord, bool> wanted) =>
+        [.. store.Orders().Where(wanted).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
 
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) =>
         closes.Count == 0
@@ -70,12 +80,12 @@ public sealed class StoreLedger(ILinkageStore store) : IHostLedger
     }
 
     /// <summary>
-    /// Settled: refused, or terminal with everything the exchange reported executed linked. A terminal order whose
-    /// executed quantity is unknown (the legacy feed's <c>done</c> carries none) is not settled until REST says it is.
+    /// Settled, as far as the store can tell: refused, or terminal with everything the exchange last reported executed
+    /// linked. (That report may be older than the terminal status; the host's closing check covers that.)
     /// </summary>
     private static bool IsSettled(OrderRecord order) =>
         order.Placement == PlacementState.Rejected
-        || (order.Status.IsTerminal() && order.ExchangeFilledQuantity is { } filled && order.Linked.Quantity >= filled);
+        || (order.Status.IsTerminal() && order.Linked.Quantity >= (order.ExchangeFilledQuantity ?? 0m));
 }
 
 /// <summary>
@@ -88,6 +98,9 @@ public sealed class MemoryLedger(Func<ProductId, decimal> accountPosition) : IHo
     private readonly Dictionary<string, Intent> _intents = new(StringComparer.Ordinal);
 
     public IReadOnlyList<InFlightOrder> InFlight() => [.. _sent.Select(p => new InFlightOrder(ClientOrderId.From(p.Key), p.Value))];
+
+    /// <summary>The old webhook knew no order status; every order it sent stays in flight.</summary>
+    public IReadOnlyList<InFlightOrder> Terminal() => [];
 
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) => accountPosition(product);
 

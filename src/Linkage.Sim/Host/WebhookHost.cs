@@ -27,6 +27,12 @@ public sealed record HostOptions
     /// </summary>
     public TimeSpan LegacyReconcileInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long after an order turns terminal the webhook confirms its fills against REST (Get Order and List Fills):
+    /// the feed's last update may have been lost or coalesced, and the legacy <c>done</c> carries no quantities.
+    /// </summary>
+    public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Rows asked per List Fills page.</summary>
     public int ListFillsPageSize { get; init; } = ExchangeRules.ListFillsPageSizeDefault;
 
@@ -69,6 +75,9 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly Action<EngineInput, ProcessResult>? _processed;
     private readonly SequenceTracker _tracker = new();
     private readonly Dictionary<string, Placement> _placements = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirming = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
     private bool _reconciling;
@@ -221,6 +230,13 @@ public sealed class WebhookHost : IFeedSubscriber
             _ledger.Bound(coid, eid);
         }
         Process(placement with { Origin = "rest:create" });
+        if (placement is { Result: PlacementResult.Accepted, ExchangeOrderId: { } accepted } && _checkWhenAccepted.Remove(coid.Value))
+        {
+            // The placement's outcome was in doubt (a timeout, or a re-send after a restart): the order may have filled
+            // while nobody knew its id, so its state and fills are fetched now.
+            AskOrder(accepted);
+            ListFills([accepted.Value]);
+        }
     }
 
     private void OnAckTimeout(ClientOrderId coid, Placement placement)
@@ -230,6 +246,7 @@ public sealed class WebhookHost : IFeedSubscriber
             return;
         }
         Capture(CaptureKind.OrderResponse, CoinbaseWire.CreateOrderTimeout(coid.Value));
+        _checkWhenAccepted.Add(coid.Value);
         Process(new PlacementOutcome(_world.Now, coid, PlacementResult.Unknown) { Origin = "rest:create" });
         if (placement.Attempt < _options.PlacementAttemptsMax)
         {
@@ -304,7 +321,9 @@ public sealed class WebhookHost : IFeedSubscriber
                 var page = CoinbaseParser.ParseListOrders(body);
                 return page.TryGetValue(out var orders) ? (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null) : Failed(page.Error!, "orders", body);
             });
-            foreach (var order in _ledger.InFlight())
+            var inFlight = _ledger.InFlight();
+            var unconfirmed = _ledger.Terminal().Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+            foreach (var order in inFlight.Concat(unconfirmed))
             {
                 if (order.ExchangeOrderId is { } eid)
                 {
@@ -315,14 +334,11 @@ public sealed class WebhookHost : IFeedSubscriber
                     Resend(order.ClientOrderId);
                 }
             }
-            var known = _ledger.InFlight().Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).ToList();
-            foreach (var chunk in known.Chunk(_options.OrderIdsPerFillsRequestMax))
+            // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
+            ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            foreach (var order in unconfirmed)
             {
-                Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
-                {
-                    var page = CoinbaseParser.ParseListFills(body);
-                    return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
-                });
+                _confirmed.Add(order.ClientOrderId.Value);
             }
             ResolveParked();
         }
@@ -332,11 +348,52 @@ public sealed class WebhookHost : IFeedSubscriber
         }
     }
 
+    /// <summary>List Fills for <paramref name="orderIds"/>, in requests of a bounded number of ids, each paginated to exhaustion.</summary>
+    private void ListFills(IReadOnlyList<string> orderIds)
+    {
+        foreach (var chunk in orderIds.Chunk(_options.OrderIdsPerFillsRequestMax))
+        {
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
+            {
+                var page = CoinbaseParser.ParseListFills(body);
+                return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
+            });
+        }
+    }
+
+    /// <summary>
+    /// An order turned terminal: shortly after, confirm its executed quantity and fills against REST, once per process
+    /// life (FORMATS.md: provisional fills from the feed, confirmed by List Fills).
+    /// </summary>
+    private void ScheduleConfirmation(DecisionBatch batch)
+    {
+        foreach (var changed in batch.Decisions.OfType<OrderStatusChanged>())
+        {
+            var order = changed.Order;
+            var coid = order.ClientOrderId.Value;
+            if (order.Status.IsTerminal() && order.ExchangeOrderId is { } eid && !_confirmed.Contains(coid) && _confirming.Add(coid))
+            {
+                _world.After(_options.ConfirmDelay, () => Confirm(coid, eid));
+            }
+        }
+    }
+
+    private void Confirm(string coid, ExchangeOrderId eid)
+    {
+        if (!_alive || !_confirmed.Add(coid))
+        {
+            return;
+        }
+        AskOrder(eid);
+        ListFills([eid.Value]);
+    }
+
     /// <summary>Re-sends the create-order of an intent whose exchange id is unknown (the intent as the design staged it).</summary>
     private void Resend(ClientOrderId coid)
     {
         if (_ledger.IntentOf(coid) is { } intent)
         {
+            _checkWhenAccepted.Add(coid.Value);
             Send(intent, coid, attempt: 1);
         }
     }
@@ -481,6 +538,10 @@ public sealed class WebhookHost : IFeedSubscriber
             return false;
         }
         _processed?.Invoke(pending.Input, result);
+        if (result.Batch is { } batch)
+        {
+            ScheduleConfirmation(batch);
+        }
         pending.Then?.Invoke(result);
         return true;
     }

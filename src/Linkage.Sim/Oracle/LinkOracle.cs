@@ -153,7 +153,7 @@ public sealed class LinkOracle
         IReadOnlySet<string>? classifiedExternal)
     {
         var linksByOrder = links.GroupBy(l => l.ExchangeOrderId.Value, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(l => l.At).ThenBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.OrderBy(l => l.From).ThenBy(l => l.At).ThenBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToList(), StringComparer.Ordinal);
         var trades = ImmutableArray.CreateBuilder<TradeOutcome>();
         var judged = new Dictionary<string, OrderJudgement>(StringComparer.Ordinal);
         foreach (var order in _exchange.Orders)
@@ -188,7 +188,8 @@ public sealed class LinkOracle
 
     private OrderJudgement JudgeOrder(ExchangeOrder order, TruthOrder truth, List<LinkRecord> links, FeedKind feed)
     {
-        // Assign the links' quantities to the trades in execution order: a link covers a quantity, not a named trade.
+        // A link covers a quantity of the order, not a named trade: take the links in the order of the ranges they claim
+        // and hand their quantities to the trades in execution order.
         var portions = new List<(LinkRecord Link, decimal Quantity)>[order.Trades.Count];
         for (var i = 0; i < portions.Length; i++)
         {

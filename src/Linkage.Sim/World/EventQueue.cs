@@ -13,6 +13,18 @@ public sealed class EventQueue<T>
 
     public void Enqueue(DateTimeOffset at, T item) => _queue.Enqueue(item, (at.UtcTicks, _sequence++));
 
+    /// <summary>The time of the next event, without taking it.</summary>
+    public bool TryPeek(out DateTimeOffset at)
+    {
+        if (_queue.TryPeek(out _, out var priority))
+        {
+            at = new DateTimeOffset(priority.Ticks, TimeSpan.Zero);
+            return true;
+        }
+        at = default;
+        return false;
+    }
+
     public bool TryDequeue(out DateTimeOffset at, out T item)
     {
         if (_queue.TryDequeue(out var dequeued, out var priority))

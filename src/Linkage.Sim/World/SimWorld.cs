@@ -40,9 +40,15 @@ public sealed class SimWorld
     /// Runs events in (time, sequence) order until none is left or <paramref name="eventsMax"/> were processed, calling
     /// <paramref name="afterEach"/> after each one. Returns false when the bound stopped the run.
     /// </summary>
-    public bool Run(Action? afterEach = null, long eventsMax = EventsMax)
+    public bool Run(Action? afterEach = null, long eventsMax = EventsMax) => RunUntil(DateTimeOffset.MaxValue, afterEach, eventsMax);
+
+    /// <summary>
+    /// Like <see cref="Run"/>, but only the events due at or before <paramref name="until"/>; the clock then stands at
+    /// <paramref name="until"/> (or later, if it already was), and later events stay queued.
+    /// </summary>
+    public bool RunUntil(DateTimeOffset until, Action? afterEach = null, long eventsMax = EventsMax)
     {
-        while (_queue.Count > 0)
+        while (_queue.TryPeek(out var next) && next <= until)
         {
             if (EventsProcessed >= eventsMax)
             {
@@ -53,6 +59,10 @@ public sealed class SimWorld
             EventsProcessed++;
             action();
             afterEach?.Invoke();
+        }
+        if (until != DateTimeOffset.MaxValue && until > Now)
+        {
+            Now = until;
         }
         return true;
     }

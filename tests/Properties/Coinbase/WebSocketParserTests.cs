@@ -178,6 +178,11 @@ public sealed class WebSocketParserTests
         });
     }
 
+    [TestCase(Examples.Heartbeat, "events[0]")]
+    [TestCase(Examples.UserUpdate, "events[0]")]
+    public void Event_that_is_not_an_object_is_named(string json, string path) =>
+        Refused.At(CoinbaseParser.ParseWebSocket(Mutate.SetField(json, "events", "[5]")), path, "expected an object");
+
     [Test]
     public void Heartbeat_without_counter_names_the_field() =>
         Assert.That(CoinbaseParser.ParseWebSocket(Mutate.RemoveField(Examples.Heartbeat, "heartbeat_counter")).Field, Is.EqualTo("events[0].heartbeat_counter"));

@@ -67,7 +67,34 @@ public sealed class LinkageProperties
         public override string ToString() => Name;
     }
 
-    private sealed record Case(Script First, Script Second, ImmutableArray<Message> Delivery)
+    /// <summary>An order placed by hand: its updates carry a foreign client order id; its trade rows carry none.</summary>
+    private sealed record Manual(ImmutableArray<Trade> Trades)
+    {
+        public const string ExchangeId = "m1";
+
+        public IEnumerable<Message> Messages()
+        {
+            decimal cumulative = 0m;
+            for (var i = 0; i < Trades.Length; i++)
+            {
+                var trade = Trades[i];
+                cumulative += trade.Size;
+                var state = new OrderState
+                {
+                    ExchangeOrderId = Eid(ExchangeId),
+                    ClientOrderId = ClientOrderId.From("3f1c9a52-6b1e-4d0a-9c77-2e5d8b41a0f3"),
+                    Product = Btc,
+                    CumulativeQuantity = cumulative,
+                };
+                var index = i;
+                yield return new($"manual update cum {cumulative}", at => new OrderUpdate(at, state, OrderStateSource.FeedUpdate));
+                yield return new($"manual rest e{index}", at => Rest(ExchangeId, $"m-e{index}", trade.Size, trade.Price) with { At = at });
+                yield return new($"manual match t{index}", at => Match(ExchangeId, 3000L + index, trade.Size, trade.Price) with { At = at });
+            }
+        }
+    }
+
+    private sealed record Case(Script First, Script Second, Manual Manual, ImmutableArray<Message> Delivery)
     {
         public override string ToString() => $"deliveries: {string.Join(", ", Delivery)}";
     }
@@ -89,13 +116,16 @@ public sealed class LinkageProperties
     private static readonly Gen<Case> Cases =
         from first in Scripts("aaa", "x1", 0)
         from second in Scripts("bbb", "x2", 5)
-        let messages = first.Messages().Concat(second.Messages()).ToArray()
+        from manualCount in Gen.Choose(1, 3)
+        from manualTrades in Gen.ArrayOf(Trades, manualCount)
+        let manual = new Manual([.. manualTrades])
+        let messages = first.Messages().Concat(second.Messages()).Concat(manual.Messages()).ToArray()
         from duplicated in Gen.SubListOf(messages)
         from delivery in Gen.Shuffle(messages.Concat(duplicated))
-        select new Case(first, second, [.. delivery]);
+        select new Case(first, second, manual, [.. delivery]);
 
     [Test]
-    public void Any_interleaving_and_duplication_links_exactly_the_executed_quantity_to_the_right_intent_never_more() =>
+    public void Any_interleaving_and_duplication_links_exactly_the_executed_quantity_to_the_right_intent_never_more_and_external_never() =>
         Prop.ForAll(Arb.From(Cases), Holds).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 
     private static void Holds(Case c)
@@ -114,6 +144,8 @@ public sealed class LinkageProperties
             Assert.That(links.Sum(l => l.Quantity), Is.EqualTo(script.Executed), "S2 and L1: the executed quantity, linked once");
             Assert.That(rig.Order(script.Intent).Linked.Quantity, Is.EqualTo(script.Executed));
         }
+        Assert.That(rig.Store.Links().Where(l => l.ExchangeOrderId == Eid(Manual.ExchangeId)), Is.Empty, "S3: external stays external");
+        Assert.That(rig.Store.FindExternal(Eid(Manual.ExchangeId))!.Trades, Is.EqualTo(2 * c.Manual.Trades.Length), "every distinct trade row recorded once");
         Assert.That(rig.Store.Quarantine(), Is.Empty);
         Assert.That(rig.Store.Alerts(), Is.Empty);
         Assert.That(rig.Store.Parked(), Is.Empty, "every parked message was released once its order was known");

@@ -170,4 +170,31 @@ public sealed class LinkingTests
             Assert.That(rig.Store.Links(), Is.Empty);
         });
     }
+
+    [Test]
+    public void Sources_that_saw_different_trades_link_their_largest_and_show_the_gap_until_a_complete_read()
+    {
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.004m);
+        rig.Feed(Received(entry), LegacyReceived("x1", entry),
+            Match("x1", 1, 0.001m, second: 3),
+            Rest("x1", "e1", 0.001m, second: 20, reconciliation: true), Rest("x1", "e2", 0.002m, second: 20, reconciliation: true),
+            Match("x1", 3, 0.001m, second: 40), LegacyDone("x1", 41));
+
+        var order = rig.Order(entry);
+        Assert.Multiple(() =>
+        {
+            Assert.That(order.Linked.Quantity, Is.EqualTo(0.003m), "never the sum of two sources that may share trades");
+            Assert.That(order.KnownExecutedQuantity(), Is.EqualTo(0.004m), "a FILLED order executed its size");
+            Assert.That(order.UnlinkedQuantity(), Is.EqualTo(0.001m));
+        });
+
+        rig.Feed(Rest("x1", "e3", 0.001m, second: 60, reconciliation: true));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.LinkedQuantity(entry), Is.EqualTo(0.004m));
+            Assert.That(rig.Order(entry).UnlinkedQuantity(), Is.EqualTo(0m));
+        });
+    }
 }

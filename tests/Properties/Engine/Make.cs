@@ -136,9 +136,20 @@ internal sealed class Rig : IDisposable
     public void Dispose() => Store.Dispose();
 }
 
-/// <summary>Decision-list helpers.</summary>
+/// <summary>Decision-list and store helpers.</summary>
 internal static class BatchExtensions
 {
+    /// <summary>
+    /// Everything the store holds, printed in its read-out orders, for before/after comparison. Quarantine and alerts
+    /// are left out on request, for checks that a rejected input changed nothing else.
+    /// </summary>
+    public static string Snapshot(this MemoryStore store, bool withQuarantine = true) => string.Join("\n",
+        new IEnumerable<object>[]
+        {
+            store.Orders(), store.Links(), store.Fills(), store.Parked(), store.ExternalOrders(), store.Allocations(),
+            withQuarantine ? store.Quarantine() : [], withQuarantine ? store.Alerts() : [],
+        }.SelectMany(list => list).Select(item => item.ToString()));
+
     public static ImmutableArray<T> Of<T>(this DecisionBatch batch)
         where T : Decision => [.. batch.Decisions.OfType<T>()];
 }

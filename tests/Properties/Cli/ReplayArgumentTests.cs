@@ -1,0 +1,84 @@
+namespace Linkage.Properties.Cli;
+
+/// <summary>Bad command lines are refused with the reason and the usage, exit status 2, before anything runs.</summary>
+public sealed class ReplayArgumentTests
+{
+    private static IEnumerable<TestCaseData> BadCommandLines()
+    {
+        yield return new TestCaseData(new[] { "--store", "memory" }, "no PATH given").SetName("{m}(no path)");
+        yield return new TestCaseData(new[] { "x.yaml", "--colour", "red" }, "unknown option '--colour'").SetName("{m}(unknown option)");
+        yield return new TestCaseData(new[] { "x.yaml", "--store", "redis" }, "--store 'redis' is not one of memory, sqlite, postgres").SetName("{m}(unknown store)");
+        yield return new TestCaseData(new[] { "x.yaml", "--design=old" }, "--design 'old' is not one of engine, legacy").SetName("{m}(unknown design)");
+        yield return new TestCaseData(new[] { "x.yaml", "--seed", "-1" }, "--seed '-1' is not a whole number").SetName("{m}(negative seed)");
+        yield return new TestCaseData(new[] { "x.yaml", "--seed", "1.5" }, "--seed '1.5' is not a whole number").SetName("{m}(fractional seed)");
+        yield return new TestCaseData(new[] { "x.yaml", "--json" }, "--json needs a value").SetName("{m}(option without value)");
+        yield return new TestCaseData(new[] { "x.yaml", "--json=" }, "--json needs a path").SetName("{m}(empty path)");
+        yield return new TestCaseData(new[] { "x.yaml", "--seed", "1", "--seed", "2" }, "--seed is given twice").SetName("{m}(option twice)");
+        yield return new TestCaseData(new[] { "x.yaml", "--store", "postgres" }, "--store postgres needs a connection string").SetName("{m}(postgres without connection)");
+        yield return new TestCaseData(new[] { "x.yaml", "--pg", "Host=db" }, "--pg applies only to --store postgres").SetName("{m}(pg without postgres)");
+    }
+
+    [TestCaseSource(nameof(BadCommandLines))]
+    public void Bad_arguments_print_the_reason_and_usage_and_exit_2(string[] args, string reason)
+    {
+        var run = ReplayFixture.Run(args, runner: (_, _) => throw new AssertionException("nothing may run on bad arguments"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2));
+            Assert.That(run.Error, Does.Contain("replay: " + reason));
+            Assert.That(run.Error, Does.Contain("usage: Linkage.Sim replay PATH..."));
+            Assert.That(run.Output, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Every_argument_problem_is_reported_at_once()
+    {
+        var run = ReplayFixture.Run(["--store", "redis", "--design", "old", "--seed", "x"]);
+        Assert.That(run.Error.Split('\n').Count(l => l.StartsWith("replay: ", StringComparison.Ordinal)), Is.EqualTo(4), run.Error);
+    }
+
+    [Test]
+    public void Postgres_reads_its_connection_from_the_option_or_LINKAGE_PG()
+    {
+        using var files = new ReplayFixture();
+        var path = files.Write("a.yaml", ReplayFixture.Valid("a"));
+        string? seen = null;
+        ReplayFixture.Run([path, "--store", "postgres"], (s, o) => { seen = o.PostgresConnectionString; return ReplayFixture.FakeRun(s, o); },
+            environment: name => name == "LINKAGE_PG" ? "Host=from-env" : null);
+        Assert.That(seen, Is.EqualTo("Host=from-env"));
+        ReplayFixture.Run([path, "--store=postgres", "--pg", "Host=from-option"], (s, o) => { seen = o.PostgresConnectionString; return ReplayFixture.FakeRun(s, o); },
+            environment: _ => "Host=from-env");
+        Assert.That(seen, Is.EqualTo("Host=from-option"), "--pg wins over the environment");
+    }
+
+    [Test]
+    public void Options_reach_the_runner_and_default_to_sqlite_and_engine()
+    {
+        using var files = new ReplayFixture();
+        var path = files.Write("a.yaml", ReplayFixture.Valid("a"));
+        var options = new List<Linkage.Sim.Scenarios.RunOptions>();
+        ReplayFixture.Run([path], (s, o) => { options.Add(o); return ReplayFixture.FakeRun(s, o); });
+        ReplayFixture.Run(["--design", "legacy", path, "--seed", "18446744073709551615", "--store", "memory"], (s, o) => { options.Add(o); return ReplayFixture.FakeRun(s, o); });
+        Assert.That(options.Select(o => (o.Store, o.Design, o.Seed, o.Capture)), Is.EqualTo(new[]
+        {
+            ("sqlite", "engine", (ulong?)null, false),
+            ("memory", "legacy", (ulong?)ulong.MaxValue, false),
+        }));
+    }
+
+    [Test]
+    public void A_store_this_build_cannot_open_is_refused_before_anything_runs()
+    {
+        var run = ReplayFixture.Run(["x.yaml"], runner: (_, _) => throw new AssertionException("nothing may run"),
+            storeProblem: store => store == "sqlite" ? "store 'sqlite' is not available" : null);
+        Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((2, "replay: store 'sqlite' is not available")));
+    }
+
+    [Test]
+    public void Help_prints_the_usage_and_exits_0()
+    {
+        var run = ReplayFixture.Run(["--help"]);
+        Assert.That((run.ExitCode, run.Output.Trim()), Is.EqualTo((0, Linkage.Sim.Cli.ReplayArguments.Usage)));
+    }
+}
