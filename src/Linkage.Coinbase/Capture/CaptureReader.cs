@@ -21,18 +21,18 @@ public static class CaptureReader
         CommentHandling = JsonCommentHandling.Disallow,
     };
 
-    /// <summary>Reads UTF-8 from <paramref name="stream"/>; bytes that are not UTF-8 become U+FFFD and fail validation later.</summary>
+    /// <summary>Reads UTF-8 lines from <paramref name="stream"/>; a line whose bytes are not UTF-8 is a problem, not a guess.</summary>
     public static IEnumerable<CaptureLine> Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Read(new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, leaveOpen: true));
+        return ReadLines(new ByteLines(stream));
     }
 
     /// <summary>Reads lines from <paramref name="reader"/>.</summary>
     public static IEnumerable<CaptureLine> Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return ReadLines(reader);
+        return ReadLines(new CharLines(reader));
     }
 
     /// <summary>Parses one line (without its line break) as line number <paramref name="line"/>.</summary>
@@ -75,26 +75,29 @@ public static class CaptureReader
         }
     }
 
-    private static IEnumerable<CaptureLine> ReadLines(TextReader reader)
+    private static IEnumerable<CaptureLine> ReadLines(LineSource source)
     {
-        var buffer = new StringBuilder();
         var line = 0;
         while (true)
         {
-            buffer.Clear();
-            var (ended, tooLong, length) = ReadBoundedLine(reader, buffer);
-            if (ended && length == 0 && buffer.Length == 0)
+            var (ended, length) = ReadBoundedLine(source);
+            if (ended && length == 0)
             {
                 yield break;
             }
             line++;
-            if (tooLong)
+            var text = source.Text(out var invalid);
+            if (length > CoinbaseLimits.CaptureLineLengthMax)
             {
-                yield return Problem(line, $"line is {length} characters, more than {CoinbaseLimits.CaptureLineLengthMax}", buffer.ToString());
+                yield return Problem(line, $"line is {length} {source.Unit}, more than {CoinbaseLimits.CaptureLineLengthMax}", text);
             }
-            else if (!string.IsNullOrWhiteSpace(buffer.ToString()))
+            else if (invalid is not null)
             {
-                yield return ParseLine(buffer.ToString(), line);
+                yield return Problem(line, invalid, text);
+            }
+            else if (!string.IsNullOrWhiteSpace(text))
+            {
+                yield return ParseLine(text, line);
             }
             if (ended)
             {
@@ -104,42 +107,101 @@ public static class CaptureReader
     }
 
     /// <summary>
-    /// Reads up to the next line break, keeping at most <see cref="CoinbaseLimits.CaptureLineLengthMax"/> characters
-    /// (the rest of a longer line is counted and dropped, so one huge line cannot exhaust memory). A trailing CR is
-    /// removed. Returns whether the input ended, whether the line was too long, and its full length.
+    /// Reads up to the next line break, keeping at most <see cref="CoinbaseLimits.CaptureLineLengthMax"/> units (the
+    /// rest of a longer line is counted and dropped, so one huge line cannot exhaust memory). A trailing CR is
+    /// removed. Returns whether the input ended and the line's full length.
     /// </summary>
-    private static (bool Ended, bool TooLong, long Length) ReadBoundedLine(TextReader reader, StringBuilder buffer)
+    private static (bool Ended, long Length) ReadBoundedLine(LineSource source)
     {
+        source.Clear();
         long length = 0;
         while (true)
         {
-            var c = reader.Read();
-            if (c == -1)
+            var unit = source.Next();
+            if (unit is -1 or '\n')
             {
-                TrimCarriageReturn(buffer, length);
-                return (true, length > CoinbaseLimits.CaptureLineLengthMax, length);
-            }
-            if (c == '\n')
-            {
-                TrimCarriageReturn(buffer, length);
-                return (false, length > CoinbaseLimits.CaptureLineLengthMax, length);
+                if (length <= CoinbaseLimits.CaptureLineLengthMax && source.EndsWith('\r'))
+                {
+                    source.DropLast();
+                }
+                return (unit == -1, length);
             }
             length++;
             if (length <= CoinbaseLimits.CaptureLineLengthMax)
             {
-                buffer.Append((char)c);
+                source.Keep(unit);
             }
-        }
-    }
-
-    private static void TrimCarriageReturn(StringBuilder buffer, long length)
-    {
-        if (length <= CoinbaseLimits.CaptureLineLengthMax && buffer.Length > 0 && buffer[^1] == '\r')
-        {
-            buffer.Length--;
         }
     }
 
     private static CaptureProblem Problem(int line, string reason, string raw) =>
         new(line, reason, TextBounds.Cut(raw, Limits.QuarantinedPayloadLengthMax));
+
+    /// <summary>Code units (characters or bytes) read one at a time, and the current line's kept units.</summary>
+    private abstract class LineSource
+    {
+        /// <summary>What one unit is, for messages ("characters" or "bytes").</summary>
+        public abstract string Unit { get; }
+
+        /// <summary>The next unit, or -1 at the end of the input.</summary>
+        public abstract int Next();
+
+        public abstract void Keep(int unit);
+
+        public abstract bool EndsWith(char unit);
+
+        public abstract void DropLast();
+
+        public abstract void Clear();
+
+        /// <summary>The kept units as text; <paramref name="invalid"/> says why when they are not valid text (the text is then a lossy rendering for quarantine).</summary>
+        public abstract string Text(out string? invalid);
+    }
+
+    private sealed class CharLines(TextReader reader) : LineSource
+    {
+        private readonly StringBuilder kept = new();
+
+        public override string Unit => "characters";
+
+        public override int Next() => reader.Read();
+
+        public override void Keep(int unit) => kept.Append((char)unit);
+
+        public override bool EndsWith(char unit) => kept.Length > 0 && kept[^1] == unit;
+
+        public override void DropLast() => kept.Length--;
+
+        public override void Clear() => kept.Clear();
+
+        public override string Text(out string? invalid)
+        {
+            invalid = null;
+            return kept.ToString();
+        }
+    }
+
+    private sealed class ByteLines(Stream stream) : LineSource
+    {
+        private readonly MemoryStream kept = new();
+
+        public override string Unit => "bytes";
+
+        public override int Next() => stream.ReadByte();
+
+        public override void Keep(int unit) => kept.WriteByte((byte)unit);
+
+        public override bool EndsWith(char unit) => kept.Length > 0 && kept.GetBuffer()[kept.Length - 1] == unit;
+
+        public override void DropLast() => kept.SetLength(kept.Length - 1);
+
+        public override void Clear() => kept.SetLength(0);
+
+        public override string Text(out string? invalid)
+        {
+            var bytes = kept.GetBuffer().AsSpan(0, (int)kept.Length);
+            invalid = System.Text.Unicode.Utf8.IsValid(bytes) ? null : "line is not valid UTF-8";
+            return Encoding.UTF8.GetString(bytes);
+        }
+    }
 }

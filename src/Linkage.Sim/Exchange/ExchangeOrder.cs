@@ -72,10 +72,7 @@ public sealed class ExchangeOrder
 
     public int NumberOfFills => _trades.Count;
 
-    /// <summary>What is left to execute; zero once the order is terminal (as the exchange reports it).</summary>
-    public decimal LeavesQuantity => Status.IsTerminal() ? 0m : Size - CumulativeQuantity;
-
-    /// <summary>What could still execute (ignores the terminal rule of <see cref="LeavesQuantity"/>).</summary>
+    /// <summary>What is not executed. (The wire's <c>leaves_quantity</c> is zero once the order is terminal.)</summary>
     public decimal Unfilled => Size - CumulativeQuantity;
 
     public decimal? AveragePrice => CumulativeQuantity == 0m ? null : Math.Round(FilledValue / CumulativeQuantity, ExchangeRules.AveragePriceDecimals);

@@ -34,6 +34,14 @@ public static class ExchangeRules
     /// </summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After this long without other traffic the simulator pauses the heartbeats channel, and resumes it with the next
+    /// message. A real one never pauses; the simulator does so that idle days cost no events. The webhook sees the pause
+    /// as heartbeat silence and reconciles once. It is longer than the runner's settle time after the last step, so the
+    /// pause never hands a run a final reconciliation it did not earn.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatQuietAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>How long the exchange may hold an order's update to merge later trades into it (coalescing).</summary>
     public static readonly TimeSpan CoalesceWindow = TimeSpan.FromSeconds(1);
 

@@ -32,5 +32,11 @@ public sealed class FeedConnection
 
     internal long HeartbeatCounter { get; set; }
 
+    /// <summary>Whether a heartbeat is due on this connection (the channel pauses when the feed is quiet).</summary>
+    internal bool HeartbeatScheduled { get; set; }
+
+    /// <summary>When this connection last carried a message other than a heartbeat.</summary>
+    internal DateTimeOffset LastTraffic { get; set; }
+
     internal long NextSequence() => Sent++;
 }

@@ -25,6 +25,12 @@ public interface IExchangeApi
     /// <summary><c>GET /orders/historical/fills?order_ids=...</c>, one page.</summary>
     RestResponse ListFills(IReadOnlyCollection<string> orderIds, string? cursor, int limit);
 
+    /// <summary>
+    /// <c>GET /orders/historical/fills?start_sequence_timestamp=...</c>: every fill of the account posted at or after
+    /// <paramref name="start"/>, whoever placed the order, one page.
+    /// </summary>
+    RestResponse ListFillsSince(DateTimeOffset start, string? cursor, int limit);
+
     /// <summary>Opens the WebSocket and subscribes (<c>heartbeats</c> and <c>user</c>, or the legacy feed); returns the connection.</summary>
     FeedConnection Connect(IFeedSubscriber subscriber);
 }

@@ -12,7 +12,7 @@ public sealed record ExchangeOptions
     /// <summary>Chance that a trade's <c>user</c> update is held and merged with the trades that follow within <see cref="ExchangeRules.CoalesceWindow"/>.</summary>
     public decimal CoalesceChance { get; init; } = ExchangeRules.CoalesceChanceDefault;
 
-    /// <summary>Whether the <c>heartbeats</c> channel speaks (every <see cref="ExchangeRules.HeartbeatInterval"/> while the run is active).</summary>
+    /// <summary>Whether the <c>heartbeats</c> channel speaks (every <see cref="ExchangeRules.HeartbeatInterval"/> while the feed has traffic).</summary>
     public bool Heartbeats { get; init; } = true;
 
     public static readonly ExchangeOptions Default = new();
@@ -38,6 +38,7 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly Faults _faultRates;
     private readonly ExchangeOptions _options;
     private readonly List<ExchangeOrder> _orders = [];
+    private readonly List<(ExchangeOrder Order, ExchangeTrade Trade)> _trades = [];
     private readonly Dictionary<string, ExchangeOrder> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExchangeOrder> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ack> _ackPlans = new(StringComparer.Ordinal);
@@ -66,9 +67,6 @@ public sealed class SimulatedExchange : IExchangeApi
 
     /// <summary>Every order, in creation order.</summary>
     public IReadOnlyList<ExchangeOrder> Orders => _orders;
-
-    /// <summary>The open WebSocket connection, if any.</summary>
-    public FeedConnection? Connection => _connection;
 
     public ExchangeOrder? Find(string orderId) => _byId.GetValueOrDefault(orderId);
 
@@ -157,6 +155,17 @@ public sealed class SimulatedExchange : IExchangeApi
         return new RestResponse(200, CoinbaseWire.ListFills(page, next));
     }
 
+    /// <summary>
+    /// <c>GET /orders/historical/fills?start_sequence_timestamp=...</c>: the account's trades posted at or after
+    /// <paramref name="start"/>, in execution order, a page at a time.
+    /// </summary>
+    public RestResponse ListFillsSince(DateTimeOffset start, string? cursor, int limit = ExchangeRules.ListFillsPageSizeDefault)
+    {
+        var rows = _trades.Where(t => t.Trade.Time >= start).ToList();
+        var (page, next) = Page(rows, cursor, limit);
+        return new RestResponse(200, CoinbaseWire.ListFills(page, next));
+    }
+
     // ---- WebSocket ----
 
     /// <summary>
@@ -179,10 +188,6 @@ public sealed class SimulatedExchange : IExchangeApi
                 Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "snapshot", batch));
             }
             Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats", "user"]));
-            if (_options.Heartbeats)
-            {
-                _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
-            }
         }
         return connection;
     }
@@ -229,6 +234,7 @@ public sealed class SimulatedExchange : IExchangeApi
             order.OrderId, _ids.NextUuid(), _ids.NextUuid(), _ids.NextLegacyTradeId(), order.NumberOfFills + 1, _world.Now,
             quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
         order.Execute(trade);
+        _trades.Add((order, trade));
         if (_feed == FeedKind.Trades)
         {
             var counterparty = _ids.NextUuid();
@@ -359,7 +365,7 @@ public sealed class SimulatedExchange : IExchangeApi
     }
 
     /// <summary>Numbers and sends one message on the open connection; returns its text, or null when nobody is connected.</summary>
-    private string? Publish(Func<long, string> build)
+    private string? Publish(Func<long, string> build, bool heartbeat = false)
     {
         if (_connection is not { } connection)
         {
@@ -367,6 +373,15 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         var json = build(connection.NextSequence());
         Send(connection, json);
+        if (!heartbeat)
+        {
+            connection.LastTraffic = _world.Now;
+            if (_options.Heartbeats && !connection.HeartbeatScheduled)
+            {
+                connection.HeartbeatScheduled = true;
+                _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
+            }
+        }
         return json;
     }
 
@@ -431,12 +446,13 @@ public sealed class SimulatedExchange : IExchangeApi
 
     private void Heartbeat(FeedConnection connection)
     {
-        if (!ReferenceEquals(connection, _connection) || _world.Now > ActiveUntil)
+        if (!ReferenceEquals(connection, _connection) || _world.Now > ActiveUntil || _world.Now - connection.LastTraffic > ExchangeRules.HeartbeatQuietAfter)
         {
+            connection.HeartbeatScheduled = false;
             return;
         }
         var counter = ++connection.HeartbeatCounter;
-        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt));
+        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt), heartbeat: true);
         _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
     }
 

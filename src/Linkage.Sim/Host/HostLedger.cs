@@ -17,10 +17,10 @@ public interface IHostLedger
     IReadOnlyList<InFlightOrder> InFlight();
 
     /// <summary>
-    /// Accepted orders the design holds as terminal, by client order id (ordinal): candidates for a closing check
-    /// against REST, since a terminal status may arrive without (or ahead of) the last fills.
+    /// Accepted orders the design holds as terminal since <paramref name="since"/>, by client order id (ordinal):
+    /// candidates for a closing check against REST, since a terminal status may arrive without (or ahead of) the last fills.
     /// </summary>
-    IReadOnlyList<InFlightOrder> Terminal();
+    IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since);
 
     /// <summary>The quantity an exit with no size sells: the open lots it names, else all open entry lots of the product.</summary>
     decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes);
@@ -49,7 +49,7 @@ public sealed class StoreLedger(ILinkageStore store) : IHostLedger
 {
     public IReadOnlyList<InFlightOrder> InFlight() => Select(o => !IsSettled(o));
 
-    public IReadOnlyList<InFlightOrder> Terminal() => Select(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null);
+    public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) => Select(o => o.Status.IsTerminal() && o.TerminalAt >= since && o.ExchangeOrderId is not null);
 
     private List<InFlightOrder> Select(Func<OrderRecord, bool> wanted) =>
         [.. store.Orders().Where(wanted).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
@@ -100,7 +100,7 @@ public sealed class MemoryLedger(Func<ProductId, decimal> accountPosition) : IHo
     public IReadOnlyList<InFlightOrder> InFlight() => [.. _sent.Select(p => new InFlightOrder(ClientOrderId.From(p.Key), p.Value))];
 
     /// <summary>The old webhook knew no order status; every order it sent stays in flight.</summary>
-    public IReadOnlyList<InFlightOrder> Terminal() => [];
+    public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) => [];
 
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) => accountPosition(product);
 

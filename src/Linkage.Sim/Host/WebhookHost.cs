@@ -4,6 +4,7 @@ using Linkage.Coinbase;
 using Linkage.Coinbase.Capture;
 using Linkage.Engine;
 using Linkage.Sim.Exchange;
+using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
 
 namespace Linkage.Sim.Host;
@@ -17,8 +18,14 @@ public sealed record HostOptions
     /// <summary>Most create-order requests per intent in one process life (the first and its retries); reconciliation resolves the rest.</summary>
     public int PlacementAttemptsMax { get; init; } = 3;
 
-    /// <summary>How often the webhook ticks: retention, heartbeat silence, parked fills, store retries.</summary>
+    /// <summary>How often the webhook ticks while busy: retention, heartbeat silence, parked fills, store retries.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this long without activity the webhook ticks at the idle pace.</summary>
+    public TimeSpan IdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the webhook ticks while idle (retention needs no more: it works in hours).</summary>
+    public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// How often the webhook reconciles in-flight orders on the legacy feed, whose per-product sequences skip by design
@@ -32,6 +39,12 @@ public sealed record HostOptions
     /// the feed's last update may have been lost or coalesced, and the legacy <c>done</c> carries no quantities.
     /// </summary>
     public TimeSpan ConfirmDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How far back a reconciliation re-checks orders that turned terminal without this process confirming them (after a
+    /// restart, those that ended while it was down or just before). Older ones were settled by the process before.
+    /// </summary>
+    public TimeSpan RecheckTerminalWithin { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Rows asked per List Fills page.</summary>
     public int ListFillsPageSize { get; init; } = ExchangeRules.ListFillsPageSizeDefault;
@@ -78,8 +91,14 @@ public sealed class WebhookHost : IFeedSubscriber
     private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _confirming = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _askedParked = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private bool _alive = true;
+    private bool _idle;
+    private long _tickGeneration;
+    private DateTimeOffset _lastActivity;
+    private DateTimeOffset _lastReconcile;
+    private DateTimeOffset _fillsSince;
     private bool _reconciling;
     private bool _draining;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
@@ -95,7 +114,7 @@ public sealed class WebhookHost : IFeedSubscriber
     public WebhookHost(
         SimWorld world,
         IExchangeApi exchange,
-        Scenarios.FeedKind feed,
+        FeedKind feed,
         ICorrelator correlator,
         IHostLedger ledger,
         HostOptions? options = null,
@@ -104,16 +123,13 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         _world = world;
         _exchange = exchange;
-        _legacyFeed = feed == Scenarios.FeedKind.Trades;
+        _legacyFeed = feed == FeedKind.Trades;
         _correlator = correlator;
         _ledger = ledger;
         _options = options ?? HostOptions.Default;
         _capture = _options.Capture ? capture : null;
         _processed = processed;
     }
-
-    /// <summary>Whether this process life has ended.</summary>
-    public bool IsStopped => !_alive;
 
     /// <summary>Inputs waiting for the store to come back.</summary>
     public int PendingStoreRetries => _retry.Count;
@@ -125,12 +141,11 @@ public sealed class WebhookHost : IFeedSubscriber
     public void Start(DateTimeOffset activeUntil, bool reconcile)
     {
         _activeUntil = activeUntil;
+        _fillsSince = _world.Now - _options.RecheckTerminalWithin;
+        _lastActivity = _world.Now;
+        _lastReconcile = _world.Now;
         Connect(reconcile);
-        _world.After(_options.TickInterval, Tick);
-        if (_legacyFeed)
-        {
-            _world.After(_options.LegacyReconcileInterval, LegacyPoll);
-        }
+        ScheduleTick(_options.TickInterval);
     }
 
     /// <summary>The WebSocket is back after a drop: subscribe again and reconcile, since nothing missed is replayed.</summary>
@@ -156,6 +171,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         var parsed = IntentPayloadParser.Parse(payloadJson, _world.Now);
         if (!parsed.TryGetValue(out var intent))
         {
@@ -211,6 +227,7 @@ public sealed class WebhookHost : IFeedSubscriber
         {
             return;
         }
+        Active();
         Capture(CaptureKind.OrderResponse, json);
         _placements.Remove(coid.Value);
         var parsed = CoinbaseParser.ParseCreateOrderResponse(json);
@@ -274,6 +291,10 @@ public sealed class WebhookHost : IFeedSubscriber
             Process(new MalformedInput(_world.Now, "ws", parsed.Error!.Reason, json) { Field = parsed.Field, Origin = "ws" });
             return;
         }
+        if (message is not HeartbeatMessage)
+        {
+            Active();
+        }
         var anomalies = _tracker.Observe(message);
         foreach (var input in FeedInputs.From(message, _world.Now, "ws"))
         {
@@ -314,6 +335,7 @@ public sealed class WebhookHost : IFeedSubscriber
             return;
         }
         _reconciling = true;
+        _lastReconcile = _world.Now;
         try
         {
             Paginate(CaptureKind.Orders, cursor => _exchange.ListOpenOrders(cursor, _options.ListOrdersPageSize), body =>
@@ -322,7 +344,7 @@ public sealed class WebhookHost : IFeedSubscriber
                 return page.TryGetValue(out var orders) ? (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null) : Failed(page.Error!, "orders", body);
             });
             var inFlight = _ledger.InFlight();
-            var unconfirmed = _ledger.Terminal().Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+            var unconfirmed = _ledger.Terminal(_world.Now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
             foreach (var order in inFlight.Concat(unconfirmed))
             {
                 if (order.ExchangeOrderId is { } eid)
@@ -336,11 +358,16 @@ public sealed class WebhookHost : IFeedSubscriber
             }
             // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
             ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            // Then every fill since the last reconciliation, whoever placed the order: a manual order that filled while
+            // the feed was down is found only this way (its fills park, and Get Order below says whose they are).
+            var since = _fillsSince;
+            _fillsSince = _world.Now;
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFillsSince(since, cursor, _options.ListFillsPageSize), ReadFills);
             foreach (var order in unconfirmed)
             {
                 _confirmed.Add(order.ClientOrderId.Value);
             }
-            ResolveParked();
+            ResolveParked(again: true);
         }
         finally
         {
@@ -353,26 +380,39 @@ public sealed class WebhookHost : IFeedSubscriber
     {
         foreach (var chunk in orderIds.Chunk(_options.OrderIdsPerFillsRequestMax))
         {
-            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), body =>
-            {
-                var page = CoinbaseParser.ParseListFills(body);
-                return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
-            });
+            Paginate(CaptureKind.Fills, cursor => _exchange.ListFills(chunk, cursor, _options.ListFillsPageSize), ReadFills);
         }
     }
 
+    private (ImmutableArray<EngineInput>, string?, string?) ReadFills(string body)
+    {
+        var page = CoinbaseParser.ParseListFills(body);
+        return page.TryGetValue(out var fills) ? (FeedInputs.From(fills, _world.Now, "reconcile"), fills.Cursor, null) : Failed(page.Error!, "fills", body);
+    }
+
     /// <summary>
-    /// An order turned terminal: shortly after, confirm its executed quantity and fills against REST, once per process
-    /// life (FORMATS.md: provisional fills from the feed, confirmed by List Fills).
+    /// An order turned terminal. If the message that said so also stated the executed quantity and all of it is linked,
+    /// the order is settled. Otherwise (a legacy <c>done</c> carries no quantities; a terminal update may have come ahead
+    /// of lost fills) its state and fills are confirmed against REST shortly after, once per process life (FORMATS.md:
+    /// provisional fills from the feed, confirmed by List Fills).
     /// </summary>
     private void ScheduleConfirmation(DecisionBatch batch)
     {
         foreach (var changed in batch.Decisions.OfType<OrderStatusChanged>())
         {
-            var order = changed.Order;
-            var coid = order.ClientOrderId.Value;
-            if (order.Status.IsTerminal() && order.ExchangeOrderId is { } eid && !_confirmed.Contains(coid) && _confirming.Add(coid))
+            var coid = changed.Order.ClientOrderId.Value;
+            if (!changed.Order.Status.IsTerminal() || changed.Order.ExchangeOrderId is not { } eid || _confirmed.Contains(coid) || _confirming.Contains(coid))
             {
+                continue;
+            }
+            var final = batch.Decisions.OfType<OrderDecision>().Last(d => d.Order.ClientOrderId == changed.Order.ClientOrderId).Order;
+            if (batch.Input is OrderUpdate { Order.CumulativeQuantity: { } executed } && final.Linked.Quantity >= executed)
+            {
+                _confirmed.Add(coid);
+            }
+            else
+            {
+                _confirming.Add(coid);
                 _world.After(_options.ConfirmDelay, () => Confirm(coid, eid));
             }
         }
@@ -419,12 +459,18 @@ public sealed class WebhookHost : IFeedSubscriber
     /// <summary>
     /// Fills parked under an exchange order id the design does not know (a legacy <c>match</c> before its <c>received</c>,
     /// or with the <c>received</c> lost): Get Order says whose it is. A client order id that is not ours (or no order at
-    /// all) makes it external; ours binds it, and the design releases the parked fills.
+    /// all) makes it external; ours binds it, and the design releases the parked fills. Between reconciliations
+    /// (<paramref name="again"/> false) an exchange order is asked about once per process life: an orphan of ours that
+    /// a volatile store forgot stays parked whatever the exchange says, until its intent is delivered again.
     /// </summary>
-    private void ResolveParked()
+    private void ResolveParked(bool again)
     {
         foreach (var eid in _ledger.ParkedOrders())
         {
+            if (!_askedParked.Add(eid.Value) && !again)
+            {
+                continue;
+            }
             var response = _exchange.GetOrder(eid.Value);
             Capture(CaptureKind.Order, response.Body);
             if (response.Status == 404)
@@ -482,36 +528,52 @@ public sealed class WebhookHost : IFeedSubscriber
 
     // ---- periodic ----
 
-    private void Tick()
+    /// <summary>
+    /// The periodic work: store retries, retention, heartbeat silence, parked fills, and on the legacy feed the REST poll.
+    /// Every <see cref="HostOptions.TickInterval"/> while there is activity; once idle for <see cref="HostOptions.IdleAfter"/>,
+    /// every <see cref="HostOptions.IdleTickInterval"/> until activity resumes, so idle days cost few events.
+    /// </summary>
+    private void Tick(long generation)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        if (!_alive || generation != _tickGeneration || _world.Now > _activeUntil)
         {
             return;
         }
         DrainRetries();
         Process(new Tick(_world.Now) { Origin = "tick" });
-        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss))
+        if (_tracker.CheckSilence(_world.Now).Any(MeansLoss)
+            || (_legacyFeed && _world.Now - _lastReconcile >= _options.LegacyReconcileInterval && _ledger.InFlight().Count > 0))
         {
             Reconcile();
         }
         else if (_ledger.ParkedOrders().Count > 0)
         {
-            ResolveParked();
+            ResolveParked(again: false);
         }
-        _world.After(_options.TickInterval, Tick);
+        _idle = _world.Now - _lastActivity > _options.IdleAfter;
+        ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
     }
 
-    private void LegacyPoll()
+    /// <summary>Schedules the next tick, never past the end of the active period (the run is over then).</summary>
+    private void ScheduleTick(TimeSpan after)
     {
-        if (!_alive || _world.Now > _activeUntil)
+        var generation = ++_tickGeneration;
+        var at = _world.Now + after;
+        if (at <= _activeUntil)
         {
-            return;
+            _world.At(at, () => Tick(generation));
         }
-        if (_ledger.InFlight().Count > 0)
+    }
+
+    /// <summary>Something happened (an intent, an answer, a feed message other than a heartbeat): tick at the busy pace again.</summary>
+    private void Active()
+    {
+        _lastActivity = _world.Now;
+        if (_idle)
         {
-            Reconcile();
+            _idle = false;
+            ScheduleTick(_options.TickInterval);
         }
-        _world.After(_options.LegacyReconcileInterval, LegacyPoll);
     }
 
     // ---- processing ----

@@ -57,6 +57,9 @@ public sealed class LinkOracle
 
     public TruthOrder? Find(string label) => _byLabel.GetValueOrDefault(label);
 
+    /// <summary>The bot order whose intent has this client order id, if any.</summary>
+    public TruthOrder? FindByClientOrderId(string clientOrderId) => _byClientOrderId.GetValueOrDefault(clientOrderId);
+
     public void Add(TruthOrder order)
     {
         _orders.Add(order);

@@ -53,6 +53,7 @@ public static class ScenarioRunner
         private readonly List<Failure> _stepFailures = [];
         private readonly ImmutableArray<CaptureLine>.Builder _capture = ImmutableArray.CreateBuilder<CaptureLine>();
         private readonly Dictionary<string, string> _payloads = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
         private readonly DateTimeOffset _activeUntil;
         private ILinkageStore? _store;
         private ICorrelator _correlator = null!;
@@ -238,7 +239,7 @@ public static class ScenarioRunner
                 return;
             }
             var coid = ClientOrderIds.For(parsed).Value;
-            if (_oracle.Find(label) is not null || _payloads.ContainsValue(payload))
+            if (_oracle.Find(label) is not null || !_delivered.Add(payload))
             {
                 StepFailure(index, step, $"{label}: the same label or the same intent (content and time) was placed before");
                 return;
@@ -331,19 +332,12 @@ public static class ScenarioRunner
         private decimal AccountPosition(ProductId product)
         {
             var position = 0m;
-            foreach (var order in _exchange.Orders.Where(o => o.Product == product.Value))
+            foreach (var order in _exchange.Orders.Where(o => o.Product == product.Value && _oracle.FindByClientOrderId(o.ClientOrderId) is not null))
             {
-                var truth = _oracle.Find(LabelOf(order));
-                if (truth is { IsBot: true })
-                {
-                    position += order.Side == Side.Buy ? order.CumulativeQuantity : -order.CumulativeQuantity;
-                }
+                position += order.Side == Side.Buy ? order.CumulativeQuantity : -order.CumulativeQuantity;
             }
             return Math.Max(position, 0m);
         }
-
-        private string LabelOf(ExchangeOrder order) =>
-            _payloads.Keys.FirstOrDefault(label => _oracle.Find(label)?.ClientOrderId == order.ClientOrderId) ?? "";
 
         private void StepFailure(int index, Step step, string message) =>
             _stepFailures.Add(new Failure(ScenarioCheck, message) { StepIndex = index, StepLine = step.Line, At = step.At });

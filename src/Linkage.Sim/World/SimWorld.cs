@@ -20,9 +20,6 @@ public sealed class SimWorld
     /// <summary>Events processed so far.</summary>
     public long EventsProcessed { get; private set; }
 
-    /// <summary>Events waiting.</summary>
-    public int Pending => _queue.Count;
-
     /// <summary>Schedules <paramref name="action"/> at <paramref name="at"/>; a time in the past is a programmer error.</summary>
     public void At(DateTimeOffset at, Action action)
     {

@@ -98,17 +98,28 @@ public sealed class CaptureReaderTests
     }
 
     [Test]
-    public void Invalid_utf8_in_a_stream_spoils_only_its_line()
+    public void Invalid_utf8_in_a_stream_is_a_problem_for_its_line_only()
     {
         var bytes = new List<byte>(Encoding.UTF8.GetBytes("{\"at\":\"2025-01-01T00:00:00Z\",\"kind\":\"ws\",\"data\":{\"x\":\""));
         bytes.AddRange([0xFF, 0xFE]);
-        bytes.AddRange(Encoding.UTF8.GetBytes("\"}}\n{\"at\":\"2025-01-01T00:00:01Z\",\"kind\":\"ws\",\"data\":{}}\n"));
+        bytes.AddRange(Encoding.UTF8.GetBytes("\"}}\r\n{\"at\":\"2025-01-01T00:00:01Z\",\"kind\":\"ws\",\"data\":{\"y\":\"\u00e9\"}}\n"));
         var lines = CaptureReader.Read(new MemoryStream([.. bytes])).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(lines, Has.Count.EqualTo(2));
-            Assert.That(lines[1], Is.InstanceOf<CaptureRecord>());
+            Assert.That(lines[0], Is.InstanceOf<CaptureProblem>());
+            Assert.That(((CaptureProblem)lines[0]).Reason, Is.EqualTo("line is not valid UTF-8"));
+            Assert.That(((CaptureRecord)lines[1]).Data, Is.EqualTo("{\"y\":\"\u00e9\"}"));
         });
+    }
+
+    [Test]
+    public void Stream_and_text_readers_agree_on_valid_input()
+    {
+        var text = "{\"at\":\"2025-01-01T00:00:00Z\",\"kind\":\"ws\",\"data\":{}}\r\n\n[1]\n{\"at\":\"2025-01-01T00:00:01Z\",\"kind\":\"fills\",\"data\":{}}";
+        var fromText = Read(text);
+        var fromStream = CaptureReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text))).ToList();
+        Assert.That(fromStream, Is.EqualTo(fromText));
     }
 
     [Test]
