@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Linkage.Coinbase;
 using Linkage.Engine;
 
 namespace Linkage.Sim.Exchange;
@@ -266,7 +267,7 @@ public static class CoinbaseWire
         w.WriteString("order_side", SideUpper(order.Side));
         w.WriteString("order_type", order.IsLimit ? "Limit" : "Market");
         w.WriteString("time_in_force", order.IsLimit ? "GOOD_UNTIL_CANCELLED" : "IMMEDIATE_OR_CANCEL");
-        w.WriteString("status", StatusText(status));
+        w.WriteString("status", OrderStatuses.ToWire(status));
         w.WriteString("limit_price", order.LimitPrice is { } price ? Dec(price) : "");
         w.WriteString("stop_price", "");
         w.WriteString("post_only", "false");
@@ -296,7 +297,7 @@ public static class CoinbaseWire
         w.WriteString("product_id", order.Product);
         w.WriteString("user_id", UserId);
         w.WriteString("side", SideUpper(order.Side));
-        w.WriteString("status", StatusText(order.Status));
+        w.WriteString("status", OrderStatuses.ToWire(order.Status));
         w.WriteString("order_type", order.IsLimit ? "LIMIT" : "MARKET");
         w.WriteString("time_in_force", order.IsLimit ? "GOOD_UNTIL_CANCELLED" : "IMMEDIATE_OR_CANCEL");
         OrderConfiguration(w, order.Size, order.LimitPrice);
@@ -386,18 +387,6 @@ public static class CoinbaseWire
     private static string GoTime(DateTimeOffset at, TimeSpan sinceConnect) =>
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " +0000 UTC m=+"
         + Math.Round((decimal)sinceConnect.Ticks / TimeSpan.TicksPerSecond, 2).ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string StatusText(OrderStatus status) => status switch
-    {
-        OrderStatus.Pending => "PENDING",
-        OrderStatus.Open => "OPEN",
-        OrderStatus.Filled => "FILLED",
-        OrderStatus.CancelQueued => "CANCEL_QUEUED",
-        OrderStatus.Cancelled => "CANCELLED",
-        OrderStatus.Expired => "EXPIRED",
-        OrderStatus.Failed => "FAILED",
-        _ => "UNKNOWN_ORDER_STATUS",
-    };
 
     private static string SideUpper(Side side) => side == Side.Buy ? "BUY" : "SELL";
 

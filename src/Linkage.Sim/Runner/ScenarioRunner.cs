@@ -97,9 +97,11 @@ public static class ScenarioRunner
             {
                 _stepFailures.Add(new Failure(EventBoundCheck, $"the run was stopped after {SimWorld.EventsMax} events"));
             }
+            var links = _correlator.Links();
+            var allocations = _store?.Allocations() ?? [];
             var verdict = _oracle.Judge(
-                _correlator.Links(),
-                _store?.Allocations() ?? [],
+                links,
+                allocations,
                 _scenario.Expect,
                 _options.Design,
                 _scenario.Feed,
@@ -117,8 +119,8 @@ public static class ScenarioRunner
                 SimulatedDuration = _world.Now - SimWorld.Epoch,
                 FaultsInjected = _faults.ToImmutable(),
                 Capture = _capture.ToImmutable(),
-                Links = _correlator.Links(),
-                Allocations = _store?.Allocations() ?? [],
+                Links = links,
+                Allocations = allocations,
                 ExternalOrders = _store?.ExternalOrders() ?? [],
             };
         }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
@@ -13,27 +14,35 @@ namespace Linkage.Properties.Stores;
 /// </summary>
 internal static class EngineDeliveries
 {
-    private static readonly Intent First = Entry("aaa", size: 0.006m, decidedSecond: 0);
-    private static readonly Intent Second = Entry("bbb", size: 0.006m, decidedSecond: 1);
-    private static readonly Intent Closing = Exit(0.004m, decidedSecond: 2);
+    public static readonly Intent First = Entry("aaa", size: 0.006m, decidedSecond: 0);
+    public static readonly Intent Second = Entry("bbb", size: 0.006m, decidedSecond: 1);
+    public static readonly Intent Closing = Exit(0.004m, decidedSecond: 2);
 
-    public static readonly Gen<Step[]> Any =
+    /// <summary>What happens, before it is delivered: the intents, every message once, the final tick and what each order executed.</summary>
+    public static readonly Gen<Story> Stories =
         from firstSizes in Sizes
         from secondSizes in Sizes
         from closingSizes in Gen.Elements<decimal[]>([0.004m], [0.001m, 0.003m], [0.002m, 0.001m])
         from firstAcked in Gen.Elements(true, false)
         from carries in Gen.Elements(true, false)
-        let messages = Messages(First, "x1", firstSizes, firstAcked, carries)
-            .Concat(Messages(Second, "x2", secondSizes, true, !carries))
-            .Concat(Messages(Closing, "x3", closingSizes, true, carries))
-            .Concat(Others())
-            .ToArray()
-        from duplicated in Gen.SubListOf(messages)
-        from shuffled in Gen.Shuffle(messages.Concat(duplicated))
+        select new Story(
+            [Step.Of("intent aaa", _ => Received(First)), Step.Of("intent bbb", _ => Received(Second, 1)), Step.Of("exit", _ => Received(Closing, 2))],
+            [
+                .. Messages(First, "x1", firstSizes, firstAcked, carries),
+                .. Messages(Second, "x2", secondSizes, true, !carries),
+                .. Messages(Closing, "x3", closingSizes, true, carries),
+                .. Others(),
+            ],
+            Step.Of("retention tick", at => new Tick(at + Limits.RetentionAfterTerminal + TimeSpan.FromHours(1))),
+            new Dictionary<string, decimal> { ["x1"] = firstSizes.Sum(), ["x2"] = secondSizes.Sum(), ["x3"] = closingSizes.Sum() });
+
+    /// <summary>A story delivered: intents first, then the messages shuffled with some twice, a restart before about one in six, the tick last.</summary>
+    public static readonly Gen<Step[]> Any =
+        from story in Stories
+        from duplicated in Gen.SubListOf(story.Messages.ToArray())
+        from shuffled in Gen.Shuffle(story.Messages.Concat(duplicated))
         from restarts in Gen.ArrayOf(Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false))), shuffled.Length)
-        let intents = new[] { Step.Of("intent aaa", _ => Received(First)), Step.Of("intent bbb", _ => Received(Second, 1)), Step.Of("exit", _ => Received(Closing, 2)) }
-        let tick = Step.Of("retention tick", at => new Tick(at + Limits.RetentionAfterTerminal + TimeSpan.FromHours(1)))
-        select intents.Concat(shuffled.Select((s, i) => s with { Restart = restarts[i] })).Append(tick).ToArray();
+        select story.Intents.Concat(shuffled.Select((s, i) => s with { Restart = restarts[i] })).Append(story.Tick).ToArray();
 
     private static Gen<decimal[]> Sizes =>
         from count in Gen.Choose(1, 3)
@@ -72,6 +81,9 @@ internal static class EngineDeliveries
         yield return Step.Of("x9 is not ours", at => new OrderNotOurs(at, Eid("x9"), ClientOrderId.From("manual-9")));
         yield return Step.Of("malformed", at => new MalformedInput(at, "ws.user", "not valid JSON", "{\"channel\":\"user\",\u0000") { Line = 3 });
     }
+
+    /// <summary>The messages of a delivery before shuffling; <see cref="Executed"/> is each exchange order's executed quantity.</summary>
+    internal sealed record Story(ImmutableArray<Step> Intents, ImmutableArray<Step> Messages, Step Tick, IReadOnlyDictionary<string, decimal> Executed);
 
     /// <summary>One delivery: a named input, made at its time; <see cref="Restart"/> restarts the process before it.</summary>
     internal sealed record Step(string Name, Func<DateTimeOffset, EngineInput> Make, bool Restart)
