@@ -11,6 +11,9 @@
 -- The seed's order_metadata_staging, evolved: keyed by our client order id (known before the order is sent, unlike the
 -- exchange's id), the exchange order id unique once bound, the whole intent, status, the fill ledger per source and an
 -- optimistic-concurrency version. Rows are never deleted: retention only clears the indicator breakdown.
+-- The seed's consumed_at ("cleared when the first link was made") is gone on purpose: partial fills arrive after the
+-- first link, so retention counts from terminal_at (24 h after the order is FILLED, CANCELLED, EXPIRED or FAILED).
+-- Its created_at is staged_at; its trigger_type, indicators_fired, side, product_id and scores keep their names.
 CREATE TABLE order_metadata_staging (
   client_order_id           TEXT    NOT NULL COLLATE BINARY PRIMARY KEY,
   exchange_order_id         TEXT    COLLATE BINARY UNIQUE,
