@@ -22,17 +22,17 @@ internal sealed class ScenarioBuilder
     /// <summary>Most steps one scenario gets, whatever its size: bounds the walk.</summary>
     public const int StepsMax = 4_000;
 
-    /// <summary>Most gaps of ten minutes to two hours in one scenario: each costs the simulator heartbeats and ticks.</summary>
-    private const int LongGapsMax = 2;
+    /// <summary>Most gaps of ten minutes to three hours in one scenario.</summary>
+    private const int LongGapsMax = 3;
 
     /// <summary>Most gaps of a day or more in one scenario (past the engine's 24 h retention).</summary>
     private const int DayGapsMax = 1;
 
     /// <summary>How long a scenario may span (its days of silence aside) before its gaps stay short.</summary>
-    private static readonly TimeSpan SpanBudget = TimeSpan.FromHours(3);
+    private static readonly TimeSpan SpanBudget = TimeSpan.FromHours(4);
 
-    /// <summary>Most orders a scenario with days of silence creates: a simulated day costs as much as hundreds of steps.</summary>
-    private const int OrdersWithDaysMax = 12;
+    /// <summary>Most orders a scenario with days of silence creates: every idle hour the webhook polls each order in flight.</summary>
+    private const int OrdersWithDaysMax = 40;
 
     /// <summary>Most restarts (and, separately, disconnects) one scenario has: each makes the webhook reconcile every order in flight.</summary>
     private const int RestartsMax = 8;
@@ -105,14 +105,14 @@ internal sealed class ScenarioBuilder
         {
             // Right after days of silence: the old fill message again, the old webhook again, past the engine's retention.
             _retentionProbes--;
-            if (_retentionProbes == 1 && _filled.Count > 0)
+            if (_retentionProbes == 1 && RetentionTarget(_filled) is { } filled)
             {
-                Duplicate();
+                Duplicate(filled);
                 return;
             }
-            if (_retentionProbes == 0 && _botOrders.Count > 0)
+            if (_retentionProbes == 0 && RetentionTarget(_botOrders) is { } sent)
             {
-                Emit(new ResendStep(_now) { Order = _botOrders[Index(_botOrders.Count)] });
+                Emit(new ResendStep(_now) { Order = sent });
                 return;
             }
         }
@@ -335,9 +335,23 @@ internal sealed class ScenarioBuilder
         }
     }
 
-    private void Duplicate()
+    /// <summary>
+    /// What a probe after days of silence is about: an order retention purged (a finished one), one cancelled after some
+    /// fills when there is one (only a fill counted again that still fits the order's size is left to dedupe alone,
+    /// without the size check to hide a forgotten key), else any of <paramref name="labels"/>.
+    /// </summary>
+    private string? RetentionTarget(List<string> labels)
     {
-        var label = _filled[Index(_filled.Count)];
+        var finished = labels.Where(l => _book.Find(l) is { Finished: true }).ToList();
+        var cancelledPartials = finished.Where(l => _book.Find(l) is { Cancelled: true, HasFill: true }).ToList();
+        var pool = cancelledPartials.Count > 0 ? cancelledPartials : finished.Count > 0 ? finished : labels;
+        return pool.Count == 0 ? null : pool[Index(pool.Count)];
+    }
+
+    private void Duplicate() => Duplicate(_filled[Index(_filled.Count)]);
+
+    private void Duplicate(string label)
+    {
         string? other = null;
         if (_profile.Has(SwarmFeature.DuplicateAs) && _prng.Chance(0.3m))
         {
@@ -426,8 +440,8 @@ internal sealed class ScenarioBuilder
 
     /// <summary>
     /// The time to the next step: milliseconds to seconds (a busy bot); with a slow pace on, often minutes; with long
-    /// gaps on, a few of up to two hours; with days of silence on, once some order filled, one of a day to a day and a
-    /// half (past the engine's retention window), followed by a duplicate of an old fill and a resend of an old intent.
+    /// gaps on, a few of up to three hours; with days of silence on, once some order filled, one of one to three days (past
+    /// the engine's retention window), followed by a duplicate of an old fill and a resend of an old intent.
     /// </summary>
     private TimeSpan Gap()
     {
@@ -450,16 +464,17 @@ internal sealed class ScenarioBuilder
             choices.Add((_profile[SwarmFeature.LongGaps], () =>
             {
                 _longGaps++;
-                return _prng.NextInRange(600_000, 2 * 3_600_000);
+                return _prng.NextInRange(600_000, 3 * 3_600_000);
             }));
         }
-        if (_profile.Has(SwarmFeature.DaysOfSilence) && _dayGaps < DayGapsMax && _filled.Count > 0)
+        // The days come once half the orders exist, so there are finished orders for retention to purge.
+        if (_profile.Has(SwarmFeature.DaysOfSilence) && _dayGaps < DayGapsMax && _filled.Count > 0 && _created * 2 >= _orderTarget)
         {
             choices.Add((_profile[SwarmFeature.DaysOfSilence], () =>
             {
                 _dayGaps++;
                 _retentionProbes = 2;
-                var gap = _prng.NextInRange(86_400_000, 129_600_000);
+                var gap = _prng.NextInRange(86_400_000, 3 * 86_400_000);
                 _daysOfSilence += TimeSpan.FromMilliseconds(gap);
                 return gap;
             }));

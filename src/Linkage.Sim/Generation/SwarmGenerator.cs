@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
@@ -15,6 +16,12 @@ public sealed record GenerationOptions
 
     /// <summary>Whether scenarios may restart the webhook (comparisons across stores need none).</summary>
     public bool Restarts { get; init; } = true;
+
+    /// <summary>
+    /// Features every scenario has on (at least strength 1): a law about a rare situation (retention, say) runs on
+    /// scenarios that all reach it, instead of hoping the swarm draws it often enough.
+    /// </summary>
+    public ImmutableArray<SwarmFeature> Required { get; init; } = [];
 }
 
 /// <summary>
@@ -30,7 +37,7 @@ public static class SwarmGenerator
     /// Stamped on every generated scenario's description. Raise it whenever a change makes a seed generate a different
     /// scenario, so a description's seed is never replayed against the wrong generator.
     /// </summary>
-    public const int GeneratorVersion = 1;
+    public const int GeneratorVersion = 2;
 
     /// <summary>The size FsCheck grows to by default, and the largest a fuzz run uses.</summary>
     public const int SizeMax = 100;
@@ -39,7 +46,8 @@ public static class SwarmGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         return Gen.Sized(size =>
-            from profile in SwarmProfile.Draw(options.Restarts)
+            from drawn in SwarmProfile.Draw(options.Restarts)
+            let profile = options.Required.Aggregate(drawn, (p, feature) => p.With(feature))
             from high in Gen.Choose(0, int.MaxValue)
             from low in Gen.Choose(0, int.MaxValue)
             from fraction in Gen.Choose(0, 1000)

@@ -71,6 +71,10 @@ public sealed record SwarmProfile
 
     public bool Has(SwarmFeature feature) => Strength[feature] > 0;
 
+    /// <summary>The same profile with <paramref name="feature"/> on (kept at its strength if it was on), and what it implies.</summary>
+    public SwarmProfile With(SwarmFeature feature) =>
+        this with { Strength = Implied(Strength.SetItem(feature, Math.Max(1, Strength[feature]))) };
+
     /// <summary>The same profile with <paramref name="feature"/> forced off.</summary>
     public SwarmProfile Without(SwarmFeature feature) => this with { Strength = Strength.SetItem(feature, 0) };
 
@@ -89,17 +93,17 @@ public sealed record SwarmProfile
         select Build(feed, products, strengths, new Faults(duplicate, reorder, drop), allowRestarts);
 
     /// <summary>
-    /// A feature's strength: on with probability one half, except the costly ones. Every hour of virtual time costs the
-    /// simulator heartbeats, ticks and polls, so a slow pace (minutes between steps) is on in one scenario in four,
-    /// hours-long gaps in one in six and days-long gaps (needed to pass the engine's retention) in one in forty.
+    /// A feature's strength: on with probability one half, except those that stretch virtual time (which costs the
+    /// simulator polls for every order in flight): a slow pace (minutes between steps) is on in one scenario in four,
+    /// hours-long gaps in one in four and days-long gaps (needed to pass the engine's retention) in one in eight.
     /// </summary>
     private static Gen<int> StrengthDraw(SwarmFeature feature)
     {
         var (off, on) = feature switch
         {
             SwarmFeature.SlowPace => (3, 1),
-            SwarmFeature.LongGaps => (5, 1),
-            SwarmFeature.DaysOfSilence => (39, 1),
+            SwarmFeature.LongGaps => (3, 1),
+            SwarmFeature.DaysOfSilence => (7, 1),
             _ => (1, 1),
         };
         return Gen.Frequency((off, Gen.Constant(0)), (on, Gen.Elements(Strengths.ToArray())));
@@ -111,17 +115,30 @@ public sealed record SwarmProfile
     {
         var features = Enum.GetValues<SwarmFeature>();
         var strength = features.Zip(strengths).ToImmutableSortedDictionary(p => p.First, p => p.Second);
-        if (strength[SwarmFeature.DaysOfSilence] > 0)
-        {
-            // Days of silence are there to pass the engine's retention: what comes after them is a duplicate and a resend.
-            strength = strength.SetItem(SwarmFeature.DuplicateStep, Math.Max(1, strength[SwarmFeature.DuplicateStep]))
-                .SetItem(SwarmFeature.Resend, Math.Max(1, strength[SwarmFeature.Resend]));
-        }
+        strength = Implied(strength);
         if (!allowRestarts)
         {
             strength = strength.SetItem(SwarmFeature.Restart, 0).SetItem(SwarmFeature.AbruptRestart, 0);
         }
         return new SwarmProfile { Feed = feed, Products = products, Faults = faults, Strength = strength };
+    }
+
+    /// <summary>
+    /// Features that come with others: days of silence are there to pass the engine's retention, so what comes after
+    /// them is a duplicate and a resend, best of an order cancelled after partial fills (see ScenarioBuilder's
+    /// retention probes).
+    /// </summary>
+    private static ImmutableSortedDictionary<SwarmFeature, int> Implied(ImmutableSortedDictionary<SwarmFeature, int> strength)
+    {
+        if (strength[SwarmFeature.DaysOfSilence] == 0)
+        {
+            return strength;
+        }
+        foreach (var needed in new[] { SwarmFeature.DuplicateStep, SwarmFeature.Resend, SwarmFeature.Cancel, SwarmFeature.PartialFills })
+        {
+            strength = strength.SetItem(needed, Math.Max(1, strength[needed]));
+        }
+        return strength;
     }
 
     /// <summary>One line for a scenario's description: the feed, products, faults and the features on.</summary>

@@ -1,3 +1,4 @@
+using Linkage.Sim.Generation;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Scenarios;
 
@@ -43,6 +44,26 @@ public sealed class SafetyLaws
             return outcome.Failed(LinkOracle.ExactlyOnce)
                 ?? (over.Count > 0 ? $"{over[0].Key} is linked {over[0].Value} but executed {executed.GetValueOrDefault(over[0].Key)}" : null);
         });
+    }
+
+    /// <summary>
+    /// S2 past the engine's retention: every scenario goes silent for days once orders finished, then delivers an old
+    /// fill message and an old webhook again. A store that forgot its fill keys with the purged intent counts it twice.
+    /// </summary>
+    [TestCase("memory")]
+    [TestCase("sqlite")]
+    public void Exactly_once_past_retention(string store)
+    {
+        var settings = new LawSettings
+        {
+            Runs = store == "memory" ? 80 : 40,
+            Share = store == "memory" ? 0.2m : 0.1m,
+            EndSize = 40,
+            Generation = GenerationOptions.Default with { Required = [SwarmFeature.DaysOfSilence] },
+        };
+        using var stores = LawStores.Open(store, nameof(Exactly_once_past_retention));
+        LawCheck.Holds($"{nameof(Exactly_once_past_retention)}-{store}", settings, scenario =>
+            Outcome.Of(scenario, stores.Options).Failed(LinkOracle.ExactlyOnce, LinkOracle.NoWrongLink));
     }
 
     [Test]
