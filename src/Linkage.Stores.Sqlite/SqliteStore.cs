@@ -58,6 +58,7 @@ public sealed class SqliteStore : SqlLinkageStore
                 throw new InvalidOperationException($"SQLite refused WAL mode for {options.Path} (journal_mode is {mode})");
             }
             Scalar($"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}");
+            options.ConnectionOpened?.Invoke(_connection);
         }
         catch
         {

@@ -35,6 +35,13 @@ public sealed record SqliteStoreOptions
     /// <summary>How long a write waits for another connection's lock (several processes on one file) before failing.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Called with the store's connection once it is open and configured, before any migration: a host may register SQL
+    /// functions or temporary triggers there. The crash test uses it to reach kill points inside a write transaction
+    /// (a temporary trigger calls back after a row is written, before the commit).
+    /// </summary>
+    public Action<Microsoft.Data.Sqlite.SqliteConnection>? ConnectionOpened { get; init; }
+
     /// <summary>Every problem with these options, or none.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -1,6 +1,5 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Linkage.Sim.Cli;
 
 namespace Linkage.Sim.Audit;
 
@@ -11,22 +10,11 @@ namespace Linkage.Sim.Audit;
 /// </summary>
 public static class AuditJson
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        NewLine = "\n",
-
-        // The report is a file for people and tools, never embedded in HTML: keep '+', '<', '>' and non-ASCII readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static string Write(AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        return JsonText.Document(w =>
         {
-            w.WriteStartObject();
             w.WriteNumber("intents", report.Intents);
             w.WriteNumber("ordersPlaced", report.OrdersPlaced);
             w.WriteNumber("ordersRejected", report.OrdersRejected);
@@ -82,9 +70,7 @@ public static class AuditJson
             w.WriteNumber("duplicatesIgnored", report.DuplicatesIgnored);
             w.WriteNumber("parkedFills", report.ParkedFills);
             w.WriteNumber("lines", report.Lines);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        });
     }
 
     private static void Order(Utf8JsonWriter w, AuditedOrder order)

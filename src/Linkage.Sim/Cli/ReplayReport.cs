@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Linkage.Sim.Scenarios;
 
@@ -14,19 +12,10 @@ namespace Linkage.Sim.Cli;
 /// </summary>
 internal static class ReplayReport
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static string Write(string design, string store, ulong? seed, IReadOnlyList<ScenarioResult> results)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        return JsonText.Document(json =>
         {
-            json.WriteStartObject();
             json.WriteString("design", design);
             json.WriteString("store", store);
             if (seed is { } s)
@@ -54,9 +43,7 @@ internal static class ReplayReport
             json.WriteNumber("lost", results.Sum(r => r.Lost));
             json.WriteNumber("external", results.Sum(r => r.External));
             json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        });
     }
 
     private static void WriteScenario(Utf8JsonWriter json, ScenarioResult result)

@@ -26,6 +26,9 @@ public sealed class FaultCounter
     /// <summary>A <c>restart: { abrupt: true }</c> step.</summary>
     public const string AbruptRestart = "restart_abrupt";
 
+    /// <summary>The webhook process killed at a kill point of the crash test and restarted on what its store kept.</summary>
+    public const string Kill = "kill";
+
     /// <summary>A <c>resend</c> step (the strategy's webhook delivered again).</summary>
     public const string Resend = "resend";
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Linkage.Coinbase;
 using Linkage.Engine;
+using Linkage.Sim.Crash;
 using Linkage.Sim.Exchange;
 using Linkage.Sim.Host;
 using Linkage.Sim.Oracle;
@@ -22,6 +23,9 @@ public static class ScenarioRunner
 
     /// <summary>The check name of a run stopped by <see cref="SimWorld.EventsMax"/>.</summary>
     public const string EventBoundCheck = "event-bound";
+
+    /// <summary>The check name of an intent the strategy delivered that the store does not hold at the end (crash test).</summary>
+    public const string NoIntentLostCheck = "no-intent-lost";
 
     /// <summary>
     /// How long the world keeps running after the last step: long enough for every ack timeout and retry, delayed
@@ -48,6 +52,10 @@ public static class ScenarioRunner
         private readonly IdMint _ids;
         private readonly FaultCounter _faults = new();
         private readonly SimulatedExchange _exchange;
+        private readonly IExchangeApi _api;
+        private readonly CrashPlan? _crash;
+        private readonly KillSwitch? _killSwitch;
+        private readonly ProcessLives? _lives;
         private readonly IStoreSession? _stores;
         private readonly LinkOracle _oracle;
         private readonly List<Failure> _stepFailures = [];
@@ -59,6 +67,9 @@ public static class ScenarioRunner
         private ICorrelator _correlator = null!;
         private WebhookHost _host = null!;
         private int _duplicatesIgnored;
+
+        /// <summary>The intent payload being handed to the webhook right now: a death before it returns makes the strategy post it again.</summary>
+        private string? _delivering;
 
         public Replay(Scenario scenario, RunOptions options)
         {
@@ -73,8 +84,24 @@ public static class ScenarioRunner
             };
             _ids = new IdMint(_seed);
             _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults);
+            _api = _exchange;
+            _crash = options.Crash;
+            if (_crash is not null)
+            {
+                if (_legacy || options.Store != StoreFactory.Sqlite)
+                {
+                    throw new ArgumentException("the crash test runs the engine design on the SQLite store only", nameof(options));
+                }
+                if (_crash.Problems() is { Count: > 0 } problems)
+                {
+                    throw new ArgumentException("the crash plan is unusable: " + string.Join("; ", problems), nameof(options));
+                }
+                _killSwitch = new KillSwitch(_crash.KillPoints, _crash.Next) { Die = Die };
+                _lives = new ProcessLives(_world);
+                _api = new KillPointExchange(_exchange, _killSwitch);
+            }
             // The legacy design keeps only a process-memory cache: nothing of it is durable, whatever store is named.
-            _stores = _legacy ? null : StoreFactory.Open(options);
+            _stores = _legacy ? null : _killSwitch is null ? StoreFactory.Open(options) : new CrashStoreSession(_crash!, _killSwitch);
             _oracle = new LinkOracle(_exchange, durableStore: _stores?.IsDurable ?? false);
             var lastStep = scenario.Steps.IsEmpty ? TimeSpan.Zero : scenario.Steps.Max(s => s.At);
             var longestAck = scenario.Steps.Select(AckDelayOf).DefaultIfEmpty(TimeSpan.Zero).Max();
@@ -91,8 +118,9 @@ public static class ScenarioRunner
                 var step = _scenario.Steps[i];
                 _world.At(SimWorld.Epoch + step.At, () => RunStep(index, step));
             }
-            var finished = _world.Run();
+            var finished = _lives?.Run() ?? _world.Run();
             _oracle.CurrentStep = null;
+            _crash?.Listener.Ended(_killSwitch!.Crossings);
             if (!finished)
             {
                 _stepFailures.Add(new Failure(EventBoundCheck, $"the run was stopped after {SimWorld.EventsMax} events"));
@@ -107,7 +135,7 @@ public static class ScenarioRunner
                 _scenario.Feed,
                 _ids.Snapshot,
                 _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal));
-            var failures = _stepFailures.Concat(verdict.Failures).ToImmutableArray();
+            var failures = _stepFailures.Concat(verdict.Failures).Concat(LostIntents()).ToImmutableArray();
             return new ScenarioResult
             {
                 Name = _scenario.Name,
@@ -127,6 +155,64 @@ public static class ScenarioRunner
 
         public void Dispose() => _stores?.Dispose();
 
+        /// <summary>
+        /// The crash test's own law: every intent the strategy delivered is held by the store at the end. A death before
+        /// the staging committed loses nothing either, because the strategy posts again what got no answer.
+        /// </summary>
+        private IEnumerable<Failure> LostIntents()
+        {
+            if (_crash is null || _store is null)
+            {
+                yield break;
+            }
+            foreach (var label in _payloads.Keys.Order(StringComparer.Ordinal))
+            {
+                if (_oracle.Find(label)?.ClientOrderId is { } coid
+                    && (!ClientOrderId.TryCreate(coid, out var id, out _) || _store.FindByClientOrderId(id) is null))
+                {
+                    yield return new Failure(NoIntentLostCheck, $"intent {label} ({coid}) was delivered but the store does not hold it");
+                }
+            }
+        }
+
+        /// <summary>
+        /// A planned kill point of the crash test. A death that already happened for real is re-executed: this life
+        /// ends here and the next starts on the file as that death left it. The process's own death waits for SIGKILL.
+        /// </summary>
+        private void Die(int number, long index, string kind)
+        {
+            var point = new KillPoint(number, index, kind, _world.Now, _world.EventsProcessed, ExchangeDigest.Of(_exchange), Replayed: number <= _crash!.Snapshots.Length);
+            if (!point.Replayed)
+            {
+                _crash.Listener.Dying(point);
+                Thread.Sleep(Timeout.Infinite);
+            }
+            _crash.Listener.Replayed(point);
+            _lives!.Die(RestartAfterDeath);
+        }
+
+        /// <summary>What follows a death: a new webhook process on what the store kept, and the strategy's retry of a post that got no answer.</summary>
+        private void RestartAfterDeath()
+        {
+            _faults.Add(FaultCounter.Kill);
+            _host.Stop(abrupt: true);
+            _exchange.Disconnect();
+            StartProcess(reconcile: true);
+            _oracle.Restarted(_world.Now, _correlator.Links());
+            if (_delivering is { } payload)
+            {
+                Hand(payload);
+            }
+        }
+
+        /// <summary>Hands an intent payload to the webhook, remembering it until the webhook returns.</summary>
+        private void Hand(string payload)
+        {
+            _delivering = payload;
+            _host.ReceiveIntent(payload);
+            _delivering = null;
+        }
+
         /// <summary>A new webhook process: a correlator over the store as it now is, a host, a new feed connection.</summary>
         private void StartProcess(bool reconcile)
         {
@@ -141,7 +227,7 @@ public static class ScenarioRunner
             }
             IHostLedger ledger = _store is null ? new MemoryLedger(AccountPosition) : new StoreLedger(_store);
             var hostOptions = HostOptions.Default with { Capture = _options.Capture };
-            _host = new WebhookHost(_world, _exchange, _scenario.Feed, _correlator, ledger, hostOptions, Capture, Observe);
+            _host = new WebhookHost(_world, _api, _scenario.Feed, _correlator, ledger, hostOptions, Capture, Observe);
             _host.Start(_activeUntil, reconcile);
         }
 
@@ -199,7 +285,7 @@ public static class ScenarioRunner
                     _faults.Add(FaultCounter.Resend);
                     if (_payloads.TryGetValue(resend.Order, out var payload))
                     {
-                        _host.ReceiveIntent(payload);
+                        Hand(payload);
                     }
                     else
                     {
@@ -254,7 +340,7 @@ public static class ScenarioRunner
                 Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, ClientOrderId = coid,
                 Snapshot = parsed.Snapshot?.Value, Trigger = trigger, Closes = closes,
             });
-            _host.ReceiveIntent(payload);
+            Hand(payload);
         }
 
         private void Restart(bool abrupt)

@@ -19,6 +19,12 @@ public sealed record RunOptions
 
     /// <summary>Whether to keep the capture lines (what the webhook saw) in the result.</summary>
     public bool Capture { get; init; }
+
+    /// <summary>
+    /// Runs as one process of the crash test (engine design, SQLite store only): the webhook dies at the plan's kill
+    /// points. Null for a normal run.
+    /// </summary>
+    public Crash.CrashPlan? Crash { get; init; }
 }
 
 /// <summary>The oracle's verdict on one exchange trade.</summary>
