@@ -172,7 +172,7 @@ public static partial class CoinbaseParser
     {
         var h = ReadHead(root, r);
         return new(h.Time, h.Product, h.Sequence, h.OrderId,
-            r.ClientOrderId(root, "client_oid", Presence.Optional),
+            r.ForeignClientOrderId(root, "client_oid"),
             r.Side(root, "side", Presence.Required) ?? default,
             r.String(root, "order_type", Presence.Optional, LegacyOrderTypeLengthMax),
             r.Decimal(root, "size", Presence.Optional, Sign.Positive),

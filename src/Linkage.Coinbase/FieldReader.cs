@@ -379,6 +379,26 @@ internal sealed class FieldReader
     public ClientOrderId? ClientOrderId(Node parent, string name, Presence presence) =>
         Present(parent, name, presence, out var node) ? ClientOrderIdValue(node, presence) : null;
 
+    /// <summary>
+    /// The exchange's echo of an order's client order id, in a report about an order that may be anyone's. A string
+    /// that is not a valid <see cref="Engine.ClientOrderId"/> (longer than ours, other characters: ccxt sends 41
+    /// characters) cannot name one of our intents, since every intent's id is valid when it is staged: it is read as
+    /// absent, so the order is judged by its exchange id and stays external, and the rest of the message (other orders
+    /// in the same <c>events[].orders[]</c>) is not refused with it. Only a value of the wrong JSON type fails.
+    /// </summary>
+    public ClientOrderId? ForeignClientOrderId(Node parent, string name)
+    {
+        if (!Present(parent, name, Presence.Optional, out var node))
+        {
+            return null;
+        }
+        if (node.Element.ValueKind != JsonValueKind.String)
+        {
+            return WrongType<ClientOrderId>(node, "a string");
+        }
+        return Engine.ClientOrderId.TryCreate(node.Element.GetString(), out var id, out _) ? id : null;
+    }
+
     public ClientOrderId? ClientOrderIdValue(Node node, Presence presence) =>
         IdValue(node, presence, static (string? s, out ClientOrderId id, out string? e) => Engine.ClientOrderId.TryCreate(s, out id, out e));
 

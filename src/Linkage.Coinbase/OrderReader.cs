@@ -30,7 +30,7 @@ internal static class OrderReader
         var state = new OrderState
         {
             ExchangeOrderId = r.ExchangeOrderId(order, "order_id", Presence.Required) ?? default,
-            ClientOrderId = r.ClientOrderId(order, "client_order_id", Presence.Optional),
+            ClientOrderId = r.ForeignClientOrderId(order, "client_order_id"),
             Product = r.ProductId(order, "product_id", Presence.Optional),
             Side = r.Side(order, names.Side, Presence.Optional),
             Status = r.Status(order, "status", Presence.Optional),
