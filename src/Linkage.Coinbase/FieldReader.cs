@@ -164,7 +164,8 @@ internal sealed class FieldReader
             return WrongType(node, "a string");
         }
         var text = node.Element.GetString()!;
-        return text.Length == 0 ? null : TextBounds.Cut(text, CoinbaseLimits.TextLengthMax);
+        // Free text is kept, not refused: a NUL in a cancel reason must not cost the order update it came with.
+        return text.Length == 0 ? null : TextBounds.WithoutNul(TextBounds.Cut(text, CoinbaseLimits.TextLengthMax));
     }
 
     public string? StringValue(Node node, Presence presence, int lengthMax)
@@ -185,6 +186,11 @@ internal sealed class FieldReader
         if (text.Length > lengthMax)
         {
             Fail(node.Path, $"is {text.Length} characters, more than {lengthMax}");
+            return null;
+        }
+        if (TextBounds.HasNul(text))
+        {
+            Fail(node.Path, $"holds U+0000 (NUL) at character {text.IndexOf('\0', StringComparison.Ordinal) + 1}, which no store's text can keep");
             return null;
         }
         return text;
@@ -372,7 +378,7 @@ internal sealed class FieldReader
         {
             return Engine.Side.Sell;
         }
-        Fail(parent.Child(name), $"'{text}' is neither BUY nor SELL");
+        Fail(parent.Child(name), $"'{TextBounds.Excerpt(text)}' is neither BUY nor SELL");
         return null;
     }
 
@@ -428,7 +434,7 @@ internal sealed class FieldReader
         var status = OrderStatuses.TryParse(text);
         if (status is null)
         {
-            Fail(parent.Child(name), $"'{text}' is not a known order status");
+            Fail(parent.Child(name), $"'{TextBounds.Excerpt(text)}' is not a known order status");
         }
         return status;
     }

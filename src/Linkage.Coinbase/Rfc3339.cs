@@ -29,7 +29,7 @@ public static class Rfc3339
             && Digits(s, 11, 2, out var hour) && s[13] == ':' && Digits(s, 14, 2, out var minute) && s[16] == ':'
             && Digits(s, 17, 2, out var second)))
         {
-            reason = $"'{Excerpt(text)}' is not an RFC 3339 timestamp (yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:MM))";
+            reason = $"'{TextBounds.Excerpt(text)}' is not an RFC 3339 timestamp (yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:MM))";
             return false;
         }
         var i = 19;
@@ -49,7 +49,7 @@ public static class Rfc3339
             var digits = i - start;
             if (digits is 0 or > FractionDigitsMax)
             {
-                reason = $"'{Excerpt(text)}' has {digits} fractional-second digits (1 to {FractionDigitsMax} accepted)";
+                reason = $"'{TextBounds.Excerpt(text)}' has {digits} fractional-second digits (1 to {FractionDigitsMax} accepted)";
                 return false;
             }
             for (var pad = digits; pad < 7; pad++)
@@ -59,20 +59,20 @@ public static class Rfc3339
         }
         if (!TryOffset(s[i..], out var offset))
         {
-            reason = $"'{Excerpt(text)}' has no valid zone (Z or ±HH:MM)";
+            reason = $"'{TextBounds.Excerpt(text)}' has no valid zone (Z or ±HH:MM)";
             return false;
         }
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(year, 1), Math.Clamp(month, 1, 12))
             || hour > 23 || minute > 59 || second > 59)
         {
-            reason = $"'{Excerpt(text)}' is not a valid date and time";
+            reason = $"'{TextBounds.Excerpt(text)}' is not a valid date and time";
             return false;
         }
         var localTicks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks;
         var utcTicks = localTicks - offset.Ticks;
         if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
         {
-            reason = $"'{Excerpt(text)}' is outside the representable range";
+            reason = $"'{TextBounds.Excerpt(text)}' is outside the representable range";
             return false;
         }
         value = new DateTimeOffset(localTicks, offset);
@@ -133,6 +133,4 @@ public static class Rfc3339
         }
         return true;
     }
-
-    private static string Excerpt(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 }

@@ -51,7 +51,7 @@ public readonly record struct ClientOrderId
     public override string ToString() => Value;
 }
 
-/// <summary>The exchange's id for an order. Invariant: non-empty, at most <see cref="Limits.ExchangeIdLengthMax"/> characters.</summary>
+/// <summary>The exchange's id for an order. Invariant: non-empty, at most <see cref="Limits.ExchangeIdLengthMax"/> characters, no U+0000.</summary>
 public readonly record struct ExchangeOrderId
 {
     private ExchangeOrderId(string value) => Value = value;
@@ -71,6 +71,11 @@ public readonly record struct ExchangeOrderId
             error = $"exchange order id is {value.Length} characters, more than {Limits.ExchangeIdLengthMax}";
             return false;
         }
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "exchange order id holds U+0000 (NUL), which no store's text can keep";
+            return false;
+        }
         id = new ExchangeOrderId(value);
         error = null;
         return true;
@@ -82,7 +87,7 @@ public readonly record struct ExchangeOrderId
     public override string ToString() => Value;
 }
 
-/// <summary>A product symbol such as <c>BTC-USD</c>. Invariant: non-empty, at most <see cref="Limits.ProductIdLengthMax"/> characters.</summary>
+/// <summary>A product symbol such as <c>BTC-USD</c>. Invariant: non-empty, at most <see cref="Limits.ProductIdLengthMax"/> characters, no U+0000.</summary>
 public readonly record struct ProductId
 {
     private ProductId(string value) => Value = value;
@@ -102,6 +107,11 @@ public readonly record struct ProductId
             error = $"product id is {value.Length} characters, more than {Limits.ProductIdLengthMax}";
             return false;
         }
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "product id holds U+0000 (NUL), which no store's text can keep";
+            return false;
+        }
         id = new ProductId(value);
         error = null;
         return true;
@@ -113,7 +123,7 @@ public readonly record struct ProductId
     public override string ToString() => Value;
 }
 
-/// <summary>The strategy decision an entry was made from (usually a UUID). Invariant: non-empty, at most <see cref="Limits.SnapshotIdLengthMax"/> characters.</summary>
+/// <summary>The strategy decision an entry was made from (usually a UUID). Invariant: non-empty, at most <see cref="Limits.SnapshotIdLengthMax"/> characters, no U+0000.</summary>
 public readonly record struct SnapshotId
 {
     private SnapshotId(string value) => Value = value;
@@ -131,6 +141,11 @@ public readonly record struct SnapshotId
         if (value.Length > Limits.SnapshotIdLengthMax)
         {
             error = $"snapshot id is {value.Length} characters, more than {Limits.SnapshotIdLengthMax}";
+            return false;
+        }
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "snapshot id holds U+0000 (NUL), which no store's text can keep";
             return false;
         }
         id = new SnapshotId(value);

@@ -164,6 +164,8 @@ public sealed class IntentPayloadParserTests
     [TestCase("score", """{"buy_score":"high"}""", "score.buy_score", "not a number")]
     [TestCase("score", """{"buy_score":[1]}""", "score.buy_score", "expected a number")]
     [TestCase("snapshot_id", "\"   \"", "snapshot_id", "snapshot id is missing")]
+    [TestCase("trigger", "\"roc\\u0000momo\"", "trigger", "U+0000 (NUL) at character 4")]
+    [TestCase("snapshot_id", "\"b042c0bb\\u0000\"", "snapshot_id", "U+0000")]
     public void Strictness_names_the_field(string field, string? json, string path, string reason) =>
         Refused.At(IntentPayloadParser.Parse(Mutate.SetField(Examples.IntentFromSeedLog, field, json), Received), path, reason);
 

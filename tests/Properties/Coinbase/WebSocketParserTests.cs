@@ -94,6 +94,24 @@ public sealed class WebSocketParserTests
         });
     }
 
+    [Test]
+    public void A_nul_in_free_text_is_replaced_and_costs_nothing_else()
+    {
+        var order = OnlyOrder(Update("cancel_reason", "\"user\\u0000cancelled\""));
+
+        Assert.That(order.CancelReason, Is.EqualTo("user\uFFFDcancelled"));
+        Assert.That(order.State.CumulativeQuantity, Is.EqualTo(0.02m));
+    }
+
+    [Test]
+    public void An_error_quoting_a_bad_value_writes_its_control_characters_visibly()
+    {
+        var result = CoinbaseParser.ParseWebSocket(Update("order_side", "\"B\\u0007\\nUY\""));
+
+        Assert.That(result.IsSuccess, Is.False);
+        Assert.That(result.ToString(), Does.Contain("'B\\u0007\\u000AUY' is neither BUY nor SELL").And.Not.Contain("\n"));
+    }
+
     /// <summary>The single order object of an update message, as JSON text.</summary>
     private static string OrderObject(string update)
     {
@@ -180,6 +198,8 @@ public sealed class WebSocketParserTests
     [TestCase("timestamp", "\"2025-02-30T00:00:00Z\"", "timestamp", "not a valid date")]
     [TestCase("type", "\"delta\"", "events[0].type", "neither snapshot nor update")]
     [TestCase("orders", "{}", "events[0].orders", "expected an array")]
+    [TestCase("order_id", "\"a7d2\\u0000\"", "events[0].orders[0].order_id", "U+0000")]
+    [TestCase("product_id", "\"BTC\\u0000USD\"", "events[0].orders[0].product_id", "U+0000")]
     public void Strictness_names_the_field(string field, string? json, string path, string reason)
     {
         Refused.At(CoinbaseParser.ParseWebSocket(Update(field, json)), path, reason);
