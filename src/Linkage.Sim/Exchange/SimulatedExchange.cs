@@ -205,8 +205,8 @@ public sealed class SimulatedExchange : IExchangeApi
     // ---- scenario actions ----
 
     /// <summary>An order placed outside the bot (by hand): a client order id that is not ours, no REST answer to anyone.</summary>
-    public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice) =>
-        Open(_ids.NextUuid(), product, side, size, limitPrice);
+    public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice, string? clientOrderId = null) =>
+        Open(clientOrderId ?? _ids.NextUuid(), product, side, size, limitPrice);
 
     /// <summary>
     /// Executes <paramref name="size"/> (null: the rest) of the order at <paramref name="price"/> (null: its limit price,

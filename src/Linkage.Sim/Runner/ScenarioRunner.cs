@@ -255,7 +255,7 @@ public static class ScenarioRunner
                     Exit(index, exit);
                     break;
                 case ManualStep manual:
-                    var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price);
+                    var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price, manual.ClientOrderId);
                     _oracle.Add(new TruthOrder
                     {
                         Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,

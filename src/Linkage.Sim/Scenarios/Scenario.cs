@@ -122,6 +122,12 @@ public sealed record ManualStep(TimeSpan At) : Step(At)
     public required Engine.Side Side { get; init; }
     public required decimal Size { get; init; }
     public decimal? Price { get; init; }
+
+    /// <summary>
+    /// The client order id the other tool sent (an extension, see docs/scenarios.md); null: a UUID, as the Coinbase app
+    /// sends. Any text the exchange accepts, including ids no intent of ours can carry (ccxt's 41-character ones).
+    /// </summary>
+    public string? ClientOrderId { get; init; }
 }
 
 /// <summary>The exchange executes part (<see cref="Size"/>) or all the rest (null) of an order.</summary>

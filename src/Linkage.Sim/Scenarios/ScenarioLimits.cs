@@ -12,6 +12,9 @@ public static class ScenarioLimits
     /// <summary>Longest order label.</summary>
     public const int LabelLengthMax = 64;
 
+    /// <summary>Longest client order id a <c>manual</c> step may give its order (Coinbase publishes no limit; ccxt sends 41).</summary>
+    public const int ForeignClientOrderIdLengthMax = 128;
+
     /// <summary>Longest scenario name (it becomes a capture file's name).</summary>
     public const int NameLengthMax = 128;
 }

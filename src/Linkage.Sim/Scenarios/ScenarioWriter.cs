@@ -105,8 +105,15 @@ public static partial class ScenarioWriter
                 });
                 break;
             case ManualStep m:
-                yaml.Key("manual").Flow(() => yaml.Key("order").Text(m.Order).Key("product").Text(m.Product)
-                    .Key("side").Plain(Side(m.Side)).Key("size").Quantity(m.Size).Key("price").Quantity(m.Price));
+                yaml.Key("manual").Flow(() =>
+                {
+                    yaml.Key("order").Text(m.Order).Key("product").Text(m.Product)
+                        .Key("side").Plain(Side(m.Side)).Key("size").Quantity(m.Size).Key("price").Quantity(m.Price);
+                    if (m.ClientOrderId is { } coid)
+                    {
+                        yaml.Key("client_order_id").Text(coid);
+                    }
+                });
                 break;
             case FillStep f:
                 yaml.Key("fill").Flow(() => yaml.Key("order").Text(f.Order).Key("size").Quantity(f.Size).Key("price").Quantity(f.Price));

@@ -20,7 +20,7 @@ internal sealed class StepReader(YamlErrors errors)
     private static readonly string[] StepKeys = ["at", .. Actions];
     private static readonly string[] PlaceKeys = ["order", "product", "side", "size", "price", "snapshot", "scores", "trigger", "indicators", "ack"];
     private static readonly string[] ExitKeys = ["order", "product", "size", "price", "trigger", "scores", "closes", "ack"];
-    private static readonly string[] ManualKeys = ["order", "product", "side", "size", "price"];
+    private static readonly string[] ManualKeys = ["order", "product", "side", "size", "price", "client_order_id"];
     private static readonly string[] FillKeys = ["order", "size", "price"];
     private static readonly string[] OrderKey = ["order"];
     private static readonly string[] DuplicateKeys = ["order", "as"];
@@ -191,11 +191,12 @@ internal sealed class StepReader(YamlErrors errors)
     private static ManualStep? ReadManual(YamlFields f, TimeSpan at)
     {
         var (order, product, side, size, price) = ReadOrder(f);
-        if (order is null || product is null || side is null || size is null)
+        var clientOrderId = f.Name("client_order_id", lengthMax: ScenarioLimits.ForeignClientOrderIdLengthMax);
+        if (order is null || product is null || side is null || size is null || (f.Has("client_order_id") && clientOrderId is null))
         {
             return null;
         }
-        return new ManualStep(at) { Order = order, Product = product, Side = side.Value, Size = size.Value, Price = price };
+        return new ManualStep(at) { Order = order, Product = product, Side = side.Value, Size = size.Value, Price = price, ClientOrderId = clientOrderId };
     }
 
     /// <summary>The fields every order placed by side and size has (<c>place</c> and <c>manual</c>).</summary>
