@@ -105,7 +105,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     /// The store's view with every read failure wrapped in a <see cref="StoreReadException"/>. The reads are static
     /// lambdas with their argument passed alongside, so no closure is allocated per read (a fill makes several).
     /// </summary>
-    private sealed class GuardedView(ILinkageStoreView inner) : ILinkageStoreView
+    private sealed class GuardedView(ILinkageStoreView inner) : IDecisionScopedView
     {
         public int ParkedCount => Read(0, static (view, _) => view.ParkedCount);
 
@@ -126,6 +126,8 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
 
         public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
             Read((cutoff, max), static (view, a) => view.TerminalBefore(a.cutoff, a.max));
+
+        public ILinkageStoreView ForDecision() => inner is IDecisionScopedView scoped ? new GuardedView(scoped.ForDecision()) : this;
 
         private T Read<TArgument, T>(TArgument argument, Func<ILinkageStoreView, TArgument, T> read)
         {

@@ -21,7 +21,8 @@ public static class LinkageEngine
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
-        var decider = new Decider(new PendingView(state), input.At);
+        var view = state is IDecisionScopedView scoped ? scoped.ForDecision() : state;
+        var decider = new Decider(new PendingView(view), input.At);
         decider.Decide(input);
         return new DecisionBatch(input, decider.Decisions);
     }

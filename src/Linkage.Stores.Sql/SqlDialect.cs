@@ -39,8 +39,11 @@ internal abstract class SqlDialect
                 return s.Kind == StatementKind.Insert ? insert + " ON CONFLICT DO NOTHING" : insert;
             case StatementKind.UpdateVersioned:
                 var keys = table.Key.SelectMany(Physical).ToHashSet(StringComparer.Ordinal);
-                var set = string.Join(", ", written.Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
-                var setOnce = string.Concat(table.SetOnce.SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
+                var updated = table.Columns.Where((_, i) => s.Only == 0 || (s.Only & (1UL << i)) != 0).ToList();
+                var set = string.Join(", ", updated.SelectMany(Physical).Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
+
+                // A set-once column the update does not write keeps its value, so only a written one needs the guard.
+                var setOnce = string.Concat(table.SetOnce.Where(updated.Contains).SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
                 _ = table.Column("version");
                 return $"UPDATE {table.Name} SET {set} WHERE {keyMatch} AND version = @version - 1{setOnce}";
             case StatementKind.Delete:

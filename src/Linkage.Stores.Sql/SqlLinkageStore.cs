@@ -17,7 +17,7 @@ namespace Linkage.Stores.Sql;
 /// Thread safety: every member may be called from several threads; each call is atomic.
 /// Times come back in UTC (the same instants: <see cref="DateTimeOffset"/> equality compares instants).
 /// </remarks>
-public abstract class SqlLinkageStore : ILinkageStore
+public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
 {
     /// <summary>What the engine read, kept while the derived store can prove it current (see <see cref="DataVersion"/>); null when it cannot.</summary>
     private readonly ReadCache? _cache;
@@ -41,43 +41,47 @@ public abstract class SqlLinkageStore : ILinkageStore
     private protected SqlDialect Dialect { get; }
 
     /// <inheritdoc />
-    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Sync(FindByClientOrderId(id, false, default));
+    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Sync(FindByClientOrderId(id, null, false, default));
 
     public ValueTask<OrderRecord?> FindByClientOrderIdAsync(ClientOrderId id, CancellationToken ct = default) =>
-        FindByClientOrderId(id, true, ct);
+        FindByClientOrderId(id, null, true, ct);
 
     /// <inheritdoc />
-    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Sync(FindByExchangeOrderId(id, false, default));
+    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Sync(FindByExchangeOrderId(id, null, false, default));
 
     public ValueTask<OrderRecord?> FindByExchangeOrderIdAsync(ExchangeOrderId id, CancellationToken ct = default) =>
-        FindByExchangeOrderId(id, true, ct);
+        FindByExchangeOrderId(id, null, true, ct);
 
     /// <inheritdoc />
-    public bool IsFillKeySeen(FillKey key) => Sync(IsFillKeySeen(key, false, default));
+    public bool IsFillKeySeen(FillKey key) => Sync(IsFillKeySeen(key, null, false, default));
 
-    public ValueTask<bool> IsFillKeySeenAsync(FillKey key, CancellationToken ct = default) => IsFillKeySeen(key, true, ct);
-
-    /// <inheritdoc />
-    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Sync(ParkedFor(id, false, default));
-
-    public ValueTask<ImmutableArray<ParkedFill>> ParkedForAsync(ExchangeOrderId id, CancellationToken ct = default) => ParkedFor(id, true, ct);
+    public ValueTask<bool> IsFillKeySeenAsync(FillKey key, CancellationToken ct = default) => IsFillKeySeen(key, null, true, ct);
 
     /// <inheritdoc />
-    public int ParkedCount => Sync(ParkedCountRead(false, default));
+    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Sync(ParkedFor(id, null, false, default));
+
+    public ValueTask<ImmutableArray<ParkedFill>> ParkedForAsync(ExchangeOrderId id, CancellationToken ct = default) => ParkedFor(id, null, true, ct);
 
     /// <inheritdoc />
-    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Sync(FindExternal(id, false, default));
-
-    public ValueTask<ExternalOrderRecord?> FindExternalAsync(ExchangeOrderId id, CancellationToken ct = default) => FindExternal(id, true, ct);
+    public int ParkedCount => Sync(ParkedCountRead(null, false, default));
 
     /// <inheritdoc />
-    public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Sync(OpenOrders(product, IntentKind.Entry, false, default));
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Sync(FindExternal(id, null, false, default));
+
+    public ValueTask<ExternalOrderRecord?> FindExternalAsync(ExchangeOrderId id, CancellationToken ct = default) => FindExternal(id, null, true, ct);
 
     /// <inheritdoc />
-    public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Sync(OpenOrders(product, IntentKind.Exit, false, default));
+    public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Sync(OpenOrders(product, IntentKind.Entry, null, false, default));
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Sync(OpenOrders(product, IntentKind.Exit, null, false, default));
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => Sync(TerminalBefore(cutoff, max, false, default));
+
+    /// <inheritdoc />
+    /// <remarks>With a read cache, a view that checks the cache is current once, at its first read (see <see cref="DecisionReads"/>); else the store itself.</remarks>
+    public ILinkageStoreView ForDecision() => _cache is null ? this : new DecisionReads(this);
 
     /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch) => Sync(Apply([batch], false, default))[0];
@@ -240,8 +244,9 @@ public abstract class SqlLinkageStore : ILinkageStore
         }
     }
 
-    private ValueTask<OrderRecord?> FindByClientOrderId(ClientOrderId id, bool async, CancellationToken ct) =>
+    private ValueTask<OrderRecord?> FindByClientOrderId(ClientOrderId id, ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             id,
             static (cache, id) => (cache.TryOrder(id, out var order), order),
             static (cache, id, order) => cache.Order(id, order),
@@ -249,8 +254,9 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    private ValueTask<OrderRecord?> FindByExchangeOrderId(ExchangeOrderId id, bool async, CancellationToken ct) =>
+    private ValueTask<OrderRecord?> FindByExchangeOrderId(ExchangeOrderId id, ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             id,
             static (cache, id) => (cache.TryOrder(id, out var order), order),
             static (cache, id, order) => cache.Order(id, order),
@@ -258,13 +264,13 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    private ValueTask<bool> IsFillKeySeen(FillKey key, bool async, CancellationToken ct) =>
+    private ValueTask<bool> IsFillKeySeen(FillKey key, ReadScope? scope, bool async, CancellationToken ct) =>
         _cache is null
             ? CountIsPositive(key, async, ct)
             : WithConnection(
                 async connection =>
                 {
-                    var cache = Current(connection);
+                    var cache = Current(connection, scope);
                     if (cache.IsFillKeySeen(key) is { } seen)
                     {
                         return seen;
@@ -285,8 +291,9 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct).ConfigureAwait(false) > 0;
 
-    private ValueTask<ImmutableArray<ParkedFill>> ParkedFor(ExchangeOrderId id, bool async, CancellationToken ct) =>
+    private ValueTask<ImmutableArray<ParkedFill>> ParkedFor(ExchangeOrderId id, ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             id,
             static (cache, id) => (cache.TryParked(id, out var fills), fills),
             static (cache, id, fills) => cache.Parked(id, fills),
@@ -294,8 +301,9 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    private ValueTask<ExternalOrderRecord?> FindExternal(ExchangeOrderId id, bool async, CancellationToken ct) =>
+    private ValueTask<ExternalOrderRecord?> FindExternal(ExchangeOrderId id, ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             id,
             static (cache, id) => (cache.TryExternal(id, out var external), external),
             static (cache, id, external) => cache.External(id, external),
@@ -303,8 +311,9 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    private ValueTask<ImmutableArray<OrderRecord>> OpenOrders(ProductId product, IntentKind kind, bool async, CancellationToken ct) =>
+    private ValueTask<ImmutableArray<OrderRecord>> OpenOrders(ProductId product, IntentKind kind, ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             (product, kind),
             static (cache, key) => (cache.TryOpenOrders(key.product, key.kind, out var orders), orders),
             static (cache, key, orders) => cache.OpenOrders(key.product, key.kind, orders),
@@ -318,8 +327,9 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    private ValueTask<int> ParkedCountRead(bool async, CancellationToken ct) =>
+    private ValueTask<int> ParkedCountRead(ReadScope? scope, bool async, CancellationToken ct) =>
         Cached(
+            scope,
             0,
             static (cache, _) => (cache.ParkedCount is not null, cache.ParkedCount ?? 0),
             static (cache, _, count) => cache.ParkedCount = count,
@@ -333,6 +343,7 @@ public abstract class SqlLinkageStore : ILinkageStore
     /// same connection (for SQLite, the same lock), so nothing can commit between checking the cache and using it.
     /// </summary>
     private ValueTask<T> Cached<TKey, T>(
+        ReadScope? scope,
         TKey key,
         Func<ReadCache, TKey, (bool Found, T Value)> lookup,
         Action<ReadCache, TKey, T> remember,
@@ -346,7 +357,7 @@ public abstract class SqlLinkageStore : ILinkageStore
                 {
                     return await query(connection, key).ConfigureAwait(false);
                 }
-                var cache = Current(connection);
+                var cache = Current(connection, scope);
                 if (lookup(cache, key) is (true, var hit))
                 {
                     return hit;
@@ -358,17 +369,63 @@ public abstract class SqlLinkageStore : ILinkageStore
             async,
             ct);
 
-    /// <summary>The cache, emptied first if another connection committed since it was last checked.</summary>
-    private ReadCache Current(DbConnection connection)
+    /// <summary>
+    /// The cache, emptied first if another connection committed since it was last checked. Within a
+    /// <paramref name="scope"/> (the reads of one decision) it is checked at the first read only: each check costs a
+    /// few microseconds, as much as the cached read itself.
+    /// </summary>
+    private ReadCache Current(DbConnection connection, ReadScope? scope)
     {
         var cache = _cache!;
+        if (scope is { Checked: true })
+        {
+            return cache;
+        }
         var version = DataVersion(connection);
         if (version != _cachedVersion)
         {
             cache.Clear();
             _cachedVersion = version;
         }
+        if (scope is not null)
+        {
+            scope.Checked = true;
+        }
         return cache;
+    }
+
+    /// <summary>Whether the reads of one decision have checked the cache is current (<see cref="Current"/>).</summary>
+    private sealed class ReadScope
+    {
+        public bool Checked { get; set; }
+    }
+
+    /// <summary>
+    /// The store's reads for one decision: the cache is checked at the first read, and the later reads of the same
+    /// decision trust it. They are then as fresh as that first read, which the optimistic versions already allow: reads
+    /// outside a transaction were never one snapshot, and a write decided from an older version is a conflict.
+    /// </summary>
+    private sealed class DecisionReads(SqlLinkageStore store) : ILinkageStoreView
+    {
+        private readonly ReadScope _scope = new();
+
+        public int ParkedCount => Sync(store.ParkedCountRead(_scope, false, default));
+
+        public OrderRecord? FindByClientOrderId(ClientOrderId id) => Sync(store.FindByClientOrderId(id, _scope, false, default));
+
+        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Sync(store.FindByExchangeOrderId(id, _scope, false, default));
+
+        public bool IsFillKeySeen(FillKey key) => Sync(store.IsFillKeySeen(key, _scope, false, default));
+
+        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Sync(store.ParkedFor(id, _scope, false, default));
+
+        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Sync(store.FindExternal(id, _scope, false, default));
+
+        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Sync(store.OpenOrders(product, IntentKind.Entry, _scope, false, default));
+
+        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Sync(store.OpenOrders(product, IntentKind.Exit, _scope, false, default));
+
+        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => store.TerminalBefore(cutoff, max);
     }
 
     private async ValueTask<T?> FirstOn<T>(DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
@@ -419,13 +476,13 @@ public abstract class SqlLinkageStore : ILinkageStore
     private async ValueTask<long> Count(Query query, ImmutableArray<Argument> arguments, bool async, CancellationToken ct) =>
         (await Many(query, arguments, Rows.Count, async, ct).ConfigureAwait(false))[0];
 
-    private ValueTask<ImmutableArray<ApplyResult>> Apply(IReadOnlyList<DecisionBatch> batches, bool async, CancellationToken ct)
-    {
-        var plans = batches.Select(BatchPlan.For).ToList();
-        return plans.All(p => p.IsEmpty)
-            ? ValueTask.FromResult<ImmutableArray<ApplyResult>>([.. plans.Select(_ => ApplyResult.Applied)])
-            : WithConnection(connection => Apply(connection, batches, plans, async, ct), async, ct);
-    }
+    private ValueTask<ImmutableArray<ApplyResult>> Apply(IReadOnlyList<DecisionBatch> batches, bool async, CancellationToken ct) =>
+        batches.All(b => !b.HasWrites)
+            ? ValueTask.FromResult<ImmutableArray<ApplyResult>>([.. batches.Select(_ => ApplyResult.Applied)])
+            : WithConnection(connection => Apply(connection, batches, [.. batches.Select(b => BatchPlan.For(b, Committed))], async, ct), async, ct);
+
+    /// <summary>The order's committed state when the read cache holds it (the caller holds the connection, so the cache is stable).</summary>
+    private OrderRecord? Committed(ClientOrderId id) => _cache is not null && _cache.TryOrder(id, out var order) ? order : null;
 
     /// <summary>
     /// Applies the plans and folds what was committed into the read cache. A group is first tried in one pass with no

@@ -103,7 +103,44 @@ internal sealed class Table<TRecord> : ITable
         ?? throw new ArgumentException($"{Name} has no column {name}", nameof(name));
 
     /// <summary>The record's values, in column order, as the statement's arguments.</summary>
-    public ImmutableArray<Argument> Arguments(TRecord record) => [.. Typed.Select(c => new Argument(c, c.Get(record)))];
+    public ImmutableArray<Argument> Arguments(TRecord record)
+    {
+        var arguments = new Argument[Typed.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = new(Typed[i], Typed[i].Get(record));
+        }
+        return ImmutableArray.Create(arguments);
+    }
+
+    /// <summary>
+    /// The arguments of an update from <paramref name="previous"/> to <paramref name="next"/>: the key columns and every
+    /// column whose stored value differs, in column order, with the mask of their positions (see <see cref="Statement.Only"/>).
+    /// A decimal differs when its scale does (the databases keep it), a time when its instant does.
+    /// </summary>
+    public (ulong Only, ImmutableArray<Argument> Arguments) Changes(TRecord previous, TRecord next)
+    {
+        if (Typed.Length > 64)
+        {
+            throw new InvalidOperationException($"{Name} has more columns than a change mask holds");
+        }
+        var only = 0UL;
+        var arguments = ImmutableArray.CreateBuilder<Argument>();
+        for (var i = 0; i < Typed.Length; i++)
+        {
+            var column = Typed[i];
+            var value = column.Get(next);
+            if (Key.Contains(column) || !Same(column.Get(previous), value))
+            {
+                only |= 1UL << i;
+                arguments.Add(new(column, value));
+            }
+        }
+        return (only, arguments.DrainToImmutable());
+    }
+
+    private static bool Same(object? a, object? b) =>
+        a is decimal x && b is decimal y ? x == y && x.Scale == y.Scale : Equals(a, b);
 }
 
 /// <summary>A value bound to a named parameter (the parameter is named after the column it fills or compares with).</summary>
