@@ -163,6 +163,10 @@ internal static class Rows
         ExchangeOrderId = OptionalExchangeOrderId(r, "exchange_order_id"),
     };
 
+    /// <summary>A fill's whole key (a row with its <c>exchange_order_id</c>, <c>source</c> and <c>fill_key</c>).</summary>
+    public static FillKey FillKey(IRow r) =>
+        new(ExchangeOrderId.From(Required(r, "exchange_order_id")), (FillSource)RequiredInteger(r, "source"), Required(r, "fill_key"));
+
     /// <summary>A fill's key within its exchange order (a <see cref="Queries.FillKeysOf"/> row).</summary>
     public static (FillSource Source, string Key) FillKeyOf(IRow r) => ((FillSource)RequiredInteger(r, "source"), Required(r, "fill_key"));
 

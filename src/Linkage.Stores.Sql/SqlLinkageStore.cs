@@ -22,6 +22,9 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <summary>What the engine read, kept while the derived store can prove it current (see <see cref="DataVersion"/>); null when it cannot.</summary>
     private readonly ReadCache? _cache;
 
+    /// <summary>Without a read cache, the committed order states an update can be written against as a diff.</summary>
+    private readonly CommittedOrders? _committed;
+
     /// <summary>The database's change counter when <see cref="_cache"/> was last known current.</summary>
     private long _cachedVersion = -1;
 
@@ -30,6 +33,7 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     {
         Dialect = dialect;
         _cache = cacheReads ? new ReadCache() : null;
+        _committed = cacheReads ? null : new CommittedOrders();
     }
 
     /// <inheritdoc />
@@ -82,6 +86,18 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <inheritdoc />
     /// <remarks>With a read cache, a view that checks the cache is current once, at its first read (see <see cref="DecisionReads"/>); else the store itself.</remarks>
     public ILinkageStoreView ForDecision() => _cache is null ? this : new DecisionReads(this);
+
+    /// <summary>
+    /// A view for deciding a burst of <paramref name="inputs"/> together (<see cref="LinkageEngine.DecideMany"/>), then
+    /// applying it with <see cref="ApplyMany"/>: PostgreSQL reads the state the burst will ask about in one round trip
+    /// (instead of one per read); SQLite checks its read cache once for the whole burst. Reads the burst did not
+    /// foresee go to the store. Decide from it promptly: like any read, it may be overtaken by another writer, which
+    /// the versions turn into a conflict at apply time.
+    /// </summary>
+    public ILinkageStoreView ReadAhead(IReadOnlyList<EngineInput> inputs) => Sync(ReadAhead(inputs, false, default));
+
+    /// <inheritdoc cref="ReadAhead(IReadOnlyList{EngineInput})"/>
+    public ValueTask<ILinkageStoreView> ReadAheadAsync(IReadOnlyList<EngineInput> inputs, CancellationToken ct = default) => ReadAhead(inputs, true, ct);
 
     /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch) => Sync(Apply([batch], false, default))[0];
@@ -214,6 +230,13 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <summary>Runs a query and maps every row.</summary>
     private protected abstract ValueTask<ImmutableArray<T>> Read<T>(
         DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct);
+
+    /// <summary>The view <see cref="ReadAhead(IReadOnlyList{EngineInput})"/> returns; by default one decision scope over the store.</summary>
+    private protected virtual ValueTask<ILinkageStoreView> ReadAhead(IReadOnlyList<EngineInput> inputs, bool async, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return ValueTask.FromResult(ForDecision());
+    }
 
     /// <summary>Whether a driver error means another writer got there first (a unique key, a deadlock, a serialization failure).</summary>
     private protected abstract bool IsConflict(DbException error);
@@ -482,7 +505,17 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
             : WithConnection(connection => Apply(connection, batches, [.. batches.Select(b => BatchPlan.For(b, Committed))], async, ct), async, ct);
 
     /// <summary>The order's committed state when the read cache holds it (the caller holds the connection, so the cache is stable).</summary>
-    private OrderRecord? Committed(ClientOrderId id) => _cache is not null && _cache.TryOrder(id, out var order) ? order : null;
+    private OrderRecord? Committed(ClientOrderId id) =>
+        _cache is not null ? (_cache.TryOrder(id, out var order) ? order : null) : _committed!.Find(id);
+
+    /// <summary>Orders a derived store read outside the port's reads (a read-ahead): committed states to write updates against.</summary>
+    private protected void Seen(IEnumerable<OrderRecord> orders)
+    {
+        foreach (var order in orders)
+        {
+            _committed?.Seen(order);
+        }
+    }
 
     /// <summary>
     /// Applies the plans and folds what was committed into the read cache. A group is first tried in one pass with no
@@ -498,14 +531,12 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
             ImmutableArray<ApplyResult> results = plans.Count > 1 && await ApplyAll(connection, plans, async, ct).ConfigureAwait(false)
                 ? [.. plans.Select(_ => ApplyResult.Applied)]
                 : await ApplyEach(connection, plans, async, ct).ConfigureAwait(false);
-            if (_cache is not null)
+            for (var i = 0; i < results.Length; i++)
             {
-                for (var i = 0; i < results.Length; i++)
+                if (results[i].Status == ApplyStatus.Applied)
                 {
-                    if (results[i].Status == ApplyStatus.Applied)
-                    {
-                        _cache.Applied(batches[i]);
-                    }
+                    _cache?.Applied(batches[i]);
+                    _committed?.Applied(batches[i]);
                 }
             }
             return results;
