@@ -188,7 +188,8 @@ internal sealed partial class Decider
             Trigger = intent.Trigger,
             At = now,
         };
-        var next = Next(read, changed with { Linked = source, LinkCount = read.LinkCount + 1 });
+        // One copy, not two: a fill's cost on the memory store is mostly allocation.
+        var next = changed with { Linked = source, LinkCount = read.LinkCount + 1, Version = read.Version + 1 };
         Emit(new Linked(next, link));
         AfterLink(next, link);
         return next;

@@ -32,6 +32,19 @@ public interface ILinkageStoreView
     ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max);
 }
 
+/// <summary>
+/// A view that hands out a view for the reads of one decision (<see cref="LinkageEngine.Decide"/> asks once per input).
+/// A store that caches reads checks once, at the first read through that view, that its cache is current, instead of
+/// before every read: the reads of one decision are then as fresh as the first, which the optimistic versions already
+/// allow (reads outside a transaction are never one snapshot, and a write decided from an older version is a conflict).
+/// Optional: a view that does not implement it is read directly.
+/// </summary>
+public interface IDecisionScopedView : ILinkageStoreView
+{
+    /// <summary>A view for one decision's reads; does no I/O itself (the first read does).</summary>
+    ILinkageStoreView ForDecision();
+}
+
 /// <summary>Result of applying a batch.</summary>
 public enum ApplyStatus
 {

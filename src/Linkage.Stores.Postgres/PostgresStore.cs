@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using Linkage.Stores.Sql;
+using Linkage.Engine;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Linkage.Stores.Postgres;
 
@@ -137,6 +139,81 @@ public sealed class PostgresStore : SqlLinkageStore
         finally
         {
             await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One <see cref="NpgsqlBatch"/> of five queries, one round trip: the orders with the burst's ids, then which of its
+    /// fill keys are recorded, the parked fills and external records under its exchange order ids, then the exits awaiting allocation in the
+    /// products of those orders. Parked fills and exits are ordered in memory, as <see cref="ReadAheadView"/> needs.
+    /// </remarks>
+    private protected override ValueTask<ILinkageStoreView> ReadAhead(IReadOnlyList<EngineInput> inputs, bool async, CancellationToken ct)
+    {
+        var keys = ReadAheadKeys.Of(inputs);
+        return WithConnection<ILinkageStoreView>(async connection =>
+        {
+            var ids = new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ExchangeOrderIds.ToArray() };
+            var clientIds = new NpgsqlParameter("client_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ClientOrderIds.ToArray() };
+            const string Touched = "exchange_order_id = ANY(@ids) OR client_order_id = ANY(@client_ids)";
+            using var batch = new NpgsqlBatch((NpgsqlConnection)connection)
+            {
+                BatchCommands =
+                {
+                    Query($"SELECT * FROM {Tables.Orders.Name} WHERE {Touched}", ids, clientIds),
+                    Query(
+                        $"SELECT f.exchange_order_id, f.source, f.fill_key FROM {Tables.Fills.Name} f JOIN unnest(@key_orders, @key_sources, @key_keys) AS k (o, s, k) ON f.exchange_order_id = k.o AND f.source = k.s AND f.fill_key = k.k",
+                        new("key_orders", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.FillKeys.Select(k => k.Order.Value).ToArray() },
+                        new("key_sources", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.FillKeys.Select(k => (long)k.Source).ToArray() },
+                        new("key_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.FillKeys.Select(k => k.Key).ToArray() }),
+                    Query($"SELECT * FROM {Tables.Parked.Name} WHERE exchange_order_id = ANY(@ids)", ids),
+                    Query($"SELECT * FROM {Tables.External.Name} WHERE exchange_order_id = ANY(@ids)", ids),
+                    Query(
+                        $"SELECT * FROM {Tables.Orders.Name} WHERE kind = '{IntentKind.Exit}' AND has_open AND product_id IN (SELECT product_id FROM {Tables.Orders.Name} WHERE {Touched})",
+                        ids,
+                        clientIds),
+                },
+            };
+            var reader = async ? await batch.ExecuteReaderAsync(ct).ConfigureAwait(false) : batch.ExecuteReader();
+            try
+            {
+                var orders = await Rows(reader, Sql.Rows.Order, advance: false).ConfigureAwait(false);
+                var fillKeys = await Rows(reader, Sql.Rows.FillKey, advance: true).ConfigureAwait(false);
+                var parked = await Rows(reader, Sql.Rows.Parked, advance: true).ConfigureAwait(false);
+                var externals = await Rows(reader, Sql.Rows.External, advance: true).ConfigureAwait(false);
+                var exits = await Rows(reader, Sql.Rows.Order, advance: true).ConfigureAwait(false);
+                Seen(orders);
+                return new ReadAheadView(this, keys, orders, fillKeys, parked, externals, exits);
+            }
+            finally
+            {
+                await DisposeAsync(reader, async).ConfigureAwait(false);
+            }
+
+            async ValueTask<List<T>> Rows<T>(NpgsqlDataReader reader, Func<IRow, T> map, bool advance)
+            {
+                if (advance)
+                {
+                    _ = async ? await reader.NextResultAsync(ct).ConfigureAwait(false) : reader.NextResult();
+                }
+                var row = new PostgresRow(reader);
+                var rows = new List<T>();
+                while (async ? await reader.ReadAsync(ct).ConfigureAwait(false) : reader.Read())
+                {
+                    rows.Add(map(row));
+                }
+                return rows;
+            }
+        }, async, ct);
+
+        static NpgsqlBatchCommand Query(string sql, params NpgsqlParameter[] parameters)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(parameter.Clone());
+            }
+            return command;
         }
     }
 

@@ -16,6 +16,9 @@ internal abstract class SqlDialect
     /// <summary>The collation that orders text byte-wise (ordinal for ASCII ids).</summary>
     protected abstract string BinaryCollation { get; }
 
+    /// <summary>The test that a flag column is set (<paramref name="set"/>) or clear, with no parameter.</summary>
+    protected abstract string Flag(string column, bool set);
+
     /// <summary>The physical columns that hold a logical one (one, unless the database needs more to be exact).</summary>
     public virtual IReadOnlyList<string> Physical(IColumn column) => [column.Name];
 
@@ -36,8 +39,11 @@ internal abstract class SqlDialect
                 return s.Kind == StatementKind.Insert ? insert + " ON CONFLICT DO NOTHING" : insert;
             case StatementKind.UpdateVersioned:
                 var keys = table.Key.SelectMany(Physical).ToHashSet(StringComparer.Ordinal);
-                var set = string.Join(", ", written.Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
-                var setOnce = string.Concat(table.SetOnce.SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
+                var updated = table.Columns.Where((_, i) => s.Only == 0 || (s.Only & (1UL << i)) != 0).ToList();
+                var set = string.Join(", ", updated.SelectMany(Physical).Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
+
+                // A set-once column the update does not write keeps its value, so only a written one needs the guard.
+                var setOnce = string.Concat(table.SetOnce.Where(updated.Contains).SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
                 _ = table.Column("version");
                 return $"UPDATE {table.Name} SET {set} WHERE {keyMatch} AND version = @version - 1{setOnce}";
             case StatementKind.Delete:
@@ -49,7 +55,8 @@ internal abstract class SqlDialect
 
     private string RenderNew(Query q)
     {
-        var sql = $"SELECT {(q.Count ? "COUNT(*) AS n" : "*")} FROM {q.Table.Name}";
+        var columns = q.Count ? "COUNT(*) AS n" : q.Select.IsDefaultOrEmpty ? "*" : string.Join(", ", q.Select.SelectMany(Physical));
+        var sql = $"SELECT {columns} FROM {q.Table.Name}";
         if (q.Where.Length > 0)
         {
             sql += " WHERE " + string.Join(" AND ", q.Where.Select(Condition));
@@ -63,6 +70,10 @@ internal abstract class SqlDialect
 
     private string Condition(Condition c)
     {
+        if (c.Comparison is Comparison.IsSet or Comparison.IsClear)
+        {
+            return Flag(c.Column.Name, c.Comparison == Comparison.IsSet);
+        }
         var columns = Physical(c.Column);
         var op = c.Comparison == Comparison.Equal ? "=" : "<=";
         return columns.Count == 1

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Linkage.Stores.Sql;
 
@@ -35,8 +37,28 @@ internal interface IColumn
     ColumnKind Kind { get; }
 }
 
-/// <summary>A column of a table that stores <typeparamref name="TRecord"/>, with the function that reads its value from a record.</summary>
-internal sealed record Column<TRecord>(string Name, ColumnKind Kind, Func<TRecord, object?> Get) : IColumn;
+/// <summary>
+/// A column of a table that stores <typeparamref name="TRecord"/>, with the function that reads its value from a record
+/// and, for a column made by <see cref="Column{TRecord}.Of"/>, a test of whether two records store the same value in it
+/// that boxes nothing (an update that writes only changed columns asks it of every column).
+/// </summary>
+internal sealed record Column<TRecord>(string Name, ColumnKind Kind, Func<TRecord, object?> Get) : IColumn
+{
+    /// <summary>Whether two records store the same value in this column; null for a column made without <see cref="Of"/>.</summary>
+    public Func<TRecord, TRecord, bool>? Same { get; private init; }
+
+    /// <summary>A column read by a typed getter, with a <see cref="Same"/> test that boxes nothing.</summary>
+    public static Column<TRecord> Of<TValue>(string name, ColumnKind kind, Func<TRecord, TValue> get) =>
+        new(name, kind, r => get(r)) { Same = (a, b) => Stored.Same(get(a), get(b)) };
+}
+
+/// <summary>Whether two values are stored alike.</summary>
+internal static class Stored
+{
+    /// <summary>Equal, and for a decimal also of the same scale (the databases keep it: <c>1.0</c> and <c>1.00</c> are different text).</summary>
+    public static bool Same<TValue>(TValue a, TValue b) =>
+        a is decimal x && b is decimal y ? x == y && x.Scale == y.Scale : EqualityComparer<TValue>.Default.Equals(a, b);
+}
 
 /// <summary>
 /// A column or parameter that no record writes: an identity the database fills to number appended rows, or a query's
@@ -103,7 +125,47 @@ internal sealed class Table<TRecord> : ITable
         ?? throw new ArgumentException($"{Name} has no column {name}", nameof(name));
 
     /// <summary>The record's values, in column order, as the statement's arguments.</summary>
-    public ImmutableArray<Argument> Arguments(TRecord record) => [.. Typed.Select(c => new Argument(c, c.Get(record)))];
+    public ImmutableArray<Argument> Arguments(TRecord record)
+    {
+        var arguments = new Argument[Typed.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = new(Typed[i], Typed[i].Get(record));
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(arguments);
+    }
+
+    /// <summary>
+    /// The arguments of an update from <paramref name="previous"/> to <paramref name="next"/>: the key columns and every
+    /// column whose stored value differs, in column order, with the mask of their positions (see <see cref="Statement.Only"/>).
+    /// A decimal differs when its scale does (the databases keep it), a time when its instant does.
+    /// </summary>
+    public (ulong Only, ImmutableArray<Argument> Arguments) Changes(TRecord previous, TRecord next)
+    {
+        if (Typed.Length > 64)
+        {
+            throw new InvalidOperationException($"{Name} has more columns than a change mask holds");
+        }
+        var only = 0UL;
+        for (var i = 0; i < Typed.Length; i++)
+        {
+            var column = Typed[i];
+            var same = column.Same is { } test ? test(previous, next) : Stored.Same(column.Get(previous), column.Get(next));
+            if (!same || Key.Contains(column))
+            {
+                only |= 1UL << i;
+            }
+        }
+        var arguments = new Argument[BitOperations.PopCount(only)];
+        for (int i = 0, n = 0; i < Typed.Length; i++)
+        {
+            if ((only & (1UL << i)) != 0)
+            {
+                arguments[n++] = new(Typed[i], Typed[i].Get(next));
+            }
+        }
+        return (only, ImmutableCollectionsMarshal.AsImmutableArray(arguments));
+    }
 }
 
 /// <summary>A value bound to a named parameter (the parameter is named after the column it fills or compares with).</summary>

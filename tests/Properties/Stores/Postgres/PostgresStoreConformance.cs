@@ -52,3 +52,12 @@ public sealed class PostgresStoreFaultProperties : StoreFaultProperties
 
     protected override string Arm(bool armed) => $"UPDATE test_fault SET armed = {(armed ? "true" : "false")}";
 }
+
+/// <summary>Bursts decided together over PostgreSQL (read ahead in one round trip).</summary>
+[TestFixture]
+public sealed class PostgresBurstProperties : BurstProperties
+{
+    protected override int Runs => 15;
+
+    protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresBurstProperties));
+}

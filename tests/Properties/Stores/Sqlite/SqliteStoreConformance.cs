@@ -73,3 +73,12 @@ public sealed class SqliteStoreFaultProperties : StoreFaultProperties
 
     protected override string Arm(bool armed) => $"UPDATE test_fault SET armed = {(armed ? 1 : 0)}";
 }
+
+/// <summary>Bursts decided together over SQLite (its read cache checked once per burst).</summary>
+[TestFixture]
+public sealed class SqliteBurstProperties : BurstProperties
+{
+    protected override int Runs => 40;
+
+    protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-burst", SqliteDurability.Normal);
+}

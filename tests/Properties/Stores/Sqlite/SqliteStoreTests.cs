@@ -124,6 +124,31 @@ public sealed class SqliteStoreTests
     }
 
     [Test]
+    public void A_store_never_answers_from_its_read_cache_what_another_store_on_the_file_has_changed()
+    {
+        var path = NewPath();
+        using var reader = SqliteStore.Open(new SqliteStoreOptions { Path = path });
+        using var writer = SqliteStore.Open(new SqliteStoreOptions { Path = path });
+        var order = Staged("lk-a");
+        var bound = Bound(order, "ex-1");
+        var key = Fill("ex-1", "k-1").Fill.Key;
+
+        // Each answer below is first cached by the reader (absence included), then changed by the writer.
+        Assert.Multiple(() =>
+        {
+            Assert.That(reader.FindByClientOrderId(order.ClientOrderId), Is.Null);
+            Assert.That(reader.FindByExchangeOrderId(Eoid("ex-1")), Is.Null);
+        });
+        Assert.That(writer.Apply(Batch(new IntentStaged(order))), Is.EqualTo(ApplyResult.Applied));
+        Assert.That(reader.FindByClientOrderId(order.ClientOrderId), Is.EqualTo(order));
+        Assert.That(writer.Apply(Batch(new OrderBound(bound, LinkProvenance.ClientOrderId))), Is.EqualTo(ApplyResult.Applied));
+        Assert.That(reader.ForDecision().FindByExchangeOrderId(Eoid("ex-1"))?.Version, Is.EqualTo(bound.Version));
+        Assert.That(reader.IsFillKeySeen(key), Is.False);
+        Assert.That(writer.Apply(Batch(new FillRecorded(Fill("ex-1", "k-1")))), Is.EqualTo(ApplyResult.Applied));
+        Assert.That(reader.ForDecision().IsFillKeySeen(key), Is.True);
+    }
+
+    [Test]
     public void A_file_locked_past_the_busy_timeout_is_a_store_failure_and_the_input_applies_once_offered_again()
     {
         var path = NewPath();
