@@ -18,8 +18,9 @@ public sealed class EngineInputJsonProperties
 
     private static readonly Gen<string?> OptionalText = Gen.OneOf(Gen.Constant<string?>(null), Text.Select(t => (string?)t));
 
+    /// <summary>Id text: any text but NUL, which no id may hold (the engine refuses it at the boundary).</summary>
     private static readonly Gen<string> IdText =
-        from text in Text
+        from text in Text.Select(t => t.Replace('\0', '?'))
         from suffix in Gen.Choose(0, 999)
         select $"{(text.Trim().Length == 0 ? "id" : text[..Math.Min(text.Length, 50)])}-{suffix}";
 
