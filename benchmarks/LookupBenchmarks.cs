@@ -1,8 +1,10 @@
+using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Linkage.Engine;
-using Linkage.Stores.Sqlite;
+using Linkage.Testing;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Linkage.Benchmarks;
 
@@ -24,7 +26,8 @@ public abstract class LookupBenchmarks
     /// <summary>The probe order: every staged order, shuffled with the fixed seed, cycled through.</summary>
     protected ReadOnlySpan<Workload.Staged> Probes => _probes;
 
-    protected abstract ILinkageStore OpenStore();
+    /// <summary>The store under test, holding <paramref name="orders"/> staged and acknowledged.</summary>
+    protected abstract ILinkageStore OpenStaged(Workload.Staged[] orders);
 
     protected abstract void OpenBaseline();
 
@@ -33,8 +36,7 @@ public abstract class LookupBenchmarks
     protected void Setup(int size)
     {
         var orders = Workload.Orders(size);
-        Store = OpenStore();
-        Workload.Stage(Store, orders);
+        Store = OpenStaged(orders);
         OpenBaseline();
         var shuffle = new Random(Workload.Seed);
         _probes = [.. Enumerable.Range(0, Batch).Select(_ => orders[shuffle.Next(orders.Length)])];
@@ -47,6 +49,12 @@ public abstract class LookupBenchmarks
         Store.Dispose();
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(Directory, recursive: true);
+        DropStaged();
+    }
+
+    /// <summary>Removes what <see cref="OpenStaged"/> made outside <see cref="Directory"/>.</summary>
+    protected virtual void DropStaged()
+    {
     }
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("client-order-id")]
@@ -71,6 +79,26 @@ public abstract class LookupBenchmarks
         return Found(found);
     }
 
+    /// <summary>The bare baseline of a SQL store: a prepared point query per probe, every column of the row read.</summary>
+    protected int Query(DbCommand command, Func<Workload.Staged, string> key)
+    {
+        var found = 0;
+        foreach (var probe in Probes)
+        {
+            command.Parameters[0].Value = key(probe);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    _ = reader.GetValue(i);
+                }
+                found++;
+            }
+        }
+        return Found(found);
+    }
+
     /// <summary>Every probe is staged, so a miss means the benchmark measured the wrong thing: fail loudly.</summary>
     protected static int Found(int found) =>
         found == Batch ? found : throw new InvalidOperationException($"only {found} of {Batch} staged orders were found");
@@ -86,7 +114,7 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
     [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
 
-    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000);
+    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000, 10_000_000);
 
     [GlobalSetup]
     public void GlobalSetup() => Setup(Size);
@@ -113,7 +141,7 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
         return Found(found);
     }
 
-    protected override ILinkageStore OpenStore() => new MemoryStore();
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Memory(orders);
 
     protected override void OpenBaseline()
     {
@@ -154,7 +182,7 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("exchange-order-id")]
     public int BareQueryByExchangeOrderId() => Query(_byExchangeId!, p => p.ExchangeOrderId.Value!);
 
-    protected override ILinkageStore OpenStore() => Workload.OpenSqlite(Directory, SqliteDurability.Normal);
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Sqlite(Directory, orders.Length);
 
     protected override void OpenBaseline()
     {
@@ -184,23 +212,62 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
         command.Prepare();
         return command;
     }
+}
 
-    private int Query(SqliteCommand command, Func<Workload.Staged, string> key)
+/// <summary>
+/// The PostgreSQL store (one connection, loopback) against a bare prepared Npgsql point query on the same database and
+/// table, reading every column of the row without building the record.
+/// </summary>
+[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+public class PostgresLookupBenchmarks : LookupBenchmarks
+{
+    private string _database = "";
+    private NpgsqlConnection? _connection;
+    private NpgsqlCommand? _byClientId;
+    private NpgsqlCommand? _byExchangeId;
+
+    [ParamsSource(nameof(Sizes))]
+    public int Size { get; set; }
+
+    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000);
+
+    [GlobalSetup]
+    public void GlobalSetup() => Setup(Size);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("client-order-id")]
+    public int BareQueryByClientOrderId() => Query(_byClientId!, p => p.ClientOrderId.Value!);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("exchange-order-id")]
+    public int BareQueryByExchangeOrderId() => Query(_byExchangeId!, p => p.ExchangeOrderId.Value!);
+
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders)
     {
-        var found = 0;
-        foreach (var probe in Probes)
-        {
-            command.Parameters[0].Value = key(probe);
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    _ = reader.GetValue(i);
-                }
-                found++;
-            }
-        }
-        return Found(found);
+        _database = Staging.Postgres(orders.Length);
+        return Staging.OpenPostgres(_database);
+    }
+
+    protected override void OpenBaseline()
+    {
+        _connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
+        _connection.Open();
+        _byClientId = Prepare("client_order_id");
+        _byExchangeId = Prepare("exchange_order_id");
+    }
+
+    protected override void CloseBaseline()
+    {
+        _byClientId?.Dispose();
+        _byExchangeId?.Dispose();
+        _connection?.Dispose();
+    }
+
+    protected override void DropStaged() => PostgresProvider.DropDatabase(_database);
+
+    private NpgsqlCommand Prepare(string column)
+    {
+        var command = new NpgsqlCommand($"SELECT * FROM order_metadata_staging WHERE {column} = $1", _connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Prepare();
+        return command;
     }
 }

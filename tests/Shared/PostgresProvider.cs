@@ -76,14 +76,19 @@ internal static class PostgresProvider
         }
     }
 
-    /// <summary>A new, empty database on the server, named after <paramref name="purpose"/>; returns its connection string.</summary>
+    /// <summary>
+    /// A new database on the server, named after <paramref name="purpose"/>: empty, or a copy of the database
+    /// <paramref name="template"/> (which nobody may be connected to); returns its connection string.
+    /// </summary>
     /// <exception cref="PostgresUnavailableException">No server is available.</exception>
-    public static string CreateDatabase(string purpose)
+    public static string CreateDatabase(string purpose, string? template = null)
     {
         var admin = AdminConnectionString();
         var slug = new string([.. purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(30)]);
         var name = string.Create(CultureInfo.InvariantCulture, $"linkage_{slug}_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}");
-        Execute(admin, $"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+        Execute(admin, template is null
+            ? $"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+            : $"CREATE DATABASE {name} TEMPLATE {template}");
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
     }
 
