@@ -79,26 +79,6 @@ public abstract class LookupBenchmarks
         return Found(found);
     }
 
-    /// <summary>The bare baseline of a SQL store: a prepared point query per probe, every column of the row read.</summary>
-    protected int Query(DbCommand command, Func<Workload.Staged, string> key)
-    {
-        var found = 0;
-        foreach (var probe in Probes)
-        {
-            command.Parameters[0].Value = key(probe);
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    _ = reader.GetValue(i);
-                }
-                found++;
-            }
-        }
-        return Found(found);
-    }
-
     /// <summary>Every probe is staged, so a miss means the benchmark measured the wrong thing: fail loudly.</summary>
     protected static int Found(int found) =>
         found == Batch ? found : throw new InvalidOperationException($"only {found} of {Batch} staged orders were found");
@@ -158,15 +138,14 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
 }
 
 /// <summary>
-/// The SQLite store against a bare prepared Microsoft.Data.Sqlite point query on the same file and table, reading every
-/// column of the row (what the store maps into an <see cref="OrderRecord"/>) without building the record.
+/// A SQL store against a bare prepared point query on the same database and table (<c>SELECT *</c> by the id), reading
+/// every column of the row (what the store maps into an <see cref="OrderRecord"/>) without building the record.
 /// </summary>
-[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
-public class SqliteLookupBenchmarks : LookupBenchmarks
+public abstract class SqlLookupBenchmarks : LookupBenchmarks
 {
-    private SqliteConnection? _connection;
-    private SqliteCommand? _byClientId;
-    private SqliteCommand? _byExchangeId;
+    private DbConnection? _connection;
+    private DbCommand? _byClientId;
+    private DbCommand? _byExchangeId;
 
     [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
@@ -182,19 +161,18 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("exchange-order-id")]
     public int BareQueryByExchangeOrderId() => Query(_byExchangeId!, p => p.ExchangeOrderId.Value!);
 
-    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Sqlite(Directory, orders.Length);
+    /// <summary>A connection of the baseline's own to the store's database (not yet open).</summary>
+    protected abstract DbConnection BaselineConnection();
+
+    /// <summary>The point query by <paramref name="column"/>, its one text parameter declared, prepared.</summary>
+    protected abstract DbCommand Prepare(DbConnection connection, string column);
 
     protected override void OpenBaseline()
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(Directory, "linkage.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ConnectionString);
+        _connection = BaselineConnection();
         _connection.Open();
-        _byClientId = Prepare("client_order_id");
-        _byExchangeId = Prepare("exchange_order_id");
+        _byClientId = Prepare(_connection, "client_order_id");
+        _byExchangeId = Prepare(_connection, "exchange_order_id");
     }
 
     protected override void CloseBaseline()
@@ -204,9 +182,42 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
         _connection?.Dispose();
     }
 
-    private SqliteCommand Prepare(string column)
+    private int Query(DbCommand command, Func<Workload.Staged, string> key)
     {
-        var command = _connection!.CreateCommand();
+        var found = 0;
+        foreach (var probe in Probes)
+        {
+            command.Parameters[0].Value = key(probe);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    _ = reader.GetValue(i);
+                }
+                found++;
+            }
+        }
+        return Found(found);
+    }
+}
+
+/// <summary>The SQLite store (WAL, synchronous=NORMAL) against a bare prepared Microsoft.Data.Sqlite query on the same file.</summary>
+[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+public class SqliteLookupBenchmarks : SqlLookupBenchmarks
+{
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Sqlite(Directory, orders.Length);
+
+    protected override DbConnection BaselineConnection() => new SqliteConnection(new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.Combine(Directory, "linkage.db"),
+        Mode = SqliteOpenMode.ReadOnly,
+        Pooling = false,
+    }.ConnectionString);
+
+    protected override DbCommand Prepare(DbConnection connection, string column)
+    {
+        var command = ((SqliteConnection)connection).CreateCommand();
         command.CommandText = $"SELECT * FROM order_metadata_staging WHERE {column} = $id";
         command.Parameters.Add("$id", SqliteType.Text);
         command.Prepare();
@@ -214,31 +225,11 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
     }
 }
 
-/// <summary>
-/// The PostgreSQL store (one connection, loopback) against a bare prepared Npgsql point query on the same database and
-/// table, reading every column of the row without building the record.
-/// </summary>
+/// <summary>The PostgreSQL store (one loopback connection) against a bare prepared Npgsql query on the same database.</summary>
 [MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
-public class PostgresLookupBenchmarks : LookupBenchmarks
+public class PostgresLookupBenchmarks : SqlLookupBenchmarks
 {
     private string _database = "";
-    private NpgsqlConnection? _connection;
-    private NpgsqlCommand? _byClientId;
-    private NpgsqlCommand? _byExchangeId;
-
-    [ParamsSource(nameof(Sizes))]
-    public int Size { get; set; }
-
-    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000);
-
-    [GlobalSetup]
-    public void GlobalSetup() => Setup(Size);
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("client-order-id")]
-    public int BareQueryByClientOrderId() => Query(_byClientId!, p => p.ClientOrderId.Value!);
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("exchange-order-id")]
-    public int BareQueryByExchangeOrderId() => Query(_byExchangeId!, p => p.ExchangeOrderId.Value!);
 
     protected override ILinkageStore OpenStaged(Workload.Staged[] orders)
     {
@@ -246,28 +237,16 @@ public class PostgresLookupBenchmarks : LookupBenchmarks
         return Staging.OpenPostgres(_database);
     }
 
-    protected override void OpenBaseline()
-    {
-        _connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
-        _connection.Open();
-        _byClientId = Prepare("client_order_id");
-        _byExchangeId = Prepare("exchange_order_id");
-    }
+    protected override DbConnection BaselineConnection() =>
+        new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
 
-    protected override void CloseBaseline()
+    protected override DbCommand Prepare(DbConnection connection, string column)
     {
-        _byClientId?.Dispose();
-        _byExchangeId?.Dispose();
-        _connection?.Dispose();
-    }
-
-    protected override void DropStaged() => PostgresProvider.DropDatabase(_database);
-
-    private NpgsqlCommand Prepare(string column)
-    {
-        var command = new NpgsqlCommand($"SELECT * FROM order_metadata_staging WHERE {column} = $1", _connection);
+        var command = new NpgsqlCommand($"SELECT * FROM order_metadata_staging WHERE {column} = $1", (NpgsqlConnection)connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Prepare();
         return command;
     }
+
+    protected override void DropStaged() => PostgresProvider.DropDatabase(_database);
 }
