@@ -23,6 +23,9 @@ internal static class Program
         var quick = args.Contains("--quick", StringComparer.Ordinal);
         var rest = args.Where(a => a != "--quick").ToArray();
         var started = !PostgresProvider.IsConfigured;
+
+        // A run stopped by SIGTERM (a timeout, CI cancelling) skips finally blocks but raises ProcessExit: stop the cluster there too.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => PostgresProvider.StopIfStarted();
         var postgres = Postgres();
         if (postgres is null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -59,6 +62,14 @@ internal static class Program
         if (rest.Contains("--breakdown", StringComparer.Ordinal))
         {
             Breakdown.Print(Workload.Sizes(1_000).First());
+            return 0;
+        }
+        if (rest.Contains("--simspeed", StringComparer.Ordinal))
+        {
+            var stores = Environment.GetEnvironmentVariable(Workload.StoresVariable) is { Length: > 0 } given
+                ? given.Split(',')
+                : postgres ? ["memory", "sqlite", "postgres"] : ["memory", "sqlite"];
+            SimulationSpeed.Print(Workload.Sizes(10_000), stores);
             return 0;
         }
         if (rest.Contains("--footprint", StringComparer.Ordinal))

@@ -55,7 +55,7 @@ public class SimulationBenchmarks
             SwarmFeature.DuplicateAs, SwarmFeature.Resend, SwarmFeature.QuickFills,
         ];
         var profile = on.Aggregate(
-            new SwarmProfile { Feed = FeedKind.Orders, Products = 4, Faults = new Faults(0.05m, 0.05m, 0.01m) },
+            new SwarmProfile { Feed = FeedKind.Orders, Products = 4, Faults = new Faults(0.01m, 0.01m, 0.01m) },
             (p, feature) => p.With(feature));
 
         // Room for every order's steps: creation, up to eight fills or a cancel, and the faults between them.
