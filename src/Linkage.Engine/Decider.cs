@@ -17,7 +17,8 @@ internal sealed partial class Decider(PendingView view, DateTimeOffset now)
 {
     private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>();
 
-    public ImmutableArray<Decision> Decisions => decisions.ToImmutable();
+    /// <summary>The decisions made so far; the builder is emptied, so read this once, when deciding is done.</summary>
+    public ImmutableArray<Decision> Decisions => decisions.DrainToImmutable();
 
     public void Decide(EngineInput input)
     {
@@ -124,10 +125,11 @@ internal sealed partial class Decider(PendingView view, DateTimeOffset now)
     /// </remarks>
     private void ReleaseParked(ExchangeOrderId exchangeId)
     {
-        var released = new HashSet<string>(StringComparer.Ordinal);
+        // Created on the first release only: almost every touch of an order finds nothing parked.
+        HashSet<string>? released = null;
         while (view.ParkedFor(exchangeId) is [var parked, ..])
         {
-            if (!released.Add(parked.Key))
+            if (!(released ??= new(StringComparer.Ordinal)).Add(parked.Key))
             {
                 throw new InvalidOperationException($"parked input {exchangeId}/{parked.Key} was parked again after its release");
             }

@@ -101,32 +101,37 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     /// <summary>Marks a failure of the store's reads, so it is retried as I/O and not mistaken for a bug in Decide.</summary>
     private sealed class StoreReadException(Exception inner) : Exception(inner.Message, inner);
 
-    /// <summary>The store's view with every read failure wrapped in a <see cref="StoreReadException"/>.</summary>
+    /// <summary>
+    /// The store's view with every read failure wrapped in a <see cref="StoreReadException"/>. The reads are static
+    /// lambdas with their argument passed alongside, so no closure is allocated per read (a fill makes several).
+    /// </summary>
     private sealed class GuardedView(ILinkageStoreView inner) : ILinkageStoreView
     {
-        public int ParkedCount => Read(() => inner.ParkedCount);
+        public int ParkedCount => Read(0, static (view, _) => view.ParkedCount);
 
-        public OrderRecord? FindByClientOrderId(ClientOrderId id) => Read(() => inner.FindByClientOrderId(id));
+        public OrderRecord? FindByClientOrderId(ClientOrderId id) => Read(id, static (view, id) => view.FindByClientOrderId(id));
 
-        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Read(() => inner.FindByExchangeOrderId(id));
+        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Read(id, static (view, id) => view.FindByExchangeOrderId(id));
 
-        public bool IsFillKeySeen(FillKey key) => Read(() => inner.IsFillKeySeen(key));
+        public bool IsFillKeySeen(FillKey key) => Read(key, static (view, key) => view.IsFillKeySeen(key));
 
-        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Read(() => inner.ParkedFor(id));
+        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Read(id, static (view, id) => view.ParkedFor(id));
 
-        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Read(() => inner.FindExternal(id));
+        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Read(id, static (view, id) => view.FindExternal(id));
 
-        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Read(() => inner.OpenEntryLots(product));
+        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Read(product, static (view, product) => view.OpenEntryLots(product));
 
-        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Read(() => inner.ExitsAwaitingAllocation(product));
+        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
+            Read(product, static (view, product) => view.ExitsAwaitingAllocation(product));
 
-        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => Read(() => inner.TerminalBefore(cutoff, max));
+        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
+            Read((cutoff, max), static (view, a) => view.TerminalBefore(a.cutoff, a.max));
 
-        private static T Read<T>(Func<T> read)
+        private T Read<TArgument, T>(TArgument argument, Func<ILinkageStoreView, TArgument, T> read)
         {
             try
             {
-                return read();
+                return read(inner, argument);
             }
             // Every store failure is wrapped; the correlator decides what to do with it.
             catch (Exception failure)

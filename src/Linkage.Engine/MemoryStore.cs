@@ -206,6 +206,28 @@ public sealed class MemoryStore : ILinkageStore
         }
     }
 
+    /// <summary>
+    /// Moves an order's index entries from its previous state to its new one. A fill changes an order's ledger but
+    /// rarely whether it is open or terminal, so an entry that stays where it was is not removed and added again.
+    /// </summary>
+    private void Reindex(OrderRecord? previous, OrderRecord order)
+    {
+        if (previous is not null && IndexedAlike(previous, order))
+        {
+            return;
+        }
+        if (previous is not null)
+        {
+            Index(previous, add: false);
+        }
+        Index(order, add: true);
+    }
+
+    /// <summary>Whether both states of one order sit in the same places of every index (the keys a state's index entries depend on).</summary>
+    private static bool IndexedAlike(OrderRecord a, OrderRecord b) =>
+        a.Open > 0m == b.Open > 0m && a.Intent.Kind == b.Intent.Kind && a.Intent.Product == b.Intent.Product && a.StagedAt == b.StagedAt
+        && a.TerminalAt == b.TerminalAt && a.IntentPurged == b.IntentPurged;
+
     private void Index(OrderRecord order, bool add)
     {
         var key = new OrderKey(order.StagedAt, order.ClientOrderId.Value);
@@ -254,15 +276,16 @@ public sealed class MemoryStore : ILinkageStore
     /// </summary>
     private sealed class Transaction(MemoryStore store)
     {
+        // Created on first use: a batch touches one or two of these, and a transaction lives for one Apply.
         private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-        private readonly Dictionary<FillKey, FillRecord> fills = [];
-        private readonly Dictionary<(string Order, string Key), ParkedFill?> parked = [];
-        private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
-        private readonly List<LinkRecord> links = [];
-        private readonly List<AllocationRecord> allocations = [];
-        private readonly List<QuarantineRecord> quarantine = [];
-        private readonly List<AlertRecord> alerts = [];
+        private Dictionary<string, string>? clientIdByExchangeId;
+        private Dictionary<FillKey, FillRecord>? fills;
+        private Dictionary<(string Order, string Key), ParkedFill?>? parked;
+        private Dictionary<string, ExternalOrderRecord>? externals;
+        private List<LinkRecord>? links;
+        private List<AllocationRecord>? allocations;
+        private List<QuarantineRecord>? quarantine;
+        private List<AlertRecord>? alerts;
 
         /// <summary>Stages one decision; returns why it conflicts, or null.</summary>
         public string? Stage(Decision decision)
@@ -275,25 +298,25 @@ public sealed class MemoryStore : ILinkageStore
                     var conflict = Order(allocated.Order, insert: false) ?? Order(allocated.Entry, insert: false);
                     if (conflict is null)
                     {
-                        allocations.Add(allocated.Allocation);
+                        (allocations ??= []).Add(allocated.Allocation);
                     }
                     return conflict;
                 case Linked linked:
                     var linkConflict = Order(linked.Order, insert: false);
                     if (linkConflict is null)
                     {
-                        links.Add(linked.Link);
+                        (links ??= []).Add(linked.Link);
                     }
                     return linkConflict;
                 case OrderDecision written:
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if (fills.ContainsKey(key) || store.fills.ContainsKey(key))
+                    if ((fills is not null && fills.ContainsKey(key)) || store.fills.ContainsKey(key))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    fills[key] = recorded.Fill;
+                    (fills ??= [])[key] = recorded.Fill;
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -301,7 +324,7 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {parkedKey.Value}/{parkedKey.Key} is already parked";
                     }
-                    parked[parkedKey] = parking.Fill;
+                    (parked ??= [])[parkedKey] = parking.Fill;
                     return null;
                 case FillUnparked unparking:
                     var unparkedKey = (unparking.ExchangeOrderId.Value, unparking.Key);
@@ -309,15 +332,15 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {unparkedKey.Value}/{unparkedKey.Key} is not parked (another writer released it)";
                     }
-                    parked[unparkedKey] = null;
+                    (parked ??= [])[unparkedKey] = null;
                     return null;
                 case ExternalRecorded external:
                     return External(external.Order);
                 case InputRejected rejected:
-                    quarantine.Add(rejected.Record);
+                    (quarantine ??= []).Add(rejected.Record);
                     return null;
                 case AlertRaised raised:
-                    alerts.Add(raised.Alert);
+                    (alerts ??= []).Add(raised.Alert);
                     return null;
                 default:
                     return null;
@@ -328,22 +351,19 @@ public sealed class MemoryStore : ILinkageStore
         {
             foreach (var order in orders.Values)
             {
-                if (store.orders.TryGetValue(order.ClientOrderId.Value, out var previous))
-                {
-                    store.Index(previous, add: false);
-                }
+                store.orders.TryGetValue(order.ClientOrderId.Value, out var previous);
                 store.orders[order.ClientOrderId.Value] = order;
-                store.Index(order, add: true);
+                store.Reindex(previous, order);
             }
-            foreach (var (exchangeId, clientId) in clientIdByExchangeId)
+            foreach (var (exchangeId, clientId) in clientIdByExchangeId ?? [])
             {
                 store.clientIdByExchangeId[exchangeId] = clientId;
             }
-            foreach (var (key, fill) in fills)
+            foreach (var (key, fill) in fills ?? [])
             {
                 store.fills[key] = fill;
             }
-            foreach (var (key, fill) in parked)
+            foreach (var (key, fill) in parked ?? [])
             {
                 if (fill is null)
                 {
@@ -364,18 +384,26 @@ public sealed class MemoryStore : ILinkageStore
                     keys.Add(key.Key);
                 }
             }
-            foreach (var external in externals.Values)
+            foreach (var (exchangeId, external) in externals ?? [])
             {
-                store.externals[external.ExchangeOrderId.Value] = external;
+                store.externals[exchangeId] = external;
             }
-            store.links.AddRange(links);
-            store.allocations.AddRange(allocations);
-            store.quarantine.AddRange(quarantine);
-            store.alerts.AddRange(alerts);
+            AddTo(store.links, links);
+            AddTo(store.allocations, allocations);
+            AddTo(store.quarantine, quarantine);
+            AddTo(store.alerts, alerts);
+        }
+
+        private static void AddTo<T>(List<T> committed, List<T>? staged)
+        {
+            if (staged is not null)
+            {
+                committed.AddRange(staged);
+            }
         }
 
         private bool IsParked((string Order, string Key) key) =>
-            parked.TryGetValue(key, out var staged) ? staged is not null : store.parked.ContainsKey(key);
+            parked is not null && parked.TryGetValue(key, out var staged) ? staged is not null : store.parked.ContainsKey(key);
 
         private string? Order(OrderRecord order, bool insert)
         {
@@ -392,20 +420,26 @@ public sealed class MemoryStore : ILinkageStore
             {
                 return $"client order {clientId} is at version {current?.Version.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
             }
+            // An order that stays bound to the id it had needs no binding check: the id already maps to it.
             if (order.ExchangeOrderId is { } exchangeId)
             {
-                if (current?.ExchangeOrderId is { } bound && bound != exchangeId)
+                if (current?.ExchangeOrderId == exchangeId)
+                {
+                    orders[clientId] = order;
+                    return null;
+                }
+                if (current?.ExchangeOrderId is { } bound)
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
-                var holder = clientIdByExchangeId.TryGetValue(exchangeId.Value, out var stagedHolder)
+                var holder = clientIdByExchangeId is not null && clientIdByExchangeId.TryGetValue(exchangeId.Value, out var stagedHolder)
                     ? stagedHolder
                     : store.clientIdByExchangeId.GetValueOrDefault(exchangeId.Value);
                 if (holder is not null && !string.Equals(holder, clientId, StringComparison.Ordinal))
                 {
                     return $"exchange order {exchangeId} is bound to client order {holder}";
                 }
-                clientIdByExchangeId[exchangeId.Value] = clientId;
+                (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = clientId;
             }
             else if (current?.ExchangeOrderId is { } kept)
             {
@@ -418,13 +452,13 @@ public sealed class MemoryStore : ILinkageStore
         private string? External(ExternalOrderRecord external)
         {
             var exchangeId = external.ExchangeOrderId.Value;
-            var current = externals.TryGetValue(exchangeId, out var staged) ? staged : store.externals.GetValueOrDefault(exchangeId);
+            var current = externals is not null && externals.TryGetValue(exchangeId, out var staged) ? staged : store.externals.GetValueOrDefault(exchangeId);
             var expected = current?.Version ?? 0;
             if (external.Version != expected + 1)
             {
                 return $"external order {exchangeId} is at version {expected}, the write expects {external.Version - 1}";
             }
-            externals[exchangeId] = external;
+            (externals ??= new(StringComparer.Ordinal))[exchangeId] = external;
             return null;
         }
     }

@@ -14,39 +14,49 @@ namespace Linkage.Engine;
 /// </remarks>
 internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreView
 {
-    private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly HashSet<FillKey> fillKeys = [];
-    private readonly Dictionary<(string Order, string Key), ParkedFill> parkedAdded = [];
-    private readonly HashSet<(string Order, string Key)> parkedRemoved = [];
-    private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
+    // Created on first use: most inputs touch one order and one fill key, and a view lives for one Decide call, so
+    // empty collections allocated up front were a large share of the cost of deciding a fill.
+    private Dictionary<string, OrderRecord>? orders;
+    private Dictionary<string, string>? clientIdByExchangeId;
+    private HashSet<FillKey>? fillKeys;
+    private Dictionary<(string Order, string Key), ParkedFill>? parkedAdded;
+    private HashSet<(string Order, string Key)>? parkedRemoved;
+    private Dictionary<string, ExternalOrderRecord>? externals;
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id) =>
-        orders.TryGetValue(id.Value, out var pending) ? pending : committed.FindByClientOrderId(id);
+        orders is not null && orders.TryGetValue(id.Value, out var pending) ? pending : committed.FindByClientOrderId(id);
 
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id)
     {
-        if (clientIdByExchangeId.TryGetValue(id.Value, out var clientId))
+        if (clientIdByExchangeId is not null && clientIdByExchangeId.TryGetValue(id.Value, out var clientId))
         {
-            return orders[clientId];
+            return orders![clientId];
         }
         var found = committed.FindByExchangeOrderId(id);
-        return found is not null && orders.TryGetValue(found.ClientOrderId.Value, out var pending) ? pending : found;
+        return found is not null && orders is not null && orders.TryGetValue(found.ClientOrderId.Value, out var pending) ? pending : found;
     }
 
-    public bool IsFillKeySeen(FillKey key) => fillKeys.Contains(key) || committed.IsFillKeySeen(key);
+    public bool IsFillKeySeen(FillKey key) => (fillKeys is not null && fillKeys.Contains(key)) || committed.IsFillKeySeen(key);
 
-    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) =>
-    [
-        .. committed.ParkedFor(id).Where(p => !parkedRemoved.Contains((id.Value, p.Key)))
-            .Concat(parkedAdded.Values.Where(p => p.ExchangeOrderId == id))
-            .OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal),
-    ];
+    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
+    {
+        var fromCommitted = committed.ParkedFor(id);
+        if (parkedAdded is null && parkedRemoved is null)
+        {
+            return fromCommitted;
+        }
+        return
+        [
+            .. fromCommitted.Where(p => parkedRemoved is null || !parkedRemoved.Contains((id.Value, p.Key)))
+                .Concat(parkedAdded?.Values.Where(p => p.ExchangeOrderId == id) ?? [])
+                .OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal),
+        ];
+    }
 
-    public int ParkedCount => committed.ParkedCount + parkedAdded.Count - parkedRemoved.Count;
+    public int ParkedCount => committed.ParkedCount + (parkedAdded?.Count ?? 0) - (parkedRemoved?.Count ?? 0);
 
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) =>
-        externals.TryGetValue(id.Value, out var pending) ? pending : committed.FindExternal(id);
+        externals is not null && externals.TryGetValue(id.Value, out var pending) ? pending : committed.FindExternal(id);
 
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
         Merge(committed.OpenEntryLots(product), o => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m);
@@ -73,20 +83,20 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
                 Put(written.Order);
                 break;
             case FillRecorded recorded:
-                fillKeys.Add(recorded.Fill.Fill.Key);
+                (fillKeys ??= []).Add(recorded.Fill.Fill.Key);
                 break;
             case FillParked parked:
-                parkedRemoved.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
-                parkedAdded[(parked.Fill.ExchangeOrderId.Value, parked.Fill.Key)] = parked.Fill;
+                parkedRemoved?.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
+                (parkedAdded ??= [])[(parked.Fill.ExchangeOrderId.Value, parked.Fill.Key)] = parked.Fill;
                 break;
             case FillUnparked unparked:
-                if (!parkedAdded.Remove((unparked.ExchangeOrderId.Value, unparked.Key)))
+                if (parkedAdded is null || !parkedAdded.Remove((unparked.ExchangeOrderId.Value, unparked.Key)))
                 {
-                    parkedRemoved.Add((unparked.ExchangeOrderId.Value, unparked.Key));
+                    (parkedRemoved ??= []).Add((unparked.ExchangeOrderId.Value, unparked.Key));
                 }
                 break;
             case ExternalRecorded external:
-                externals[external.Order.ExchangeOrderId.Value] = external.Order;
+                (externals ??= new(StringComparer.Ordinal))[external.Order.ExchangeOrderId.Value] = external.Order;
                 break;
             default:
                 // Duplicates, rejections and alerts change nothing the engine reads.
@@ -96,10 +106,10 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
 
     private void Put(OrderRecord order)
     {
-        orders[order.ClientOrderId.Value] = order;
+        (orders ??= new(StringComparer.Ordinal))[order.ClientOrderId.Value] = order;
         if (order.ExchangeOrderId is { } exchangeId)
         {
-            clientIdByExchangeId[exchangeId.Value] = order.ClientOrderId.Value;
+            (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = order.ClientOrderId.Value;
         }
     }
 
@@ -109,6 +119,16 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
     /// </summary>
     private ImmutableArray<OrderRecord> Merge(ImmutableArray<OrderRecord> fromCommitted, Func<OrderRecord, bool> qualifies)
     {
+        if (orders is null)
+        {
+            // Nothing pending: the committed list is already filtered and in order.
+            return fromCommitted;
+        }
+        if (fromCommitted.IsEmpty && !orders.Values.Any(qualifies))
+        {
+            // The common case after a link on an entry: no exit waits, and the pending order is no exit.
+            return [];
+        }
         var merged = new Dictionary<string, OrderRecord>(StringComparer.Ordinal);
         foreach (var order in fromCommitted)
         {

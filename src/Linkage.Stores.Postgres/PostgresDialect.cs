@@ -16,6 +16,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     protected override string BinaryCollation => "\"C\"";
 
+    // Spelled as the partial indexes' WHERE clauses are (Migrations/0001_initial.sql), so even a generic plan uses them.
+    protected override string Flag(string column, bool set) => set ? column : $"NOT {column}";
+
     public override IReadOnlyList<string> Physical(IColumn column) =>
         column.Kind == ColumnKind.Time ? [column.Name, column.Name + SubMicrosecondSuffix] : [column.Name];
 

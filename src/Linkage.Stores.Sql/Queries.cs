@@ -7,16 +7,24 @@ internal enum Comparison
 {
     Equal,
     AtOrBefore,
+
+    /// <summary>A flag column is set: written as a constant, not a parameter, so the database can use a partial index on it.</summary>
+    IsSet,
+
+    /// <summary>A flag column is clear (a constant, like <see cref="IsSet"/>).</summary>
+    IsClear,
 }
 
-/// <summary>A condition <c>column (=|&lt;=) @column</c>.</summary>
+/// <summary>A condition <c>column (=|&lt;=) @column</c>, or a flag's constant test.</summary>
 internal sealed record Condition(IColumn Column, Comparison Comparison);
 
 /// <summary>
 /// A read: rows of one table matching every condition, in the given order, optionally limited by the
-/// <see cref="Queries.RowLimit"/> argument, or just their count (<c>COUNT(*) AS n</c>).
+/// <see cref="Queries.RowLimit"/> argument, or just their count (<c>COUNT(*) AS n</c>); every column unless
+/// <see cref="Select"/> names some.
 /// </summary>
-internal sealed record Query(ITable Table, ImmutableArray<Condition> Where, ImmutableArray<IColumn> OrderBy, bool Limited = false, bool Count = false);
+internal sealed record Query(
+    ITable Table, ImmutableArray<Condition> Where, ImmutableArray<IColumn> OrderBy, bool Limited = false, bool Count = false, ImmutableArray<IColumn> Select = default);
 
 /// <summary>
 /// Every read of the store port, with the stable order the port documents for it. Text keys are ordered byte-wise
@@ -34,6 +42,10 @@ internal static class Queries
     public static readonly Query FillKeyCount = new(
         Tables.Fills, Equal(Tables.Fills, "exchange_order_id", "source", "fill_key"), [], Count: true);
 
+    /// <summary>The keys of every fill of one exchange order (the read cache loads them together).</summary>
+    public static readonly Query FillKeysOf = new(
+        Tables.Fills, Equal(Tables.Fills, "exchange_order_id"), [], Select: Columns(Tables.Fills, "source", "fill_key"));
+
     public static readonly Query ParkedFor = new(
         Tables.Parked, Equal(Tables.Parked, "exchange_order_id"), Columns(Tables.Parked, "parked_at", "parked_key"));
 
@@ -41,11 +53,13 @@ internal static class Queries
 
     /// <summary>Orders of a product and kind with a positive open quantity: entry lots, or exits awaiting allocation.</summary>
     public static readonly Query OpenOrders = new(
-        Tables.Orders, Equal(Tables.Orders, "product_id", "kind", "has_open"), Columns(Tables.Orders, "staged_at", "client_order_id"));
+        Tables.Orders,
+        [.. Equal(Tables.Orders, "product_id", "kind"), new(Tables.Orders.Column("has_open"), Comparison.IsSet)],
+        Columns(Tables.Orders, "staged_at", "client_order_id"));
 
     public static readonly Query TerminalBefore = new(
         Tables.Orders,
-        [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrBefore), .. Equal(Tables.Orders, "intent_purged")],
+        [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrBefore), new(Tables.Orders.Column("intent_purged"), Comparison.IsClear)],
         Columns(Tables.Orders, "terminal_at", "client_order_id"),
         Limited: true);
 

@@ -163,6 +163,9 @@ internal static class Rows
         ExchangeOrderId = OptionalExchangeOrderId(r, "exchange_order_id"),
     };
 
+    /// <summary>A fill's key within its exchange order (a <see cref="Queries.FillKeysOf"/> row).</summary>
+    public static (FillSource Source, string Key) FillKeyOf(IRow r) => ((FillSource)RequiredInteger(r, "source"), Required(r, "fill_key"));
+
     /// <summary>A <c>COUNT(*) AS n</c> result.</summary>
     public static long Count(IRow r) => RequiredInteger(r, "n");
 
@@ -199,18 +202,32 @@ internal static class Rows
 /// </summary>
 internal abstract class DbRow : IRow
 {
-    private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ordinals;
 
     protected DbRow(System.Data.Common.DbDataReader reader)
+        : this(reader, OrdinalsOf(reader))
+    {
+    }
+
+    /// <summary>A row over <paramref name="reader"/> whose column ordinals the caller already knows (a prepared query's, reused).</summary>
+    protected DbRow(System.Data.Common.DbDataReader reader, Dictionary<string, int> ordinals)
     {
         Reader = reader;
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            _ordinals[reader.GetName(i)] = i;
-        }
+        _ordinals = ordinals;
     }
 
     protected System.Data.Common.DbDataReader Reader { get; }
+
+    /// <summary>The ordinal of every column of the reader's result, by name.</summary>
+    public static Dictionary<string, int> OrdinalsOf(System.Data.Common.DbDataReader reader)
+    {
+        var ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.Ordinal);
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            ordinals[reader.GetName(i)] = i;
+        }
+        return ordinals;
+    }
 
     public string? Text(string column) => IsNull(column, out var i) ? null : Reader.GetString(i);
 

@@ -16,6 +16,9 @@ internal abstract class SqlDialect
     /// <summary>The collation that orders text byte-wise (ordinal for ASCII ids).</summary>
     protected abstract string BinaryCollation { get; }
 
+    /// <summary>The test that a flag column is set (<paramref name="set"/>) or clear, with no parameter.</summary>
+    protected abstract string Flag(string column, bool set);
+
     /// <summary>The physical columns that hold a logical one (one, unless the database needs more to be exact).</summary>
     public virtual IReadOnlyList<string> Physical(IColumn column) => [column.Name];
 
@@ -49,7 +52,8 @@ internal abstract class SqlDialect
 
     private string RenderNew(Query q)
     {
-        var sql = $"SELECT {(q.Count ? "COUNT(*) AS n" : "*")} FROM {q.Table.Name}";
+        var columns = q.Count ? "COUNT(*) AS n" : q.Select.IsDefaultOrEmpty ? "*" : string.Join(", ", q.Select.SelectMany(Physical));
+        var sql = $"SELECT {columns} FROM {q.Table.Name}";
         if (q.Where.Length > 0)
         {
             sql += " WHERE " + string.Join(" AND ", q.Where.Select(Condition));
@@ -63,6 +67,10 @@ internal abstract class SqlDialect
 
     private string Condition(Condition c)
     {
+        if (c.Comparison is Comparison.IsSet or Comparison.IsClear)
+        {
+            return Flag(c.Column.Name, c.Comparison == Comparison.IsSet);
+        }
         var columns = Physical(c.Column);
         var op = c.Comparison == Comparison.Equal ? "=" : "<=";
         return columns.Count == 1

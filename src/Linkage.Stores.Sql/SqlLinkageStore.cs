@@ -19,7 +19,18 @@ namespace Linkage.Stores.Sql;
 /// </remarks>
 public abstract class SqlLinkageStore : ILinkageStore
 {
-    private protected SqlLinkageStore(SqlDialect dialect) => Dialect = dialect;
+    /// <summary>What the engine read, kept while the derived store can prove it current (see <see cref="DataVersion"/>); null when it cannot.</summary>
+    private readonly ReadCache? _cache;
+
+    /// <summary>The database's change counter when <see cref="_cache"/> was last known current.</summary>
+    private long _cachedVersion = -1;
+
+    /// <summary>A store over <paramref name="dialect"/>; <paramref name="cacheReads"/> when <see cref="DataVersion"/> tells every other writer's commit.</summary>
+    private protected SqlLinkageStore(SqlDialect dialect, bool cacheReads = false)
+    {
+        Dialect = dialect;
+        _cache = cacheReads ? new ReadCache() : null;
+    }
 
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -52,7 +63,7 @@ public abstract class SqlLinkageStore : ILinkageStore
     public ValueTask<ImmutableArray<ParkedFill>> ParkedForAsync(ExchangeOrderId id, CancellationToken ct = default) => ParkedFor(id, true, ct);
 
     /// <inheritdoc />
-    public int ParkedCount => (int)Sync(Count(Queries.ParkedCount, [], false, default));
+    public int ParkedCount => Sync(ParkedCountRead(false, default));
 
     /// <inheritdoc />
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Sync(FindExternal(id, false, default));
@@ -203,6 +214,13 @@ public abstract class SqlLinkageStore : ILinkageStore
     /// <summary>Whether a driver error means another writer got there first (a unique key, a deadlock, a serialization failure).</summary>
     private protected abstract bool IsConflict(DbException error);
 
+    /// <summary>
+    /// A counter that changes whenever another connection commits to the database (SQLite's <c>PRAGMA data_version</c>),
+    /// read on <paramref name="connection"/> outside any transaction. Only a store that passed <c>cacheReads</c> is asked.
+    /// </summary>
+    private protected virtual long DataVersion(DbConnection connection) =>
+        throw new NotSupportedException($"{GetType().Name} keeps no read cache");
+
     private protected static Argument Arg(ITable table, string column, object? value) => new(table.Column(column), value);
 
     private protected static T Sync<T>(ValueTask<T> task) =>
@@ -223,12 +241,44 @@ public abstract class SqlLinkageStore : ILinkageStore
     }
 
     private ValueTask<OrderRecord?> FindByClientOrderId(ClientOrderId id, bool async, CancellationToken ct) =>
-        First(Queries.OrderByClientOrderId, [Arg(Tables.Orders, "client_order_id", id.Value)], Rows.Order, async, ct);
+        Cached(
+            id,
+            static (cache, id) => (cache.TryOrder(id, out var order), order),
+            static (cache, id, order) => cache.Order(id, order),
+            (connection, id) => FirstOn(connection, Queries.OrderByClientOrderId, [Arg(Tables.Orders, "client_order_id", id.Value)], Rows.Order, async, ct),
+            async,
+            ct);
 
     private ValueTask<OrderRecord?> FindByExchangeOrderId(ExchangeOrderId id, bool async, CancellationToken ct) =>
-        First(Queries.OrderByExchangeOrderId, [Arg(Tables.Orders, "exchange_order_id", id.Value)], Rows.Order, async, ct);
+        Cached(
+            id,
+            static (cache, id) => (cache.TryOrder(id, out var order), order),
+            static (cache, id, order) => cache.Order(id, order),
+            (connection, id) => FirstOn(connection, Queries.OrderByExchangeOrderId, [Arg(Tables.Orders, "exchange_order_id", id.Value)], Rows.Order, async, ct),
+            async,
+            ct);
 
-    private async ValueTask<bool> IsFillKeySeen(FillKey key, bool async, CancellationToken ct) =>
+    private ValueTask<bool> IsFillKeySeen(FillKey key, bool async, CancellationToken ct) =>
+        _cache is null
+            ? CountIsPositive(key, async, ct)
+            : WithConnection(
+                async connection =>
+                {
+                    var cache = Current(connection);
+                    if (cache.IsFillKeySeen(key) is { } seen)
+                    {
+                        return seen;
+                    }
+                    // The first question about an order loads all its keys: the next fills of the order need no query.
+                    var keys = await Read(connection, Queries.FillKeysOf, [Arg(Tables.Fills, "exchange_order_id", key.Order.Value)], Rows.FillKeyOf, async, ct)
+                        .ConfigureAwait(false);
+                    cache.FillKeys(key.Order, keys);
+                    return keys.Contains((key.Source, key.Key));
+                },
+                async,
+                ct);
+
+    private async ValueTask<bool> CountIsPositive(FillKey key, bool async, CancellationToken ct) =>
         await Count(
             Queries.FillKeyCount,
             [Arg(Tables.Fills, "exchange_order_id", key.Order.Value), Arg(Tables.Fills, "source", (long)key.Source), Arg(Tables.Fills, "fill_key", key.Key)],
@@ -236,23 +286,99 @@ public abstract class SqlLinkageStore : ILinkageStore
             ct).ConfigureAwait(false) > 0;
 
     private ValueTask<ImmutableArray<ParkedFill>> ParkedFor(ExchangeOrderId id, bool async, CancellationToken ct) =>
-        Many(Queries.ParkedFor, [Arg(Tables.Parked, "exchange_order_id", id.Value)], Rows.Parked, async, ct);
-
-    private ValueTask<ExternalOrderRecord?> FindExternal(ExchangeOrderId id, bool async, CancellationToken ct) =>
-        First(Queries.ExternalByExchangeOrderId, [Arg(Tables.External, "exchange_order_id", id.Value)], Rows.External, async, ct);
-
-    private ValueTask<ImmutableArray<OrderRecord>> OpenOrders(ProductId product, IntentKind kind, bool async, CancellationToken ct) =>
-        Many(
-            Queries.OpenOrders,
-            [Arg(Tables.Orders, "product_id", product.Value), Arg(Tables.Orders, "kind", kind.ToString()), Arg(Tables.Orders, "has_open", true)],
-            Rows.Order,
+        Cached(
+            id,
+            static (cache, id) => (cache.TryParked(id, out var fills), fills),
+            static (cache, id, fills) => cache.Parked(id, fills),
+            (connection, id) => Read(connection, Queries.ParkedFor, [Arg(Tables.Parked, "exchange_order_id", id.Value)], Rows.Parked, async, ct),
             async,
             ct);
+
+    private ValueTask<ExternalOrderRecord?> FindExternal(ExchangeOrderId id, bool async, CancellationToken ct) =>
+        Cached(
+            id,
+            static (cache, id) => (cache.TryExternal(id, out var external), external),
+            static (cache, id, external) => cache.External(id, external),
+            (connection, id) => FirstOn(connection, Queries.ExternalByExchangeOrderId, [Arg(Tables.External, "exchange_order_id", id.Value)], Rows.External, async, ct),
+            async,
+            ct);
+
+    private ValueTask<ImmutableArray<OrderRecord>> OpenOrders(ProductId product, IntentKind kind, bool async, CancellationToken ct) =>
+        Cached(
+            (product, kind),
+            static (cache, key) => (cache.TryOpenOrders(key.product, key.kind, out var orders), orders),
+            static (cache, key, orders) => cache.OpenOrders(key.product, key.kind, orders),
+            (connection, key) => Read(
+                connection,
+                Queries.OpenOrders,
+                [Arg(Tables.Orders, "product_id", key.product.Value), Arg(Tables.Orders, "kind", key.kind.ToString())],
+                Rows.Order,
+                async,
+                ct),
+            async,
+            ct);
+
+    private ValueTask<int> ParkedCountRead(bool async, CancellationToken ct) =>
+        Cached(
+            0,
+            static (cache, _) => (cache.ParkedCount is not null, cache.ParkedCount ?? 0),
+            static (cache, _, count) => cache.ParkedCount = count,
+            async (connection, _) => (int)(await Read(connection, Queries.ParkedCount, [], Rows.Count, async, ct).ConfigureAwait(false))[0],
+            async,
+            ct);
+
+    /// <summary>
+    /// A read through the cache when the store keeps one: answered from it when it holds the answer and no other
+    /// connection committed since it was filled, else queried and remembered. The lookup and the query run under the
+    /// same connection (for SQLite, the same lock), so nothing can commit between checking the cache and using it.
+    /// </summary>
+    private ValueTask<T> Cached<TKey, T>(
+        TKey key,
+        Func<ReadCache, TKey, (bool Found, T Value)> lookup,
+        Action<ReadCache, TKey, T> remember,
+        Func<DbConnection, TKey, ValueTask<T>> query,
+        bool async,
+        CancellationToken ct) =>
+        WithConnection(
+            async connection =>
+            {
+                if (_cache is null)
+                {
+                    return await query(connection, key).ConfigureAwait(false);
+                }
+                var cache = Current(connection);
+                if (lookup(cache, key) is (true, var hit))
+                {
+                    return hit;
+                }
+                var value = await query(connection, key).ConfigureAwait(false);
+                remember(cache, key, value);
+                return value;
+            },
+            async,
+            ct);
+
+    /// <summary>The cache, emptied first if another connection committed since it was last checked.</summary>
+    private ReadCache Current(DbConnection connection)
+    {
+        var cache = _cache!;
+        var version = DataVersion(connection);
+        if (version != _cachedVersion)
+        {
+            cache.Clear();
+            _cachedVersion = version;
+        }
+        return cache;
+    }
+
+    private async ValueTask<T?> FirstOn<T>(DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
+        where T : class =>
+        (await Read(connection, query, arguments, map, async, ct).ConfigureAwait(false)).FirstOrDefault();
 
     private ValueTask<ImmutableArray<OrderRecord>> TerminalBefore(DateTimeOffset cutoff, int max, bool async, CancellationToken ct) =>
         Many(
             Queries.TerminalBefore,
-            [Arg(Tables.Orders, "terminal_at", cutoff), Arg(Tables.Orders, "intent_purged", false), new(Queries.RowLimit, (long)Math.Max(max, 0))],
+            [Arg(Tables.Orders, "terminal_at", cutoff), new(Queries.RowLimit, (long)Math.Max(max, 0))],
             Rows.Order,
             async,
             ct);
@@ -290,10 +416,6 @@ public abstract class SqlLinkageStore : ILinkageStore
     private ValueTask<ImmutableArray<T>> Many<T>(Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct) =>
         WithConnection(connection => Read(connection, query, arguments, map, async, ct), async, ct);
 
-    private async ValueTask<T?> First<T>(Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
-        where T : class =>
-        (await Many(query, arguments, map, async, ct).ConfigureAwait(false)).FirstOrDefault();
-
     private async ValueTask<long> Count(Query query, ImmutableArray<Argument> arguments, bool async, CancellationToken ct) =>
         (await Many(query, arguments, Rows.Count, async, ct).ConfigureAwait(false))[0];
 
@@ -302,10 +424,64 @@ public abstract class SqlLinkageStore : ILinkageStore
         var plans = batches.Select(BatchPlan.For).ToList();
         return plans.All(p => p.IsEmpty)
             ? ValueTask.FromResult<ImmutableArray<ApplyResult>>([.. plans.Select(_ => ApplyResult.Applied)])
-            : WithConnection(connection => Apply(connection, plans, async, ct), async, ct);
+            : WithConnection(connection => Apply(connection, batches, plans, async, ct), async, ct);
     }
 
+    /// <summary>
+    /// Applies the plans and folds what was committed into the read cache. A group is first tried in one pass with no
+    /// savepoints (for PostgreSQL one round trip for the whole group): when no batch conflicts, which is the common case,
+    /// that is the same outcome at a fraction of the cost; when one does, the pass is rolled back whole and the group is
+    /// applied again batch by batch under savepoints, so the outcome is exactly that of the savepoint path alone.
+    /// </summary>
     private async ValueTask<ImmutableArray<ApplyResult>> Apply(
+        DbConnection connection, IReadOnlyList<DecisionBatch> batches, List<ImmutableArray<StoreCommand>> plans, bool async, CancellationToken ct)
+    {
+        try
+        {
+            ImmutableArray<ApplyResult> results = plans.Count > 1 && await ApplyAll(connection, plans, async, ct).ConfigureAwait(false)
+                ? [.. plans.Select(_ => ApplyResult.Applied)]
+                : await ApplyEach(connection, plans, async, ct).ConfigureAwait(false);
+            if (_cache is not null)
+            {
+                for (var i = 0; i < results.Length; i++)
+                {
+                    if (results[i].Status == ApplyStatus.Applied)
+                    {
+                        _cache.Applied(batches[i]);
+                    }
+                }
+            }
+            return results;
+        }
+        catch
+        {
+            // The commit may or may not have happened: nothing cached can be trusted.
+            _cache?.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>Every plan in one transaction without savepoints; true when all were applied, false (nothing kept) at the first conflict.</summary>
+    private async ValueTask<bool> ApplyAll(DbConnection connection, List<ImmutableArray<StoreCommand>> plans, bool async, CancellationToken ct)
+    {
+        var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
+        try
+        {
+            if (await ExecuteOrConflict(connection, transaction, [.. plans.SelectMany(p => p)], async, ct).ConfigureAwait(false) is not null)
+            {
+                await Rollback(transaction, async, ct).ConfigureAwait(false);
+                return false;
+            }
+            await Commit(transaction, async, ct).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            await DisposeAsync(transaction, async).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<ImmutableArray<ApplyResult>> ApplyEach(
         DbConnection connection, List<ImmutableArray<StoreCommand>> plans, bool async, CancellationToken ct)
     {
         var grouped = plans.Count > 1;
@@ -336,14 +512,7 @@ public abstract class SqlLinkageStore : ILinkageStore
                     return [ApplyResult.Conflict(conflict)];
                 }
             }
-            if (async)
-            {
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-            }
-            else
-            {
-                transaction.Commit();
-            }
+            await Commit(transaction, async, ct).ConfigureAwait(false);
             return [.. results];
         }
         finally
@@ -363,6 +532,18 @@ public abstract class SqlLinkageStore : ILinkageStore
         catch (DbException error) when (IsConflict(error))
         {
             return $"another writer got there first: {error.Message}";
+        }
+    }
+
+    private static async ValueTask Commit(DbTransaction transaction, bool async, CancellationToken ct)
+    {
+        if (async)
+        {
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            transaction.Commit();
         }
     }
 

@@ -11,6 +11,9 @@ internal sealed class SqliteDialect : SqlDialect
 {
     protected override string BinaryCollation => "BINARY";
 
+    // Spelled as the partial indexes' WHERE clauses are (Migrations/0001_initial.sql), so the planner matches them.
+    protected override string Flag(string column, bool set) => $"{column} = {(set ? 1 : 0)}";
+
     public static SqliteType TypeOf(ColumnKind kind) => kind switch
     {
         ColumnKind.Integer or ColumnKind.Time or ColumnKind.Flag => SqliteType.Integer,
@@ -30,7 +33,7 @@ internal sealed class SqliteDialect : SqlDialect
 }
 
 /// <summary>A row of a SQLite result: decimals are invariant text, times UTC ticks, payloads text.</summary>
-internal sealed class SqliteRow(SqliteDataReader reader) : DbRow(reader)
+internal sealed class SqliteRow(SqliteDataReader reader, Dictionary<string, int> ordinals) : DbRow(reader, ordinals)
 {
     public override decimal? Decimal(string column) => IsNull(column, out var i) ? null : Invariant.ParseDecimal(Reader.GetString(i));
 

@@ -27,12 +27,14 @@ public sealed class SqliteStore : SqlLinkageStore
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<object, SqliteCommand> _prepared = [];
+    private readonly Dictionary<Query, Dictionary<string, int>> _ordinals = [];
+    private SqliteCommand? _dataVersion;
 
     /// <summary>Opens (creating if missing) the database file. Call <see cref="Migrate"/> before first use.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
     public SqliteStore(SqliteStoreOptions options)
-        : base(TheDialect)
+        : base(TheDialect, cacheReads: true)
     {
         Options = Validated(options, o => o.Problems());
         var connectionString = new SqliteConnectionStringBuilder
@@ -133,6 +135,7 @@ public sealed class SqliteStore : SqlLinkageStore
                 command.Dispose();
             }
             _prepared.Clear();
+            _dataVersion?.Dispose();
             _connection.Dispose();
         }
         finally
@@ -167,7 +170,7 @@ public sealed class SqliteStore : SqlLinkageStore
         foreach (var step in plan)
         {
             ct.ThrowIfCancellationRequested();
-            var command = Prepared(Dialect.Render(step.Statement), step.Arguments);
+            var command = Prepared(step.Statement, Dialect.Render, step.Arguments);
             command.Transaction = (SqliteTransaction)transaction;
             Bind(command, step.Arguments);
             if (step.Conflict(command.ExecuteNonQuery()) is { } conflict)
@@ -182,11 +185,11 @@ public sealed class SqliteStore : SqlLinkageStore
     private protected override ValueTask<ImmutableArray<T>> Read<T>(
         DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
     {
-        var command = Prepared(Dialect.Render(query), arguments);
+        var command = Prepared(query, Dialect.Render, arguments);
         command.Transaction = null;
         Bind(command, arguments);
         using var reader = command.ExecuteReader();
-        var row = new SqliteRow(reader);
+        var row = new SqliteRow(reader, Ordinals(query, reader));
         var rows = ImmutableArray.CreateBuilder<T>();
         while (reader.Read())
         {
@@ -198,30 +201,61 @@ public sealed class SqliteStore : SqlLinkageStore
     private protected override bool IsConflict(DbException error) =>
         error is SqliteException { SqliteErrorCode: SqliteErrorCodes.Constraint, SqliteExtendedErrorCode: SqliteErrorCodes.ConstraintUnique or SqliteErrorCodes.ConstraintPrimaryKey };
 
-    /// <summary>The command for <paramref name="sql"/>, prepared on first use (after <see cref="Migrate"/>, so its tables exist) and reused.</summary>
-    private SqliteCommand Prepared(string sql, ImmutableArray<Argument> arguments)
+    /// <inheritdoc />
+    /// <remarks>Called under the lock with no transaction open, so it sees every commit of another connection.</remarks>
+    private protected override long DataVersion(DbConnection connection)
     {
-        if (_prepared.TryGetValue(sql, out var command))
+        if (_dataVersion is null)
+        {
+            _dataVersion = _connection.CreateCommand();
+            _dataVersion.CommandText = "PRAGMA data_version";
+            _dataVersion.Prepare();
+        }
+        _dataVersion.Transaction = null;
+        return (long)_dataVersion.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// The command for a statement or query (its rendered SQL), prepared on first use (after <see cref="Migrate"/>, so
+    /// its tables exist) and reused. It is found by the statement's shape, not by its SQL text: hashing the text of a
+    /// 45-column update on every call cost more than the lookup. Parameters are added in argument order, which is the
+    /// same for every use of a shape, so <see cref="Bind"/> sets them by position.
+    /// </summary>
+    private SqliteCommand Prepared<TShape>(TShape shape, Func<TShape, string> render, ImmutableArray<Argument> arguments)
+        where TShape : notnull
+    {
+        if (_prepared.TryGetValue(shape, out var command))
         {
             return command;
         }
         command = _connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = render(shape);
         foreach (var argument in arguments)
         {
             command.Parameters.Add(new SqliteParameter("@" + argument.Column.Name, SqliteDialect.TypeOf(argument.Column.Kind)));
         }
         command.Prepare();
-        _prepared[sql] = command;
+        _prepared[shape] = command;
         return command;
     }
 
     private static void Bind(SqliteCommand command, ImmutableArray<Argument> arguments)
     {
-        foreach (var argument in arguments)
+        for (var i = 0; i < arguments.Length; i++)
         {
-            command.Parameters["@" + argument.Column.Name].Value = SqliteDialect.ToDatabase(argument);
+            command.Parameters[i].Value = SqliteDialect.ToDatabase(arguments[i]);
         }
+    }
+
+    /// <summary>A query's column ordinals by name, computed from its first result and reused (a prepared query's columns never change).</summary>
+    private Dictionary<string, int> Ordinals(Query query, SqliteDataReader reader)
+    {
+        if (!_ordinals.TryGetValue(query, out var ordinals))
+        {
+            ordinals = DbRow.OrdinalsOf(reader);
+            _ordinals[query] = ordinals;
+        }
+        return ordinals;
     }
 
     /// <summary>Runs one statement on the store's connection and returns its first value (a PRAGMA's setting, a count).</summary>
