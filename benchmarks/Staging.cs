@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Linkage.Engine;
@@ -27,8 +28,10 @@ internal static class Staging
     /// <summary>Stages every order into a new memory store through the engine; returns the store.</summary>
     public static MemoryStore Memory(IReadOnlyList<Workload.Staged> orders)
     {
+        var clock = Stopwatch.StartNew();
         var store = new MemoryStore();
         Apply(Workload.StagingInputs(orders), store);
+        Report("memory", orders.Count, clock);
         return store;
     }
 
@@ -41,10 +44,12 @@ internal static class Staging
             var building = Directory.CreateTempSubdirectory("linkage-staging-").FullName;
             try
             {
+                var clock = Stopwatch.StartNew();
                 using (var store = Workload.OpenSqlite(building, SqliteDurability.Normal))
                 {
                     Apply(Workload.StagingInputs(Workload.Orders(size)), memory: null, store);
                 }
+                Report("sqlite", size, clock);
                 Checkpoint(Path.Combine(building, "linkage.db"));
                 File.Move(Path.Combine(building, "linkage.db"), cached, overwrite: true);
             }
@@ -69,10 +74,12 @@ internal static class Staging
         if (!Exists(admin, template))
         {
             var building = PostgresProvider.CreateDatabase("staging");
+            var clock = Stopwatch.StartNew();
             using (var store = OpenPostgres(building))
             {
                 Apply(Workload.StagingInputs(Workload.Orders(size)), memory: null, store);
             }
+            Report("postgres", size, clock);
             NpgsqlConnection.ClearAllPools();
             Execute(admin, $"ALTER DATABASE {Database(building)} RENAME TO {template}");
         }
@@ -150,6 +157,9 @@ internal static class Staging
             }
         }
     }
+
+    private static void Report(string store, int size, Stopwatch clock) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// staged {size:N0} intents into {store} in {clock.Elapsed.TotalSeconds:N1} s"));
 
     /// <summary>What a cached database depends on: the seed, the size and the exact build of the engine and the store.</summary>
     private static string Key(Type store, int size)
