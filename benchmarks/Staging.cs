@@ -93,27 +93,6 @@ internal static class Staging
             ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1 }.ConnectionString,
         });
 
-    /// <summary>Drops the template databases this build made on the server (at the end of a run on a lasting server).</summary>
-    public static void DropTemplates()
-    {
-        var admin = PostgresProvider.AdminConnectionString();
-        using var connection = new NpgsqlConnection(admin);
-        connection.Open();
-        using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'linkage\\_staged\\_%'", connection);
-        var names = new List<string>();
-        using (var reader = list.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-        foreach (var name in names)
-        {
-            Execute(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        }
-    }
-
     /// <summary>
     /// Bulk staging writes what the engine writes through the store itself: stages a few orders both ways into
     /// <paramref name="through"/> and <paramref name="bulk"/> (both empty) and throws unless every table's rows agree.
