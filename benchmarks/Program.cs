@@ -53,7 +53,7 @@ internal static class Program
     {
         if (rest.Contains("--breakdown", StringComparer.Ordinal))
         {
-            Breakdown.Print(Workload.Sizes(1_000).First());
+            Breakdown.Print(Workload.Sizes(1_000).First(), postgres);
             return 0;
         }
         if (rest.Contains("--stage", StringComparer.Ordinal))
