@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Linkage.Engine;
 using Linkage.Stores.Sqlite;
+using Linkage.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Linkage.Benchmarks;
@@ -14,10 +15,11 @@ internal static class Breakdown
 {
     private const int Fills = 512;
 
-    public static void Print(int size)
+    public static void Print(int size, bool postgres)
     {
         var orders = Workload.Orders(size);
         var directory = Directory.CreateTempSubdirectory("linkage-breakdown-").FullName;
+        var database = postgres ? PostgresProvider.CreateDatabase("breakdown") : null;
         try
         {
             using (var memory = new MemoryStore())
@@ -28,11 +30,20 @@ internal static class Breakdown
             {
                 Print(sqlite, orders);
             }
+            if (database is not null)
+            {
+                using var pg = Staging.OpenPostgres(database);
+                Print(pg, orders);
+            }
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
+            if (database is not null)
+            {
+                PostgresProvider.DropDatabase(database);
+            }
         }
     }
 

@@ -1,29 +1,31 @@
 using BenchmarkDotNet.Attributes;
 using Linkage.Engine;
-using Linkage.Stores.Sqlite;
+using Linkage.Stores.Sql;
+using Linkage.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Linkage.Benchmarks;
 
 /// <summary>
 /// Fill processing end to end (parse excluded; decide and store apply included): one trade-level fill at a time through
-/// the engine over each store, and in group commits on SQLite (WAL, synchronous=NORMAL), against the old product-keyed
-/// design (<see cref="LegacyCorrelator"/>) as the baseline and a bare dictionary ledger as the floor. Every number is
-/// per fill. Each fill goes to another staged order (round robin), with a fresh trade id.
+/// the engine over each store, and in group commits on the SQL stores (SQLite in WAL with synchronous=NORMAL;
+/// PostgreSQL on one loopback connection), against the old product-keyed design (<see cref="LegacyCorrelator"/>) as
+/// the baseline and a bare dictionary ledger as the floor. Every number is per fill. Each fill goes to another staged
+/// order (round robin), with a fresh trade id. Each benchmark stages only the store it measures.
 /// </summary>
 [MemoryDiagnoser]
 public class FillBenchmarks
 {
-    /// <summary>Fills per measured invocation, and the group-commit size of the batched benchmark.</summary>
+    /// <summary>Fills per measured invocation, and the group-commit size of the grouped benchmarks.</summary>
     private const int Batch = 256;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("linkage-bench-").FullName;
     private Workload.Staged[] _orders = [];
     private long _sequence;
     private LegacyCorrelator _legacy = null!;
-    private EngineCorrelator _memory = null!;
-    private EngineCorrelator _sqlite = null!;
-    private SqliteStore _sqliteStore = null!;
+    private ILinkageStore? _store;
+    private EngineCorrelator _engine = null!;
+    private string? _postgres;
     private Dictionary<string, decimal> _ledger = [];
     private HashSet<FillKey> _seen = [];
 
@@ -32,8 +34,8 @@ public class FillBenchmarks
 
     public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000);
 
-    [GlobalSetup]
-    public void GlobalSetup()
+    [GlobalSetup(Target = nameof(Legacy))]
+    public void SetupLegacy()
     {
         _orders = Workload.Orders(Size);
         _legacy = new LegacyCorrelator();
@@ -41,23 +43,48 @@ public class FillBenchmarks
         {
             _legacy.Process(new IntentReceived(order.Intent.DecidedAt, order.Intent));
         }
-        var memory = new MemoryStore();
-        Workload.Stage(memory, _orders);
-        _memory = new EngineCorrelator(memory);
-        _sqliteStore = Workload.OpenSqlite(_directory, SqliteDurability.Normal);
-        Workload.Stage(_sqliteStore, _orders);
-        _sqlite = new EngineCorrelator(_sqliteStore);
+    }
+
+    [GlobalSetup(Target = nameof(BareDictionary))]
+    public void SetupDictionary()
+    {
+        _orders = Workload.Orders(Size);
         _ledger = _orders.ToDictionary(o => o.ExchangeOrderId.Value!, _ => 0m, StringComparer.Ordinal);
         _seen = [];
+    }
+
+    [GlobalSetup(Target = nameof(EngineMemory))]
+    public void SetupMemory()
+    {
+        _orders = Workload.Orders(Size);
+        Use(Staging.Memory(_orders));
+    }
+
+    [GlobalSetup(Targets = [nameof(EngineSqlite), nameof(EngineSqliteGrouped)])]
+    public void SetupSqlite()
+    {
+        _orders = Workload.Orders(Size);
+        Use(Staging.Sqlite(_directory, Size));
+    }
+
+    [GlobalSetup(Targets = [nameof(EnginePostgres), nameof(EnginePostgresGrouped)])]
+    public void SetupPostgres()
+    {
+        _orders = Workload.Orders(Size);
+        _postgres = Staging.Postgres(Size);
+        Use(Staging.OpenPostgres(_postgres));
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _memory.Store.Dispose();
-        _sqliteStore.Dispose();
+        _store?.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
+        if (_postgres is not null)
+        {
+            PostgresProvider.DropDatabase(_postgres);
+        }
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch)]
@@ -81,25 +108,42 @@ public class FillBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int EngineMemory() => OneAtATime(_memory);
+    public int EngineMemory() => OneAtATime(_engine);
 
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int EngineSqlite() => OneAtATime(_sqlite);
+    public int EngineSqlite() => OneAtATime(_engine);
 
     /// <summary>Decides each fill against committed state, then writes all of them in one transaction.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int EngineSqliteGrouped()
+    public int EngineSqliteGrouped() => Grouped();
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int EnginePostgres() => OneAtATime(_engine);
+
+    /// <summary>Decides each fill against committed state, then writes all of them in one transaction (one round trip).</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int EnginePostgresGrouped() => Grouped();
+
+    private void Use(ILinkageStore store)
     {
+        _store = store;
+        _engine = new EngineCorrelator(store);
+    }
+
+    private int Grouped()
+    {
+        var store = (SqlLinkageStore)_store!;
         var applied = 0;
 
         // A group must not touch an order twice (both fills would be decided from the same version), which only the
         // tiny --quick size can cause.
         foreach (var group in NextFills().Chunk(_orders.Length))
         {
-            var results = _sqliteStore.ApplyMany([.. group.Select(fill => LinkageEngine.Decide(_sqliteStore, fill))]);
-            applied += results.All(r => r.Status == ApplyStatus.Applied)
-                ? results.Length
-                : throw new InvalidOperationException($"a grouped fill conflicted: {results.First(r => r.Status != ApplyStatus.Applied).Detail}");
+            foreach (var result in store.ApplyMany([.. group.Select(fill => LinkageEngine.Decide(store, fill))]))
+            {
+                Workload.Require(result, "a grouped fill");
+                applied++;
+            }
         }
         return applied;
     }

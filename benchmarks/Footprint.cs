@@ -1,69 +1,71 @@
 using System.Globalization;
 using Linkage.Engine;
-using Linkage.Stores.Sqlite;
+using Linkage.Stores.Sql;
+using Linkage.Testing;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Linkage.Benchmarks;
 
 /// <summary>
-/// <c>--footprint</c>: bytes per staged intent in the memory store (managed heap delta after a full GC) and database
-/// bytes per intent and per link in SQLite (<c>page_count * page_size</c>), printed as a Markdown table. A size, not a
-/// time, so it runs outside BenchmarkDotNet.
+/// <c>--footprint</c>: bytes per staged intent and per link in the memory store (managed heap delta after a full GC),
+/// in SQLite (<c>page_count * page_size</c> after a WAL checkpoint) and in PostgreSQL (<c>pg_total_relation_size</c>
+/// summed over the store's tables: heap, indexes and TOAST), printed as a Markdown table. A size, not a time, so it runs
+/// outside BenchmarkDotNet. Stores are staged with <see cref="Staging"/>; "per link" is the growth from one fill per
+/// order (the fill row, the link row and the order's updated ledger; in PostgreSQL the updated rows' old versions too,
+/// until a vacuum reuses them).
 /// </summary>
 internal static class Footprint
 {
-    public static void Print(IEnumerable<int> sizes)
+    public static void Print(IEnumerable<int> sizes, bool postgres)
     {
-        Console.WriteLine("| Intents | Memory store B/intent | SQLite B/intent | SQLite B/link |");
-        Console.WriteLine("|--------:|----------------------:|----------------:|--------------:|");
+        Console.WriteLine("| Intents | Memory B/intent | Memory B/link | SQLite B/intent | SQLite B/link | PostgreSQL B/intent | PostgreSQL B/link |");
+        Console.WriteLine("|--------:|----------------:|--------------:|----------------:|--------------:|--------------------:|------------------:|");
         foreach (var size in sizes)
         {
-            var orders = Workload.Orders(size);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size:N0} | {MemoryPerIntent(orders):N0} | {SqlitePerIntentAndLink(orders)} |"));
+            Print(size, postgres);
         }
     }
 
-    private static long MemoryPerIntent(Workload.Staged[] orders)
+    private static void Print(int size, bool postgres)
     {
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        using var store = new MemoryStore();
-        Workload.Stage(store, orders);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        GC.KeepAlive(store);
-        return (after - before) / orders.Length;
-    }
-
-    private static string SqlitePerIntentAndLink(Workload.Staged[] orders)
-    {
+        var orders = Workload.Orders(size);
         var directory = Directory.CreateTempSubdirectory("linkage-footprint-").FullName;
+        var database = postgres ? Staging.Postgres(size) : null;
         try
         {
-            long staged;
-            long linked;
-            using (var store = Workload.OpenSqlite(directory, SqliteDurability.Normal))
-            {
-                Workload.Stage(store, orders);
-                staged = Bytes(directory);
-                var correlator = new EngineCorrelator(store);
-                var sequence = 0L;
-                foreach (var order in orders)
-                {
-                    correlator.Process(Workload.Fill(order, sequence++));
-                }
-                linked = Bytes(directory);
-            }
-            return string.Create(CultureInfo.InvariantCulture, $"{staged / orders.Length:N0} | {(linked - staged) / orders.Length:N0}");
+            var heap = GC.GetTotalMemory(forceFullCollection: true);
+            using var memory = Staging.Memory(orders);
+            var memoryStaged = GC.GetTotalMemory(forceFullCollection: true) - heap;
+            using var sqlite = Staging.Sqlite(directory, size);
+            using var pg = database is null ? null : Staging.OpenPostgres(database);
+            SqlLinkageStore[] sql = pg is null ? [sqlite] : [sqlite, pg];
+            var sqliteStaged = SqliteBytes(directory);
+            var pgStaged = database is null ? 0 : PostgresBytes(database);
+
+            heap = GC.GetTotalMemory(forceFullCollection: true);
+            Staging.Apply(orders.Select((order, i) => (EngineInput)Workload.Fill(order, i)), memory, sql);
+            var memoryLinked = GC.GetTotalMemory(forceFullCollection: true) - heap;
+            var sqliteLinked = SqliteBytes(directory) - sqliteStaged;
+            var pgLinked = database is null ? 0 : PostgresBytes(database) - pgStaged;
+            GC.KeepAlive(memory);
+            var pgColumns = database is null ? "not run | not run" : string.Create(CultureInfo.InvariantCulture, $"{pgStaged / size:N0} | {pgLinked / size:N0}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {size:N0} | {memoryStaged / size:N0} | {memoryLinked / size:N0} | {sqliteStaged / size:N0} | {sqliteLinked / size:N0} | {pgColumns} |"));
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
+            if (database is not null)
+            {
+                PostgresProvider.DropDatabase(database);
+            }
         }
     }
 
     /// <summary>The database's size in pages after a WAL checkpoint, so pages still in the log are counted.</summary>
-    private static long Bytes(string directory)
+    private static long SqliteBytes(string directory)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "linkage.db")};Pooling=False");
         connection.Open();
@@ -73,5 +75,16 @@ internal static class Footprint
         reader.NextResult();
         reader.Read();
         return reader.GetInt64(0);
+    }
+
+    /// <summary>Every table of the store's schema with its indexes and TOAST (the migrations' bookkeeping table included).</summary>
+    private static long PostgresBytes(string database)
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            "SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'",
+            connection);
+        return (long)command.ExecuteScalar()!;
     }
 }

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Linkage.Engine;
-using Linkage.Stores.Sqlite;
+using Linkage.Testing;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Linkage.Benchmarks;
 
@@ -24,7 +26,8 @@ public abstract class LookupBenchmarks
     /// <summary>The probe order: every staged order, shuffled with the fixed seed, cycled through.</summary>
     protected ReadOnlySpan<Workload.Staged> Probes => _probes;
 
-    protected abstract ILinkageStore OpenStore();
+    /// <summary>The store under test, holding <paramref name="orders"/> staged and acknowledged.</summary>
+    protected abstract ILinkageStore OpenStaged(Workload.Staged[] orders);
 
     protected abstract void OpenBaseline();
 
@@ -33,8 +36,7 @@ public abstract class LookupBenchmarks
     protected void Setup(int size)
     {
         var orders = Workload.Orders(size);
-        Store = OpenStore();
-        Workload.Stage(Store, orders);
+        Store = OpenStaged(orders);
         OpenBaseline();
         var shuffle = new Random(Workload.Seed);
         _probes = [.. Enumerable.Range(0, Batch).Select(_ => orders[shuffle.Next(orders.Length)])];
@@ -47,6 +49,12 @@ public abstract class LookupBenchmarks
         Store.Dispose();
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(Directory, recursive: true);
+        DropStaged();
+    }
+
+    /// <summary>Removes what <see cref="OpenStaged"/> made outside <see cref="Directory"/>.</summary>
+    protected virtual void DropStaged()
+    {
     }
 
     [Benchmark(OperationsPerInvoke = Batch), BenchmarkCategory("client-order-id")]
@@ -86,7 +94,7 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
     [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
 
-    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000);
+    public static IEnumerable<int> Sizes() => Workload.Sizes(1_000, 100_000, 1_000_000, 10_000_000);
 
     [GlobalSetup]
     public void GlobalSetup() => Setup(Size);
@@ -113,7 +121,7 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
         return Found(found);
     }
 
-    protected override ILinkageStore OpenStore() => new MemoryStore();
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Memory(orders);
 
     protected override void OpenBaseline()
     {
@@ -130,15 +138,14 @@ public class MemoryLookupBenchmarks : LookupBenchmarks
 }
 
 /// <summary>
-/// The SQLite store against a bare prepared Microsoft.Data.Sqlite point query on the same file and table, reading every
-/// column of the row (what the store maps into an <see cref="OrderRecord"/>) without building the record.
+/// A SQL store against a bare prepared point query on the same database and table (<c>SELECT *</c> by the id), reading
+/// every column of the row (what the store maps into an <see cref="OrderRecord"/>) without building the record.
 /// </summary>
-[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
-public class SqliteLookupBenchmarks : LookupBenchmarks
+public abstract class SqlLookupBenchmarks : LookupBenchmarks
 {
-    private SqliteConnection? _connection;
-    private SqliteCommand? _byClientId;
-    private SqliteCommand? _byExchangeId;
+    private DbConnection? _connection;
+    private DbCommand? _byClientId;
+    private DbCommand? _byExchangeId;
 
     [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
@@ -154,19 +161,18 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch), BenchmarkCategory("exchange-order-id")]
     public int BareQueryByExchangeOrderId() => Query(_byExchangeId!, p => p.ExchangeOrderId.Value!);
 
-    protected override ILinkageStore OpenStore() => Workload.OpenSqlite(Directory, SqliteDurability.Normal);
+    /// <summary>A connection of the baseline's own to the store's database (not yet open).</summary>
+    protected abstract DbConnection BaselineConnection();
+
+    /// <summary>The point query by <paramref name="column"/>, its one text parameter declared, prepared.</summary>
+    protected abstract DbCommand Prepare(DbConnection connection, string column);
 
     protected override void OpenBaseline()
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(Directory, "linkage.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ConnectionString);
+        _connection = BaselineConnection();
         _connection.Open();
-        _byClientId = Prepare("client_order_id");
-        _byExchangeId = Prepare("exchange_order_id");
+        _byClientId = Prepare(_connection, "client_order_id");
+        _byExchangeId = Prepare(_connection, "exchange_order_id");
     }
 
     protected override void CloseBaseline()
@@ -176,16 +182,7 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
         _connection?.Dispose();
     }
 
-    private SqliteCommand Prepare(string column)
-    {
-        var command = _connection!.CreateCommand();
-        command.CommandText = $"SELECT * FROM order_metadata_staging WHERE {column} = $id";
-        command.Parameters.Add("$id", SqliteType.Text);
-        command.Prepare();
-        return command;
-    }
-
-    private int Query(SqliteCommand command, Func<Workload.Staged, string> key)
+    private int Query(DbCommand command, Func<Workload.Staged, string> key)
     {
         var found = 0;
         foreach (var probe in Probes)
@@ -203,4 +200,53 @@ public class SqliteLookupBenchmarks : LookupBenchmarks
         }
         return Found(found);
     }
+}
+
+/// <summary>The SQLite store (WAL, synchronous=NORMAL) against a bare prepared Microsoft.Data.Sqlite query on the same file.</summary>
+[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+public class SqliteLookupBenchmarks : SqlLookupBenchmarks
+{
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders) => Staging.Sqlite(Directory, orders.Length);
+
+    protected override DbConnection BaselineConnection() => new SqliteConnection(new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.Combine(Directory, "linkage.db"),
+        Mode = SqliteOpenMode.ReadOnly,
+        Pooling = false,
+    }.ConnectionString);
+
+    protected override DbCommand Prepare(DbConnection connection, string column)
+    {
+        var command = ((SqliteConnection)connection).CreateCommand();
+        command.CommandText = $"SELECT * FROM order_metadata_staging WHERE {column} = $id";
+        command.Parameters.Add("$id", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+}
+
+/// <summary>The PostgreSQL store (one loopback connection) against a bare prepared Npgsql query on the same database.</summary>
+[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+public class PostgresLookupBenchmarks : SqlLookupBenchmarks
+{
+    private string _database = "";
+
+    protected override ILinkageStore OpenStaged(Workload.Staged[] orders)
+    {
+        _database = Staging.Postgres(orders.Length);
+        return Staging.OpenPostgres(_database);
+    }
+
+    protected override DbConnection BaselineConnection() =>
+        new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
+
+    protected override DbCommand Prepare(DbConnection connection, string column)
+    {
+        var command = new NpgsqlCommand($"SELECT * FROM order_metadata_staging WHERE {column} = $1", (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Prepare();
+        return command;
+    }
+
+    protected override void DropStaged() => PostgresProvider.DropDatabase(_database);
 }

@@ -30,6 +30,15 @@ public static class Workload
     /// <summary>Overrides the sizes of every benchmark (comma-separated), to measure a subset when time is short.</summary>
     public const string SizesVariable = "LINKAGE_BENCH_SIZES";
 
+    /// <summary>Limits the simulation-speed cases to these stores (comma-separated), to split a long run.</summary>
+    public const string StoresVariable = "LINKAGE_BENCH_STORES";
+
+    /// <summary>Whether a case's <c>Store</c> parameter, if it has one, is among <see cref="StoresVariable"/>'s (all without it).</summary>
+    public static bool StoreSelected(BenchmarkDotNet.Running.BenchmarkCase benchmark) =>
+        Environment.GetEnvironmentVariable(StoresVariable) is not { Length: > 0 } stores
+        || !benchmark.Parameters.Items.Any(p => p.Name == "Store")
+        || stores.Split(',').Contains((string)benchmark.Parameters["Store"], StringComparer.Ordinal);
+
     /// <summary>The staged-intent counts of the growth table; tiny under <c>--quick</c>.</summary>
     public static IEnumerable<int> Sizes(params int[] full) =>
         Quick ? [100]
@@ -67,12 +76,33 @@ public static class Workload
         return orders;
     }
 
-    /// <summary>Stages and acknowledges every order through the engine, group-committing where the store can.</summary>
+    /// <summary>
+    /// Stages and acknowledges every order through the engine, group-committing where the store can: all intents first,
+    /// then all acceptances, so no group decides an acceptance before its intent is committed.
+    /// </summary>
     public static void Stage(ILinkageStore store, IReadOnlyList<Staged> orders)
     {
-        Apply(store, orders.Select(o => (EngineInput)new IntentReceived(o.Intent.DecidedAt, o.Intent)));
-        Apply(store, orders.Select(o => (EngineInput)new PlacementOutcome(
-            o.Intent.DecidedAt.AddMilliseconds(200), o.ClientOrderId, PlacementResult.Accepted, o.ExchangeOrderId)));
+        Apply(store, Intents(orders));
+        Apply(store, Acceptances(orders));
+    }
+
+    /// <summary>What staging feeds the engine: every intent, then every order's acceptance with its exchange id.</summary>
+    public static IEnumerable<EngineInput> StagingInputs(IReadOnlyList<Staged> orders) => Intents(orders).Concat(Acceptances(orders));
+
+    private static IEnumerable<EngineInput> Intents(IReadOnlyList<Staged> orders) =>
+        orders.Select(o => (EngineInput)new IntentReceived(o.Intent.DecidedAt, o.Intent));
+
+    private static IEnumerable<EngineInput> Acceptances(IReadOnlyList<Staged> orders) =>
+        orders.Select(o => (EngineInput)new PlacementOutcome(
+            o.Intent.DecidedAt.AddMilliseconds(200), o.ClientOrderId, PlacementResult.Accepted, o.ExchangeOrderId));
+
+    /// <summary>Throws unless <paramref name="result"/> applied: a benchmark that conflicted measured the wrong thing.</summary>
+    public static void Require(ApplyResult result, string what)
+    {
+        if (result.Status != ApplyStatus.Applied)
+        {
+            throw new InvalidOperationException($"{what} did not apply ({result.Status}): {result.Detail}");
+        }
     }
 
     /// <summary>A trade-level fill of a tiny size, unique by <paramref name="sequence"/>, so it never overfills the order.</summary>
@@ -105,9 +135,9 @@ public static class Workload
         {
             var batches = chunk.Select(input => LinkageEngine.Decide(store, input)).ToArray();
             var results = store is SqlLinkageStore sql ? [.. sql.ApplyMany(batches)] : batches.Select(store.Apply).ToArray();
-            if (results.FirstOrDefault(r => r.Status != ApplyStatus.Applied) is { Status: ApplyStatus.Conflict } conflict)
+            foreach (var result in results)
             {
-                throw new InvalidOperationException($"staging conflicted: {conflict.Detail}");
+                Require(result, "staging");
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Linkage.Sim.Generation;
 /// </summary>
 internal sealed class ScenarioBuilder
 {
-    /// <summary>Most steps one scenario gets, whatever its size: bounds the walk.</summary>
+    /// <summary>Most steps one scenario gets by default, whatever its size: bounds the walk.</summary>
     public const int StepsMax = 4_000;
 
     /// <summary>Most gaps of ten minutes to three hours in one scenario.</summary>
@@ -48,6 +48,7 @@ internal sealed class ScenarioBuilder
     private readonly Prng _prng;
     private readonly Randomizer _random;
     private readonly int _orderTarget;
+    private readonly int _stepsMax;
     private readonly ScenarioBook _book = new();
     private readonly ImmutableArray<Step>.Builder _steps = ImmutableArray.CreateBuilder<Step>();
     private readonly ImmutableArray<ProductSpec> _products;
@@ -66,8 +67,16 @@ internal sealed class ScenarioBuilder
     private int _disconnects;
     private string? _urgent;
 
-    public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget)
+    /// <param name="profile">The features and faults the scenario uses.</param>
+    /// <param name="seed">The seed of every draw.</param>
+    /// <param name="orderTarget">How many orders to create.</param>
+    /// <param name="stepsMax">
+    /// Most steps (default <see cref="StepsMax"/>); the simulation-speed benchmark raises it to generate a 10,000-order
+    /// scenario, which needs several steps per order.
+    /// </param>
+    public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget, int stepsMax = StepsMax)
     {
+        _stepsMax = stepsMax;
         _profile = profile;
         _prng = Prng.Stream(seed, "generator:structure");
         _random = new PrngRandomizer(Prng.Stream(seed, "generator:values"));
@@ -86,7 +95,7 @@ internal sealed class ScenarioBuilder
 
     public ImmutableArray<Step> Build()
     {
-        while (_steps.Count < StepsMax && (_created < _orderTarget || _pending.Count > 0))
+        while (_steps.Count < _stepsMax && (_created < _orderTarget || _pending.Count > 0))
         {
             _now += _urgent is null ? Gap() : TimeSpan.FromMilliseconds(_prng.NextInRange(0, 150));
             Act();

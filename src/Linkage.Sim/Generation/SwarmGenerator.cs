@@ -83,11 +83,14 @@ public static class SwarmGenerator
         return scenario with { Name = string.Create(CultureInfo.InvariantCulture, $"fuzz-{seed}-{index}") };
     }
 
-    /// <summary>Builds the scenario for a profile, seed and order count (a pure function of the three).</summary>
-    public static Scenario Build(SwarmProfile profile, ulong seed, int orders)
+    /// <summary>
+    /// Builds the scenario for a profile, seed and order count (a pure function of the three), of at most
+    /// <paramref name="stepsMax"/> steps (the generator's usual bound unless a caller needs a bigger scenario).
+    /// </summary>
+    public static Scenario Build(SwarmProfile profile, ulong seed, int orders, int stepsMax = ScenarioBuilder.StepsMax)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var builder = new ScenarioBuilder(profile, seed, orders);
+        var builder = new ScenarioBuilder(profile, seed, orders, stepsMax);
         var steps = builder.Build();
         return new Scenario
         {
