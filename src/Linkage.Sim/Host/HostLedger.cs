@@ -31,6 +31,9 @@ public interface IHostLedger
     /// <summary>Whether the design staged an intent under this client order id.</summary>
     bool IsKnown(ClientOrderId clientOrderId);
 
+    /// <summary>The quantity the design has linked to this intent, or null when the design cannot say (then the host asks REST for its fills).</summary>
+    decimal? LinkedQuantity(ClientOrderId clientOrderId);
+
     /// <summary>Whether the create-order for this intent still needs an answer (staged, or its outcome unknown).</summary>
     bool AwaitsPlacement(ClientOrderId clientOrderId);
 
@@ -63,6 +66,8 @@ public sealed class StoreLedger(ILinkageStore store) : IHostLedger
         [.. store.Parked().Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal)];
 
     public bool IsKnown(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId) is not null;
+
+    public decimal? LinkedQuantity(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId)?.Linked.Quantity;
 
     public bool AwaitsPlacement(ClientOrderId clientOrderId) =>
         store.FindByClientOrderId(clientOrderId) is { Placement: PlacementState.Staged or PlacementState.Unknown };
@@ -107,6 +112,9 @@ public sealed class MemoryLedger(Func<ProductId, decimal> accountPosition) : IHo
     public IReadOnlyList<ExchangeOrderId> ParkedOrders() => [];
 
     public bool IsKnown(ClientOrderId clientOrderId) => _sent.ContainsKey(clientOrderId.Value);
+
+    /// <summary>The old design's cache keeps no ledger.</summary>
+    public decimal? LinkedQuantity(ClientOrderId clientOrderId) => null;
 
     public bool AwaitsPlacement(ClientOrderId clientOrderId) => _sent.TryGetValue(clientOrderId.Value, out var bound) && bound is null;
 

@@ -338,18 +338,36 @@ public sealed class WebhookHost : IFeedSubscriber
         _lastReconcile = _world.Now;
         try
         {
+            // The listing reports each open order exactly as Get Order would: those need no second question, and those
+            // whose reported executed quantity is already linked need no List Fills either. Without this, every feed gap
+            // re-asked about every open order, and a book of long-open orders made reconciliation quadratic.
+            var listed = new Dictionary<string, decimal>(StringComparer.Ordinal);
             Paginate(CaptureKind.Orders, cursor => _exchange.ListOpenOrders(cursor, _options.ListOrdersPageSize), body =>
             {
                 var page = CoinbaseParser.ParseListOrders(body);
-                return page.TryGetValue(out var orders) ? (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null) : Failed(page.Error!, "orders", body);
+                if (!page.TryGetValue(out var orders))
+                {
+                    return Failed(page.Error!, "orders", body);
+                }
+                foreach (var order in orders.Orders)
+                {
+                    listed[order.State.ExchangeOrderId.Value] = order.State.CumulativeQuantity ?? decimal.MaxValue;
+                }
+                return (FeedInputs.From(orders, _world.Now, "reconcile"), orders.HasNext ? orders.Cursor : null, null);
             });
             var inFlight = _ledger.InFlight();
+            bool NeedsFills(InFlightOrder order) =>
+                order.ExchangeOrderId is { } id
+                && !(listed.TryGetValue(id.Value, out var executed) && _ledger.LinkedQuantity(order.ClientOrderId) >= executed);
             var unconfirmed = _ledger.Terminal(_world.Now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
             foreach (var order in inFlight.Concat(unconfirmed))
             {
                 if (order.ExchangeOrderId is { } eid)
                 {
-                    AskOrder(eid);
+                    if (!listed.ContainsKey(eid.Value))
+                    {
+                        AskOrder(eid);
+                    }
                 }
                 else if (!_placements.ContainsKey(order.ClientOrderId.Value))
                 {
@@ -357,7 +375,7 @@ public sealed class WebhookHost : IFeedSubscriber
                 }
             }
             // The open orders were listed first, so the exchange ids they bound are already in the ledger's answer.
-            ListFills([.. inFlight.Concat(unconfirmed).Select(o => o.ExchangeOrderId).OfType<ExchangeOrderId>().Select(id => id.Value).Distinct(StringComparer.Ordinal)]);
+            ListFills([.. inFlight.Concat(unconfirmed).Where(NeedsFills).Select(o => o.ExchangeOrderId!.Value.Value).Distinct(StringComparer.Ordinal)]);
             // Then every fill since the last reconciliation, whoever placed the order: a manual order that filled while
             // the feed was down is found only this way (its fills park, and Get Order below says whose they are).
             var since = _fillsSince;
