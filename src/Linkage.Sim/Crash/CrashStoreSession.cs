@@ -41,9 +41,24 @@ internal sealed class CrashStoreSession(CrashPlan plan, KillSwitch killSwitch) :
         }
         var path = deaths == _openedAfterDeaths ? _current!.Options.Path : PathAfter(deaths);
         _openedAfterDeaths = deaths;
-        // Migrations first, without kill points: the triggers name tables a new file does not have yet.
-        SqliteStore.Open(Options(path, null)).Dispose();
-        _current = SqliteStore.Open(Options(path, AddKillPoints));
+        // The kill-point function is registered as the connection opens; the triggers that call it name tables a new
+        // file has only after its migrations, so they are added to the same connection once those have run.
+        SqliteConnection? connection = null;
+        _current = SqliteStore.Open(new SqliteStoreOptions
+        {
+            Path = path,
+            Durability = SqliteDurability.Normal,
+            ConnectionOpened = opened =>
+            {
+                connection = opened;
+                opened.CreateFunction("linkage_kill_point", (string table) =>
+                {
+                    killSwitch.Cross("write:" + table);
+                    return 0;
+                });
+            },
+        });
+        AddKillPoints(connection!);
         return _current;
     }
 
@@ -73,16 +88,9 @@ internal sealed class CrashStoreSession(CrashPlan plan, KillSwitch killSwitch) :
         return scratch;
     }
 
-    private static SqliteStoreOptions Options(string path, Action<SqliteConnection>? opened) =>
-        new() { Path = path, Durability = SqliteDurability.Normal, ConnectionOpened = opened };
-
-    private void AddKillPoints(SqliteConnection connection)
+    /// <summary>A temporary trigger per written table and operation, crossing a kill point after each row.</summary>
+    private static void AddKillPoints(SqliteConnection connection)
     {
-        connection.CreateFunction("linkage_kill_point", (string table) =>
-        {
-            killSwitch.Cross("write:" + table);
-            return 0;
-        });
         foreach (var table in WrittenTables)
         {
             foreach (var operation in new[] { "INSERT", "UPDATE" })

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Linkage.Engine;
+using Linkage.Properties.Support;
 using Moq;
 using static Linkage.Properties.Engine.Make;
 
@@ -11,15 +12,7 @@ public sealed class EngineCorrelatorTests
     /// <summary>A store that forwards to the reference store except where a test plants a fault.</summary>
     private static Mock<ILinkageStore> Faulty(MemoryStore inner)
     {
-        var mock = new Mock<ILinkageStore>();
-        mock.Setup(s => s.FindByClientOrderId(It.IsAny<ClientOrderId>())).Returns((ClientOrderId id) => inner.FindByClientOrderId(id));
-        mock.Setup(s => s.FindByExchangeOrderId(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.FindByExchangeOrderId(id));
-        mock.Setup(s => s.IsFillKeySeen(It.IsAny<FillKey>())).Returns((FillKey key) => inner.IsFillKeySeen(key));
-        mock.Setup(s => s.ParkedFor(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.ParkedFor(id));
-        mock.Setup(s => s.ParkedCount).Returns(() => inner.ParkedCount);
-        mock.Setup(s => s.FindExternal(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.FindExternal(id));
-        mock.Setup(s => s.OpenEntryLots(It.IsAny<ProductId>())).Returns((ProductId p) => inner.OpenEntryLots(p));
-        mock.Setup(s => s.ExitsAwaitingAllocation(It.IsAny<ProductId>())).Returns((ProductId p) => inner.ExitsAwaitingAllocation(p));
+        var mock = ForwardingStore.Over(inner);
         mock.Setup(s => s.Apply(It.IsAny<DecisionBatch>())).Returns((DecisionBatch b) => inner.Apply(b));
         mock.Setup(s => s.Links()).Returns(() => inner.Links());
         return mock;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
+using Linkage.Properties.Support;
 using Moq;
 using static Linkage.Properties.Engine.Make;
 
@@ -122,17 +123,9 @@ public abstract class StoreFaultProperties : DatabaseFixture
     /// <summary>A store that forwards every call to <paramref name="inner"/>, with the commit faults of <paramref name="faults"/>.</summary>
     private static Mock<ILinkageStore> Faulty(ILinkageStore inner, FaultPlan faults)
     {
-        var mock = new Mock<ILinkageStore>(MockBehavior.Strict);
+        var mock = ForwardingStore.Over(inner, MockBehavior.Strict);
         mock.Setup(s => s.Name).Returns(inner.Name);
         mock.Setup(s => s.IsDurable).Returns(inner.IsDurable);
-        mock.Setup(s => s.FindByClientOrderId(It.IsAny<ClientOrderId>())).Returns((ClientOrderId id) => inner.FindByClientOrderId(id));
-        mock.Setup(s => s.FindByExchangeOrderId(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.FindByExchangeOrderId(id));
-        mock.Setup(s => s.IsFillKeySeen(It.IsAny<FillKey>())).Returns((FillKey key) => inner.IsFillKeySeen(key));
-        mock.Setup(s => s.ParkedFor(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.ParkedFor(id));
-        mock.Setup(s => s.ParkedCount).Returns(() => inner.ParkedCount);
-        mock.Setup(s => s.FindExternal(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.FindExternal(id));
-        mock.Setup(s => s.OpenEntryLots(It.IsAny<ProductId>())).Returns((ProductId p) => inner.OpenEntryLots(p));
-        mock.Setup(s => s.ExitsAwaitingAllocation(It.IsAny<ProductId>())).Returns((ProductId p) => inner.ExitsAwaitingAllocation(p));
         mock.Setup(s => s.TerminalBefore(It.IsAny<DateTimeOffset>(), It.IsAny<int>())).Returns((DateTimeOffset c, int m) => inner.TerminalBefore(c, m));
         mock.Setup(s => s.Apply(It.IsAny<DecisionBatch>())).Returns((DecisionBatch batch) => faults.Apply(inner, batch));
         return mock;
