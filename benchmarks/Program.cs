@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
@@ -51,6 +52,12 @@ internal static class Program
 
     private static int Run(bool quick, string[] rest, bool postgres)
     {
+        if (Array.IndexOf(rest, "--profile") is var at and >= 0)
+        {
+            return at + 1 < rest.Length
+                ? ProfileLoop.Run(rest[at + 1], at + 2 < rest.Length ? double.Parse(rest[at + 2], CultureInfo.InvariantCulture) : 20)
+                : ProfileLoop.Run("", 0);
+        }
         if (rest.Contains("--breakdown", StringComparer.Ordinal))
         {
             Breakdown.Print(Workload.Sizes(1_000).First(), postgres);
