@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using Linkage.Engine;
 using Linkage.Stores.Sql;
@@ -10,8 +11,11 @@ namespace Linkage.Benchmarks;
 /// Fill processing end to end (parse excluded; decide and store apply included): one trade-level fill at a time through
 /// the engine over each store, and in group commits on the SQL stores (SQLite in WAL with synchronous=NORMAL;
 /// PostgreSQL on one loopback connection), against the old product-keyed design (<see cref="LegacyCorrelator"/>) as
-/// the baseline and a bare dictionary ledger as the floor. Every number is per fill. Each fill goes to another staged
-/// order (round robin), with a fresh trade id. Each benchmark stages only the store it measures.
+/// the baseline, a bare dictionary ledger as the floor in memory and bare prepared statements writing the same rows as
+/// the floor on SQLite. Every number is per fill, and every fill has a fresh trade id. Two spreads: by default each fill
+/// goes to the next staged order (round robin: every fill of a group touches another order, the worst case for a
+/// database's page locality); the <c>Clustered</c> cases send the 256 fills of a group to 16 orders, 16 trades each, as
+/// a burst of market orders sweeping a few price levels arrives. Each benchmark stages only the store it measures.
 /// </summary>
 [MemoryDiagnoser]
 public class FillBenchmarks
@@ -19,15 +23,20 @@ public class FillBenchmarks
     /// <summary>Fills per measured invocation, and the group-commit size of the grouped benchmarks.</summary>
     private const int Batch = 256;
 
+    /// <summary>Trades per order in a group of the <c>Clustered</c> cases.</summary>
+    private const int Cluster = 16;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("linkage-bench-").FullName;
     private Workload.Staged[] _orders = [];
     private long _sequence;
+    private long _cursor;
     private LegacyCorrelator _legacy = null!;
     private ILinkageStore? _store;
     private EngineCorrelator _engine = null!;
     private string? _postgres;
     private Dictionary<string, decimal> _ledger = [];
     private HashSet<FillKey> _seen = [];
+    private BareSqliteFills? _bareSqlite;
 
     [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
@@ -60,14 +69,27 @@ public class FillBenchmarks
         Use(Staging.Memory(_orders));
     }
 
-    [GlobalSetup(Targets = [nameof(EngineSqlite), nameof(EngineSqliteGrouped)])]
+    [GlobalSetup(Targets = [nameof(EngineSqlite), nameof(EngineSqliteGrouped), nameof(EngineSqliteClustered)])]
     public void SetupSqlite()
     {
         _orders = Workload.Orders(Size);
         Use(Staging.Sqlite(_directory, Size));
     }
 
-    [GlobalSetup(Targets = [nameof(EnginePostgres), nameof(EnginePostgresGrouped)])]
+    [GlobalSetup(Targets = [nameof(BareSqliteGrouped), nameof(BareSqliteClustered)])]
+    public void SetupBareSqlite()
+    {
+        _orders = Workload.Orders(Size);
+        ImmutableArray<OrderRecord> staged;
+        using (var store = Staging.Sqlite(_directory, Size))
+        {
+            staged = store.Orders();
+        }
+        SqliteConnection.ClearAllPools();
+        _bareSqlite = new BareSqliteFills(Path.Combine(_directory, "linkage.db"), staged);
+    }
+
+    [GlobalSetup(Targets = [nameof(EnginePostgres), nameof(EnginePostgresGrouped), nameof(EnginePostgresClustered)])]
     public void SetupPostgres()
     {
         _orders = Workload.Orders(Size);
@@ -79,6 +101,7 @@ public class FillBenchmarks
     public void Cleanup()
     {
         _store?.Dispose();
+        _bareSqlite?.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
         if (_postgres is not null)
@@ -115,14 +138,30 @@ public class FillBenchmarks
 
     /// <summary>Decides the group as one burst (one read-cache check), then writes all of it in one transaction.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int EngineSqliteGrouped() => Grouped();
+    public int EngineSqliteGrouped() => Grouped(NextFills(1));
+
+    /// <summary><see cref="EngineSqliteGrouped"/> with the group's fills on 16 orders.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int EngineSqliteClustered() => Grouped(NextFills(Cluster));
+
+    /// <summary>The floor of the grouped SQLite case: the same rows per fill, by bare prepared statements, no engine (<see cref="BareSqliteFills"/>).</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int BareSqliteGrouped() => _bareSqlite!.Write(NextFills(1));
+
+    /// <summary><see cref="BareSqliteGrouped"/> with the group's fills on 16 orders.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int BareSqliteClustered() => _bareSqlite!.Write(NextFills(Cluster));
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public int EnginePostgres() => OneAtATime(_engine);
 
     /// <summary>Decides the group as one burst (its reads in one round trip), then writes all of it in one transaction.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int EnginePostgresGrouped() => Grouped();
+    public int EnginePostgresGrouped() => Grouped(NextFills(1));
+
+    /// <summary><see cref="EnginePostgresGrouped"/> with the group's fills on 16 orders.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int EnginePostgresClustered() => Grouped(NextFills(Cluster));
 
     private void Use(ILinkageStore store)
     {
@@ -130,20 +169,18 @@ public class FillBenchmarks
         _engine = new EngineCorrelator(store);
     }
 
-    private int Grouped()
+    /// <summary>
+    /// Decides the fills as one burst (<see cref="LinkageEngine.DecideMany"/> over <see cref="SqlLinkageStore.ReadAhead(IReadOnlyList{EngineInput})"/>:
+    /// fills of one order chain their versions) and applies it in one group commit.
+    /// </summary>
+    private int Grouped(TradeFillReceived[] fills)
     {
         var store = (SqlLinkageStore)_store!;
         var applied = 0;
-
-        // A group must not touch an order twice (both fills would be decided from the same version), which only the
-        // tiny --quick size can cause.
-        foreach (var group in NextFills().Chunk(_orders.Length))
+        foreach (var result in store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(fills), fills)))
         {
-            foreach (var result in store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(group), group)))
-            {
-                Workload.Require(result, "a grouped fill");
-                applied++;
-            }
+            Workload.Require(result, "a grouped fill");
+            applied++;
         }
         return applied;
     }
@@ -159,15 +196,20 @@ public class FillBenchmarks
         return applied;
     }
 
-    /// <summary>The next <see cref="Batch"/> fills: consecutive staged orders, so one group never touches an order twice.</summary>
-    private TradeFillReceived[] NextFills()
+    /// <summary>
+    /// The next <see cref="Batch"/> fills (<see cref="NextFills(int)"/> with one trade per order: consecutive staged orders).
+    /// </summary>
+    private TradeFillReceived[] NextFills() => NextFills(1);
+
+    /// <summary>The next <see cref="Batch"/> fills, <paramref name="tradesPerOrder"/> in a row for each of the next staged orders.</summary>
+    private TradeFillReceived[] NextFills(int tradesPerOrder)
     {
         var fills = new TradeFillReceived[Batch];
         for (var i = 0; i < Batch; i++)
         {
-            var sequence = _sequence++;
-            fills[i] = Workload.Fill(_orders[sequence % _orders.Length], sequence);
+            fills[i] = Workload.Fill(_orders[(_cursor + (i / tradesPerOrder)) % _orders.Length], _sequence++);
         }
+        _cursor = (_cursor + (Batch / tradesPerOrder)) % _orders.Length;
         return fills;
     }
 }

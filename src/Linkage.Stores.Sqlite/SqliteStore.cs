@@ -63,6 +63,8 @@ public sealed class SqliteStore : SqlLinkageStore
                 throw new InvalidOperationException($"SQLite refused WAL mode for {options.Path} (journal_mode is {mode})");
             }
             Scalar($"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}");
+            Scalar($"PRAGMA cache_size = {-1024L * options.CacheMegabytes}");
+            Scalar($"PRAGMA wal_autocheckpoint = {options.CheckpointPages}");
             options.ConnectionOpened?.Invoke(_connection);
         }
         catch

@@ -42,9 +42,24 @@ public sealed class SqliteStoreTests
     [Test]
     public void Invalid_options_are_reported_together()
     {
-        var options = new SqliteStoreOptions { Path = " ", BusyTimeout = TimeSpan.Zero, Durability = (SqliteDurability)7 };
+        var options = new SqliteStoreOptions
+        {
+            Path = " ", BusyTimeout = TimeSpan.Zero, Durability = (SqliteDurability)7, CacheMegabytes = 0, CheckpointPages = 99,
+        };
         Assert.That(() => new SqliteStore(options), Throws.ArgumentException
-            .With.Message.Contains("Path is empty").And.Message.Contains("BusyTimeout").And.Message.Contains("Durability"));
+            .With.Message.Contains("Path is empty").And.Message.Contains("BusyTimeout").And.Message.Contains("Durability")
+            .And.Message.Contains("CacheMegabytes 0").And.Message.Contains("CheckpointPages 99"));
+    }
+
+    [TestCase(null, null, "-65536", "10000")]
+    [TestCase(8, 1_000, "-8192", "1000")]
+    public void Opens_with_the_page_cache_and_checkpoint_interval_asked_for(int? megabytes, int? pages, string cacheSize, string checkpoint)
+    {
+        var options = new SqliteStoreOptions { Path = NewPath() };
+        options = options with { CacheMegabytes = megabytes ?? options.CacheMegabytes, CheckpointPages = pages ?? options.CheckpointPages };
+        using var store = SqliteStore.Open(options);
+        Assert.That(store.Scalar("PRAGMA cache_size"), Is.EqualTo(cacheSize));
+        Assert.That(store.Scalar("PRAGMA wal_autocheckpoint"), Is.EqualTo(checkpoint));
     }
 
     [Test]
