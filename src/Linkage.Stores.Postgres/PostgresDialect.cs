@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Linkage.Stores.Sql;
 using Npgsql;
@@ -55,6 +56,90 @@ internal sealed class PostgresDialect : SqlDialect
 
     private static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };
+
+    /// <summary>
+    /// The multi-row form of a statement: every column's values as one array parameter (positional, in the statement's
+    /// column order, a time as its two physical columns), turned back into rows by <c>unnest</c>.
+    /// An insert is <c>INSERT ... SELECT * FROM unnest(...) ON CONFLICT DO NOTHING</c>; a versioned update joins the rows
+    /// on the key and on <c>version = expected_version</c> (the version each row must be at, which a chain of updates
+    /// of one row carries from its first update), with the set-once guard of the single-row form.
+    /// </summary>
+    public NpgsqlBatchCommand MultiRow(MultiRowStatement statement)
+    {
+        var s = statement.Statement;
+        var columns = s.Kind == StatementKind.Insert
+            ? s.Table.Columns
+            : [.. s.Table.Columns.Where((_, i) => s.Only == 0 || (s.Only & (1UL << i)) != 0)];
+        var command = new NpgsqlBatchCommand(_multiRow.GetOrAdd(s, _ => RenderMultiRow(s, columns)));
+        if (s.Kind == StatementKind.UpdateVersioned)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = statement.Rows.Select(r => r.ExpectedVersion).ToArray() });
+        }
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var column = columns[c];
+            var values = statement.Rows.Select(r => r.Arguments[c].Value).ToArray();
+            if (!ReferenceEquals(statement.Rows[0].Arguments[c].Column, column))
+            {
+                throw new InvalidOperationException($"a multi-row write to {s.Table.Name} has {statement.Rows[0].Arguments[c].Column.Name} where {column.Name} belongs");
+            }
+            foreach (var parameter in ArrayParameters(column, values))
+            {
+                command.Parameters.Add(parameter);
+            }
+        }
+        return command;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Statement, string> _multiRow = new();
+
+    private string RenderMultiRow(Statement s, ImmutableArray<IColumn> columns)
+    {
+        var physical = columns.SelectMany(Physical).ToList();
+        var versioned = s.Kind == StatementKind.UpdateVersioned;
+        var rowColumns = versioned ? ["expected_version", .. physical] : physical;
+        var arrays = string.Join(", ", rowColumns.Select((_, i) => "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (!versioned)
+        {
+            return $"INSERT INTO {s.Table.Name} ({string.Join(", ", physical)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING";
+        }
+        var keys = s.Table.Key.SelectMany(Physical).ToHashSet(StringComparer.Ordinal);
+        var set = string.Join(", ", physical.Where(c => !keys.Contains(c)).Select(c => $"{c} = u.{c}"));
+        var match = string.Join(" AND ", keys.Select(k => $"t.{k} = u.{k}"));
+        var setOnce = string.Concat(s.Table.SetOnce.Where(columns.Contains).SelectMany(Physical).Select(c => $" AND (t.{c} IS NULL OR t.{c} = u.{c})"));
+        return $"UPDATE {s.Table.Name} AS t SET {set} FROM unnest({arrays}) AS u ({string.Join(", ", rowColumns)}) WHERE {match} AND t.version = u.expected_version{setOnce}";
+    }
+
+    /// <summary>One column's values across the rows as typed arrays (two for a time), converted as <see cref="Parameters"/> converts one value.</summary>
+    private static IEnumerable<NpgsqlParameter> ArrayParameters(IColumn column, object?[] values)
+    {
+        switch (column.Kind)
+        {
+            case ColumnKind.Time:
+                var ticks = values.Select(v => ((DateTimeOffset?)v)?.UtcTicks).ToArray();
+                yield return Array(NpgsqlDbType.TimestampTz, ticks.Select(t => t is { } u ? new DateTime(u - (u % 10), DateTimeKind.Utc) : (DateTime?)null).ToArray());
+                yield return Array(NpgsqlDbType.Smallint, ticks.Select(t => t is { } u ? (short)(u % 10) : (short?)null).ToArray());
+                break;
+            case ColumnKind.Integer:
+                yield return Array(NpgsqlDbType.Bigint, values.Select(v => v is null ? (long?)null : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                break;
+            case ColumnKind.Decimal:
+                yield return Array(NpgsqlDbType.Numeric, values.Select(v => (decimal?)v).ToArray());
+                break;
+            case ColumnKind.Flag:
+                yield return Array(NpgsqlDbType.Boolean, values.Select(v => (bool?)v).ToArray());
+                break;
+            case ColumnKind.Payload:
+                yield return Array(NpgsqlDbType.Bytea, values.Select(v => v is string text ? Encoding.UTF8.GetBytes(text) : null).ToArray());
+                break;
+            default:
+                yield return Array(NpgsqlDbType.Text, values.Select(v => (string?)v).ToArray());
+                break;
+        }
+    }
+
+    private static NpgsqlParameter Array(NpgsqlDbType element, object values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | element, Value = values };
 }
 
 /// <summary>A row of a PostgreSQL result: decimals are <c>numeric</c>, times <c>timestamptz</c> plus their tick digit, payloads UTF-8 <c>bytea</c>.</summary>

@@ -36,6 +36,13 @@ internal sealed record StoreCommand(Statement Statement, ImmutableArray<Argument
 {
     /// <summary>The conflict this row count means, or null when the statement did what the batch needs.</summary>
     public string? Conflict(int rowsAffected) => ConflictUnlessOneRow is not null && rowsAffected != 1 ? ConflictUnlessOneRow(Subject!) : null;
+
+    /// <summary>The row the statement writes: its table and key values (joined by a unit separator); null for an append, whose row the database numbers.</summary>
+    public (string Table, string Key)? Row =>
+        Statement.Kind == StatementKind.Append
+            ? null
+            : (Statement.Table.Name, string.Join('\u001f', Statement.Table.Key.Select(k =>
+                Convert.ToString(Arguments.First(a => ReferenceEquals(a.Column, k)).Value, System.Globalization.CultureInfo.InvariantCulture))));
 }
 
 /// <summary>

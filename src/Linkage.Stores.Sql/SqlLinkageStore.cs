@@ -110,7 +110,10 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// Group commit for a burst: applies every batch in ONE transaction (one fsync), each under its own savepoint, so a
     /// batch that conflicts is rolled back alone and reported, and the others are kept. The batches were decided
     /// against the state before the burst, so a later batch may conflict with an earlier one of the same burst: decide
-    /// it again, as for any conflict. The results are in the order of <paramref name="batches"/>.
+    /// it again, as for any conflict. A batch that writes a row an earlier conflicted batch wrote is reported as a
+    /// conflict without being run: a burst decided together (<see cref="LinkageEngine.DecideMany"/>) chains its
+    /// versions through that batch's state, which is never committed, and another writer may hold other content under
+    /// the same version numbers. The results are in the order of <paramref name="batches"/>.
     /// </summary>
     public ImmutableArray<ApplyResult> ApplyMany(IReadOnlyList<DecisionBatch> batches) => Sync(Apply(batches, false, default));
 
@@ -226,6 +229,15 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <summary>Runs a plan's statements in <paramref name="transaction"/>; returns the first conflict, or null when all did what the plan needs.</summary>
     private protected abstract ValueTask<string?> Execute(
         DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct);
+
+    /// <summary>
+    /// Runs the concatenated plans of a group commit's single pass (no savepoints) in <paramref name="transaction"/>;
+    /// returns a conflict, or null when all did what they need. Which batch conflicted need not be known: a conflict
+    /// rolls the pass back and the group is applied again batch by batch. By default the plans run as one plan.
+    /// </summary>
+    private protected virtual ValueTask<string?> ExecuteGroup(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plans, bool async, CancellationToken ct) =>
+        Execute(connection, transaction, plans, async, ct);
 
     /// <summary>Runs a query and maps every row.</summary>
     private protected abstract ValueTask<ImmutableArray<T>> Read<T>(
@@ -555,7 +567,7 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
         var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
         try
         {
-            if (await ExecuteOrConflict(connection, transaction, [.. plans.SelectMany(p => p)], async, ct).ConfigureAwait(false) is not null)
+            if (await ExecuteOrConflict(connection, transaction, [.. plans.SelectMany(p => p)], group: true, async, ct).ConfigureAwait(false) is not null)
             {
                 await Rollback(transaction, async, ct).ConfigureAwait(false);
                 return false;
@@ -574,17 +586,31 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     {
         var grouped = plans.Count > 1;
         var results = new ApplyResult[plans.Count];
+
+        // Rows written by a batch that conflicted. A later batch of the group that writes one of them was decided on that
+        // batch's state (DecideMany chains versions through the burst), which is now never committed, and its version
+        // numbers may still match: another writer that moved the row by as many versions holds other content under them.
+        HashSet<(string Table, string Key)>? abandoned = null;
         var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
         try
         {
             for (var i = 0; i < plans.Count; i++)
             {
+                if (abandoned is not null && plans[i].Select(c => c.Row).FirstOrDefault(r => r is { } row && abandoned.Contains(row)) is { } dependent)
+                {
+                    results[i] = ApplyResult.Conflict(
+                        $"it writes {dependent.Table} row {dependent.Key.Replace('\u001f', '/')} after an earlier batch of the group that wrote it conflicted");
+
+                    // Its own rows are never written either, so what a later batch decided on them is just as stale.
+                    abandoned.UnionWith(plans[i].Select(c => c.Row).OfType<(string, string)>());
+                    continue;
+                }
                 var savepoint = $"batch_{i}";
                 if (grouped)
                 {
                     await Savepoint(transaction, savepoint, async, ct).ConfigureAwait(false);
                 }
-                var conflict = await ExecuteOrConflict(connection, transaction, plans[i], async, ct).ConfigureAwait(false);
+                var conflict = await ExecuteOrConflict(connection, transaction, plans[i], group: false, async, ct).ConfigureAwait(false);
                 if (conflict is null)
                 {
                     results[i] = ApplyResult.Applied;
@@ -593,6 +619,7 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
                 {
                     await RollbackTo(transaction, savepoint, async, ct).ConfigureAwait(false);
                     results[i] = ApplyResult.Conflict(conflict);
+                    (abandoned ??= []).UnionWith(plans[i].Select(c => c.Row).OfType<(string, string)>());
                 }
                 else
                 {
@@ -611,11 +638,13 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     }
 
     private async ValueTask<string?> ExecuteOrConflict(
-        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool group, bool async, CancellationToken ct)
     {
         try
         {
-            return await Execute(connection, transaction, plan, async, ct).ConfigureAwait(false);
+            return group
+                ? await ExecuteGroup(connection, transaction, plan, async, ct).ConfigureAwait(false)
+                : await Execute(connection, transaction, plan, async, ct).ConfigureAwait(false);
         }
         catch (DbException error) when (IsConflict(error))
         {

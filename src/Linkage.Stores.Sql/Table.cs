@@ -82,6 +82,9 @@ internal interface ITable
 
     /// <summary>A written or generated column by name.</summary>
     IColumn Column(string name);
+
+    /// <summary>The values of <paramref name="record"/> (a record this table stores) in the columns of <paramref name="only"/> (0: every column), in column order.</summary>
+    ImmutableArray<Argument> Arguments(object record, ulong only);
 }
 
 /// <summary>
@@ -133,6 +136,13 @@ internal sealed class Table<TRecord> : ITable
             arguments[i] = new(Typed[i], Typed[i].Get(record));
         }
         return ImmutableCollectionsMarshal.AsImmutableArray(arguments);
+    }
+
+    /// <inheritdoc />
+    public ImmutableArray<Argument> Arguments(object record, ulong only)
+    {
+        var typed = (TRecord)record;
+        return [.. Typed.Where((_, i) => only == 0 || (only & (1UL << i)) != 0).Select(c => new Argument(c, c.Get(typed)))];
     }
 
     /// <summary>

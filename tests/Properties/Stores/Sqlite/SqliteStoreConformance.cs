@@ -82,3 +82,10 @@ public sealed class SqliteBurstProperties : BurstProperties
 
     protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-burst", SqliteDurability.Normal);
 }
+
+/// <summary>Group commits over SQLite.</summary>
+[TestFixture]
+public sealed class SqliteGroupCommitTests : GroupCommitTests
+{
+    protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-group", SqliteDurability.Normal);
+}
