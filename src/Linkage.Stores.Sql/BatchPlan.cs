@@ -53,10 +53,11 @@ internal sealed record StoreCommand(Statement Statement, ImmutableArray<Argument
 /// </summary>
 /// <remarks>
 /// An order update writes only the columns that changed when the order's previous committed state is known
-/// (<c>committed</c>, the store's read cache): a fill changes 9 of its 45 columns, and the indexes on unchanged columns
-/// need no maintenance. That is exact because the update still applies only over version <c>Version - 1</c>, and a
-/// committed version number has exactly one content. It must never be a state of the same group that is not committed
-/// yet: if that batch were rolled back, another writer's row at the same version would get only part of the change.
+/// (<c>committed</c>: the store's read cache, or the state an earlier batch of the same group writes): a fill changes 9
+/// of its 45 columns, and the indexes on unchanged columns need no maintenance. That is exact because the update still
+/// applies only over version <c>Version - 1</c>, and a committed version number has exactly one content. A state of an
+/// earlier batch of the group qualifies only because a batch writing a row an earlier batch of the group wrote is not
+/// run when that batch does not apply: otherwise another writer's row at the same version would get part of the change.
 /// </remarks>
 internal static class BatchPlan
 {
@@ -126,6 +127,26 @@ internal static class BatchPlan
             }
         }
         return commands.ToImmutable();
+    }
+
+    /// <summary>Every order state the batch writes, in decision order (an order written twice appears twice, last state last).</summary>
+    public static IEnumerable<OrderRecord> OrdersWritten(DecisionBatch batch)
+    {
+        foreach (var decision in batch.Decisions)
+        {
+            switch (decision)
+            {
+                case ExitAllocated d:
+                    yield return d.Order;
+                    yield return d.Entry;
+                    break;
+                case OrderDecision d:
+                    yield return d.Order;
+                    break;
+                default:
+                    break;
+            }
+        }
     }
 
     private static StoreCommand UpdateOrder(OrderRecord order, OrderRecord? previous)

@@ -514,7 +514,32 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     private ValueTask<ImmutableArray<ApplyResult>> Apply(IReadOnlyList<DecisionBatch> batches, bool async, CancellationToken ct) =>
         batches.All(b => !b.HasWrites)
             ? ValueTask.FromResult<ImmutableArray<ApplyResult>>([.. batches.Select(_ => ApplyResult.Applied)])
-            : WithConnection(connection => Apply(connection, batches, [.. batches.Select(b => BatchPlan.For(b, Committed))], async, ct), async, ct);
+            : WithConnection(connection => Apply(connection, batches, Plans(batches), async, ct), async, ct);
+
+    /// <summary>
+    /// The plans of a group, in order. An order update is written as a diff against the order's state before it: the
+    /// committed one, or the one an earlier batch of the group writes. That earlier state is as good as committed for
+    /// the diff: if its batch does not apply, every later batch writing the same row is not run either (see
+    /// <see cref="ApplyEach"/>), so a diff never lands on a row that holds other content at the same version.
+    /// </summary>
+    private List<ImmutableArray<StoreCommand>> Plans(IReadOnlyList<DecisionBatch> batches)
+    {
+        if (batches.Count == 1)
+        {
+            return [BatchPlan.For(batches[0], Committed)];
+        }
+        Dictionary<string, OrderRecord>? written = null;
+        var plans = new List<ImmutableArray<StoreCommand>>(batches.Count);
+        foreach (var batch in batches)
+        {
+            plans.Add(BatchPlan.For(batch, id => written is not null && written.TryGetValue(id.Value, out var order) ? order : Committed(id)));
+            foreach (var order in BatchPlan.OrdersWritten(batch))
+            {
+                (written ??= new(StringComparer.Ordinal))[order.ClientOrderId.Value] = order;
+            }
+        }
+        return plans;
+    }
 
     /// <summary>The order's committed state when the read cache holds it (the caller holds the connection, so the cache is stable).</summary>
     private OrderRecord? Committed(ClientOrderId id) =>
