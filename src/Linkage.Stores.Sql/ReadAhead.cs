@@ -55,6 +55,13 @@ internal sealed record ReadAheadKeys(ImmutableArray<string> ExchangeOrderIds, Im
 }
 
 /// <summary>
+/// What a bulk read-ahead found for a set of exchange order ids: their orders, every fill key recorded for them, their
+/// parked fills and their external records. Complete for the ids asked: an id without a row has none.
+/// </summary>
+internal sealed record BulkRows(
+    IReadOnlyList<OrderRecord> Orders, IReadOnlyList<FillKey> FillKeys, IReadOnlyList<ParkedFill> Parked, IReadOnlyList<ExternalOrderRecord> Externals);
+
+/// <summary>
 /// The committed state a burst of inputs reads, fetched together (<see cref="ReadAheadKeys"/>): the orders with those
 /// ids, which of the burst's fill keys are recorded, the parked fills and external records under those exchange order
 /// ids, and the exits awaiting allocation in those orders' products. Each set is complete for the ids asked, so an id

@@ -129,6 +129,28 @@ internal sealed class ReadCache
         openOrders[(product.Value, kind)] = orders;
     }
 
+    /// <summary>Whether everything read by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills.</summary>
+    public bool HoldsAllOf(string exchangeId) =>
+        clientIdByExchangeId.ContainsKey(exchangeId) && fillKeys.ContainsKey(exchangeId) && parked.ContainsKey(exchangeId)
+        && (clientIdByExchangeId[exchangeId] is not null || externals.ContainsKey(exchangeId));
+
+    /// <summary>Remembers what a bulk read found for <paramref name="exchangeIds"/>, including every absence (the rows are complete for those ids).</summary>
+    public void Loaded(ImmutableArray<string> exchangeIds, BulkRows rows)
+    {
+        var orders = rows.Orders.Where(o => o.ExchangeOrderId is not null).ToDictionary(o => o.ExchangeOrderId!.Value.Value, StringComparer.Ordinal);
+        var keys = rows.FillKeys.ToLookup(k => k.Order.Value, k => (k.Source, k.Key), StringComparer.Ordinal);
+        var parkedFills = rows.Parked.ToLookup(p => p.ExchangeOrderId.Value, StringComparer.Ordinal);
+        var externalOrders = rows.Externals.ToDictionary(e => e.ExchangeOrderId.Value, StringComparer.Ordinal);
+        foreach (var id in exchangeIds)
+        {
+            var exchangeId = ExchangeOrderId.From(id);
+            Order(exchangeId, orders.GetValueOrDefault(id));
+            FillKeys(exchangeId, keys[id]);
+            Parked(exchangeId, [.. parkedFills[id].OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal)]);
+            External(exchangeId, externalOrders.GetValueOrDefault(id));
+        }
+    }
+
     /// <summary>Folds in a batch the database has committed, decision by decision, as the store's statements applied it.</summary>
     public void Applied(DecisionBatch batch)
     {
