@@ -195,7 +195,8 @@ public sealed class PostgresStore : SqlLinkageStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// One <see cref="NpgsqlBatch"/> of five queries, one round trip: the orders with the burst's ids, then which of its
+    /// One <see cref="NpgsqlBatch"/> of six queries, one round trip: the orders with the burst's ids (by exchange order id
+    /// only those that moved past the version this store last saw committed), then which of its
     /// fill keys are recorded, the parked fills and external records under its exchange order ids, then the exits awaiting allocation in the
     /// products of those orders. Parked fills and exits are ordered in memory, as <see cref="ReadAheadView"/> needs.
     /// </remarks>
@@ -206,12 +207,20 @@ public sealed class PostgresStore : SqlLinkageStore
         {
             var ids = new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ExchangeOrderIds.ToArray() };
             var clientIds = new NpgsqlParameter("client_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ClientOrderIds.ToArray() };
+            var known = keys.ExchangeOrderIds.Select(KnownCommitted).ToArray();
+            var knownVersions = new NpgsqlParameter("known_versions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = known.Select(o => o?.Version).ToArray() };
             const string Touched = "exchange_order_id = ANY(@ids) OR client_order_id = ANY(@client_ids)";
             using var batch = new NpgsqlBatch((NpgsqlConnection)connection)
             {
                 BatchCommands =
                 {
-                    Query($"SELECT * FROM {Tables.Orders.Name} WHERE {Touched}", ids, clientIds),
+                    // An order this store knows at its current version comes back as nothing: one committed version has
+                    // one content, so the known state is the row. Only orders that moved (or are unknown) are sent.
+                    Query(
+                        $"SELECT o.* FROM unnest(@ids, @known_versions) AS k (id, v) CROSS JOIN LATERAL (SELECT * FROM {Tables.Orders.Name} WHERE exchange_order_id = k.id AND version IS DISTINCT FROM k.v LIMIT 1) AS o",
+                        ids,
+                        knownVersions),
+                    Query($"SELECT * FROM {Tables.Orders.Name} WHERE client_order_id = ANY(@client_ids)", clientIds),
                     Query(
                         // One primary-key probe per asked key (LATERAL with LIMIT keeps the planner from hashing the
                         // asked keys and scanning every fill key ever recorded, which it did for a generic plan).
@@ -230,12 +239,18 @@ public sealed class PostgresStore : SqlLinkageStore
             var reader = async ? await batch.ExecuteReaderAsync(ct).ConfigureAwait(false) : batch.ExecuteReader();
             try
             {
-                var orders = await Rows(reader, Sql.Rows.Order, advance: false).ConfigureAwait(false);
+                var moved = await Rows(reader, Sql.Rows.Order, advance: false).ConfigureAwait(false);
+                var byClientId = await Rows(reader, Sql.Rows.Order, advance: true).ConfigureAwait(false);
                 var fillKeys = await Rows(reader, Sql.Rows.FillKey, advance: true).ConfigureAwait(false);
                 var parked = await Rows(reader, Sql.Rows.Parked, advance: true).ConfigureAwait(false);
                 var externals = await Rows(reader, Sql.Rows.External, advance: true).ConfigureAwait(false);
                 var exits = await Rows(reader, Sql.Rows.Order, advance: true).ConfigureAwait(false);
-                Seen(orders);
+                Seen(moved);
+                Seen(byClientId);
+                var movedIds = moved.Select(o => o.ExchangeOrderId!.Value.Value).ToHashSet(StringComparer.Ordinal);
+                var unmoved = known.Where(o => o is not null && !movedIds.Contains(o.ExchangeOrderId!.Value.Value)).Select(o => o!);
+                var orders = moved.Concat(byClientId).Concat(unmoved)
+                    .GroupBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(g => g.MaxBy(o => o.Version)!);
                 return new ReadAheadView(this, keys, orders, fillKeys, parked, externals, exits);
             }
             finally

@@ -579,6 +579,9 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     private OrderRecord? Committed(ClientOrderId id) =>
         _cache is not null ? (_cache.TryOrder(id, out var order) ? order : null) : _committed!.Find(id);
 
+    /// <summary>The latest committed state this store knows of the order bound to <paramref name="exchangeId"/> (a store without a read cache), or null.</summary>
+    private protected OrderRecord? KnownCommitted(string exchangeId) => _committed?.Find(exchangeId);
+
     /// <summary>Orders a derived store read outside the port's reads (a read-ahead): committed states to write updates against.</summary>
     private protected void Seen(IEnumerable<OrderRecord> orders)
     {

@@ -87,6 +87,32 @@ public abstract class GroupCommitTests : DatabaseFixture
             Is.EquivalentTo(reference.Orders().Select(o => (o.ClientOrderId, o.Linked.Quantity, o.Allocated))));
     }
 
+    [Test]
+    public void A_read_ahead_after_another_writer_moved_a_known_order_reads_its_new_state()
+    {
+        using var store = Database.OpenEmpty();
+        using var reference = new MemoryStore();
+        Stage(store, reference);
+        var first = Rest("ex-a", "first", 0.01m, second: 1);
+        var moved = Rest("ex-a", "other", 0.01m, second: 1.5);
+        var referenceEngine = new EngineCorrelator(reference);
+        Assert.That(new EngineCorrelator(store).Process(first).Status, Is.EqualTo(ProcessStatus.Applied), "the store now knows order a");
+        using (var other = Database.OpenSame())
+        {
+            Assert.That(new EngineCorrelator(other).Process(moved).Status, Is.EqualTo(ProcessStatus.Applied));
+        }
+        var burst = Burst();
+        foreach (var input in new[] { first, moved }.Concat(burst))
+        {
+            Assert.That(referenceEngine.Process(input).Status, Is.EqualTo(ProcessStatus.Applied));
+        }
+
+        var results = store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(burst), burst));
+
+        Assert.That(results.Select(r => r.Status), Is.All.EqualTo(ApplyStatus.Applied), "decided from the state the other writer left: " + string.Join("; ", results.Select(r => r.Detail)));
+        StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the burst");
+    }
+
     /// <summary>What the store's group path counter reads now (PostgreSQL: multi-row groups written); 0 where there is none.</summary>
     protected virtual int Merged(SqlLinkageStore store) => 0;
 
