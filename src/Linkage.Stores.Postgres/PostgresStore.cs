@@ -31,8 +31,6 @@ public sealed class PostgresStore : SqlLinkageStore
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private int _mergedGroups;
-
     /// <summary>Creates the store's connection pool; nothing is opened until the first call.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
     public PostgresStore(PostgresStoreOptions options)
@@ -53,9 +51,6 @@ public sealed class PostgresStore : SqlLinkageStore
 
     /// <summary>The options the store was created with.</summary>
     public PostgresStoreOptions Options { get; }
-
-    /// <summary>How many group commits this store wrote as multi-row statements (every row as planned); for tests and diagnostics.</summary>
-    internal int MergedGroups => Volatile.Read(ref _mergedGroups);
 
     /// <summary>Creates the store and applies any pending migrations.</summary>
     public static PostgresStore Open(PostgresStoreOptions options) => Migrated(new PostgresStore(options));
@@ -148,7 +143,7 @@ public sealed class PostgresStore : SqlLinkageStore
                 return $"{statement.Rows.Length} rows written to {statement.Statement.Table.Name} in one statement touched {batch.BatchCommands[i].RecordsAffected}: another writer got to one of them first";
             }
         }
-        Interlocked.Increment(ref _mergedGroups);
+        CountMerged();
         return null;
     }
 

@@ -17,6 +17,13 @@ internal enum StatementKind
 
     /// <summary><c>DELETE ... WHERE key</c>: 0 rows means another writer deleted it first.</summary>
     Delete,
+
+    /// <summary>
+    /// <c>UPDATE ... WHERE key AND version = @expected_version</c>: a chain of versioned updates of one row written as one
+    /// (<see cref="MultiRowPlan"/>); its last argument is <see cref="MultiRowPlan.ExpectedVersion"/>. 0 rows means
+    /// another writer got there first.
+    /// </summary>
+    UpdateFromVersion,
 }
 
 /// <summary>

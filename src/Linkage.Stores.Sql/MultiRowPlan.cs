@@ -25,6 +25,27 @@ internal sealed record MultiRowStatement(Statement Statement, ImmutableArray<Mul
 /// </remarks>
 internal sealed record MultiRowPlan(ImmutableArray<MultiRowStatement> Merged, ImmutableArray<StoreCommand> Appends)
 {
+    /// <summary>The parameter of <see cref="StatementKind.UpdateFromVersion"/>: the version a merged update's row must be at.</summary>
+    public static readonly NamedColumn ExpectedVersion = new("expected_version");
+
+    /// <summary>
+    /// The merged rows as single-row statements, in the plan's order of shapes: an insert as it was, a versioned update
+    /// as <see cref="StatementKind.UpdateFromVersion"/> with its expected version as the last argument. For a database
+    /// whose statements cost little each (SQLite), what merging saves is the intermediate updates of a chain.
+    /// </summary>
+    public IEnumerable<(Statement Statement, ImmutableArray<Argument> Arguments)> SingleRows()
+    {
+        foreach (var statement in Merged)
+        {
+            var versioned = statement.Statement.Kind == StatementKind.UpdateVersioned;
+            var single = versioned ? statement.Statement with { Kind = StatementKind.UpdateFromVersion } : statement.Statement;
+            foreach (var row in statement.Rows)
+            {
+                yield return (single, versioned ? [.. row.Arguments, new Argument(ExpectedVersion, row.ExpectedVersion)] : row.Arguments);
+            }
+        }
+    }
+
     public static MultiRowPlan? Of(IReadOnlyList<StoreCommand> plan)
     {
         var entries = new List<Entry>();

@@ -38,6 +38,7 @@ internal abstract class SqlDialect
                 var insert = $"INSERT INTO {table.Name} ({string.Join(", ", written)}) VALUES ({string.Join(", ", written.Select(c => "@" + c))})";
                 return s.Kind == StatementKind.Insert ? insert + " ON CONFLICT DO NOTHING" : insert;
             case StatementKind.UpdateVersioned:
+            case StatementKind.UpdateFromVersion:
                 var keys = table.Key.SelectMany(Physical).ToHashSet(StringComparer.Ordinal);
                 var updated = table.Columns.Where((_, i) => s.Only == 0 || (s.Only & (1UL << i)) != 0).ToList();
                 var set = string.Join(", ", updated.SelectMany(Physical).Where(c => !keys.Contains(c)).Select(c => $"{c} = @{c}"));
@@ -45,7 +46,8 @@ internal abstract class SqlDialect
                 // A set-once column the update does not write keeps its value, so only a written one needs the guard.
                 var setOnce = string.Concat(table.SetOnce.Where(updated.Contains).SelectMany(Physical).Select(c => $" AND ({c} IS NULL OR {c} = @{c})"));
                 _ = table.Column("version");
-                return $"UPDATE {table.Name} SET {set} WHERE {keyMatch} AND version = @version - 1{setOnce}";
+                var expected = s.Kind == StatementKind.UpdateFromVersion ? "@" + MultiRowPlan.ExpectedVersion.Name : "@version - 1";
+                return $"UPDATE {table.Name} SET {set} WHERE {keyMatch} AND version = {expected}{setOnce}";
             case StatementKind.Delete:
                 return $"DELETE FROM {table.Name} WHERE {keyMatch}";
             default:

@@ -28,6 +28,8 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <summary>The database's change counter when <see cref="_cache"/> was last known current.</summary>
     private long _cachedVersion = -1;
 
+    private int _mergedGroups;
+
     /// <summary>A store over <paramref name="dialect"/>; <paramref name="cacheReads"/> when <see cref="DataVersion"/> tells every other writer's commit.</summary>
     private protected SqlLinkageStore(SqlDialect dialect, bool cacheReads = false)
     {
@@ -578,6 +580,12 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
     /// <summary>The order's committed state when the read cache holds it (the caller holds the connection, so the cache is stable).</summary>
     private OrderRecord? Committed(ClientOrderId id) =>
         _cache is not null ? (_cache.TryOrder(id, out var order) ? order : null) : _committed!.Find(id);
+
+    /// <summary>How many group commits this store wrote merged (<see cref="MultiRowPlan"/>, every row as planned); for tests and diagnostics.</summary>
+    internal int MergedGroups => Volatile.Read(ref _mergedGroups);
+
+    /// <summary>Counts a group written merged (<see cref="MergedGroups"/>).</summary>
+    private protected void CountMerged() => Interlocked.Increment(ref _mergedGroups);
 
     /// <summary>The latest committed state this store knows of the order bound to <paramref name="exchangeId"/> (a store without a read cache), or null.</summary>
     private protected OrderRecord? KnownCommitted(string exchangeId) => _committed?.Find(exchangeId);

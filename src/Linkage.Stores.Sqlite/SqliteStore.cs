@@ -192,6 +192,30 @@ public sealed class SqliteStore : SqlLinkageStore
         return ValueTask.FromResult<string?>(null);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A group is written through <see cref="MultiRowPlan"/> when it can be: successive updates of one order (a burst of
+    /// fills on it) become one update from the first expected version, so the row is written once, not once per fill.
+    /// </remarks>
+    private protected override ValueTask<string?> ExecuteGroup(
+        DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plans, bool async, CancellationToken ct)
+    {
+        if (MultiRowPlan.Of(plans) is not { } merged)
+        {
+            return Execute(connection, transaction, plans, async, ct);
+        }
+        foreach (var (statement, arguments) in merged.SingleRows())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Written(statement, arguments).Run(_connection.Handle!, arguments) != 1)
+            {
+                return ValueTask.FromResult<string?>($"a write to {statement.Table.Name} in a group found its row moved or its key taken: another writer got there first");
+            }
+        }
+        CountMerged();
+        return Execute(connection, transaction, merged.Appends, async, ct);
+    }
+
     private protected override ValueTask<ImmutableArray<T>> Read<T>(
         DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
     {

@@ -8,9 +8,9 @@ namespace Linkage.Properties.Stores;
 /// A group commit of a burst that touches few orders many times (16 trades per order, an exit allocated, a fill parked,
 /// a duplicate in the same burst) writes exactly what applying each input on its own writes; and when another writer
 /// changes one of its orders between deciding and applying, every batch about that order conflicts, every other batch
-/// is kept, and deciding the conflicted ones again ends where the reference store ends. PostgreSQL writes such a group
-/// as multi-row statements (<see cref="MultiRowPlan"/>): its subclass checks that the first group took that path and
-/// the overtaken one did not.
+/// is kept, and deciding the conflicted ones again ends where the reference store ends. Both stores write such a group
+/// merged (<see cref="MultiRowPlan"/>: PostgreSQL as multi-row statements, SQLite with each order's chain of updates as
+/// one): the first group must take that path and the overtaken one must not.
 /// </summary>
 public abstract class GroupCommitTests : DatabaseFixture
 {
@@ -113,13 +113,12 @@ public abstract class GroupCommitTests : DatabaseFixture
         StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the burst");
     }
 
-    /// <summary>What the store's group path counter reads now (PostgreSQL: multi-row groups written); 0 where there is none.</summary>
-    protected virtual int Merged(SqlLinkageStore store) => 0;
+    private static int Merged(SqlLinkageStore store) => store.MergedGroups;
 
-    /// <summary>Checks the group was written by the path expected, where the store has more than one.</summary>
-    protected virtual void AssertGroupPath(SqlLinkageStore store, int mergedBefore, bool tookMultiRow)
-    {
-    }
+    /// <summary>Checks whether the group was written merged (<see cref="MultiRowPlan"/>: chains of updates of one order written once).</summary>
+    private static void AssertGroupPath(SqlLinkageStore store, int mergedBefore, bool tookMultiRow) =>
+        Assert.That(Merged(store), Is.EqualTo(mergedBefore + (tookMultiRow ? 1 : 0)),
+            tookMultiRow ? "the group was not written merged" : "an overtaken group must not be kept from the merged pass");
 
     /// <summary>Entries a and b and exit x (all BTC-USD) staged and acknowledged in both stores, one input at a time.</summary>
     private static void Stage(ILinkageStore store, ILinkageStore reference)

@@ -1,6 +1,4 @@
 using Linkage.Properties.Support;
-using Linkage.Stores.Postgres;
-using Linkage.Stores.Sql;
 
 namespace Linkage.Properties.Stores.Postgres;
 
@@ -69,10 +67,4 @@ public sealed class PostgresBurstProperties : BurstProperties
 public sealed class PostgresGroupCommitTests : GroupCommitTests
 {
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresGroupCommitTests));
-
-    protected override int Merged(SqlLinkageStore store) => ((PostgresStore)store).MergedGroups;
-
-    protected override void AssertGroupPath(SqlLinkageStore store, int mergedBefore, bool tookMultiRow) =>
-        Assert.That(Merged(store), Is.EqualTo(mergedBefore + (tookMultiRow ? 1 : 0)),
-            tookMultiRow ? "the group was not written as multi-row statements" : "an overtaken group must not be kept from the multi-row pass");
 }
