@@ -32,6 +32,10 @@ public sealed class MemoryStore : ILinkageStore
     private readonly Dictionary<string, SortedSet<OrderKey>> exitsAwaiting = new(StringComparer.Ordinal);
     private readonly SortedSet<OrderKey> terminalNotPurged = new(OrderKey.Comparer);
 
+    // One transaction for every batch, emptied after each: Apply holds the lock, so no two batches use it at once, and
+    // its collections, once made, serve every later batch instead of being allocated per fill.
+    private Transaction? transaction;
+
     public string Name => "memory";
 
     public bool IsDurable => false;
@@ -108,16 +112,23 @@ public sealed class MemoryStore : ILinkageStore
         ArgumentNullException.ThrowIfNull(batch);
         lock (gate)
         {
-            var transaction = new Transaction(this);
-            foreach (var decision in batch.Decisions)
+            var staging = transaction ??= new Transaction(this);
+            try
             {
-                if (transaction.Stage(decision) is { } conflict)
+                foreach (var decision in batch.Decisions)
                 {
-                    return ApplyResult.Conflict(conflict);
+                    if (staging.Stage(decision) is { } conflict)
+                    {
+                        return ApplyResult.Conflict(conflict);
+                    }
                 }
+                staging.Commit();
+                return ApplyResult.Applied;
             }
-            transaction.Commit();
-            return ApplyResult.Applied;
+            finally
+            {
+                staging.Clear();
+            }
         }
     }
 
@@ -273,11 +284,18 @@ public sealed class MemoryStore : ILinkageStore
     /// <summary>
     /// One batch being applied: every decision is checked against the committed state plus the decisions staged before
     /// it, and nothing touches the committed state until <see cref="Commit"/>, so a conflict leaves nothing applied.
+    /// The store keeps one and empties it after each batch (<see cref="Clear"/>).
     /// </summary>
     private sealed class Transaction(MemoryStore store)
     {
-        // Created on first use: a batch touches one or two of these, and a transaction lives for one Apply.
-        private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
+        /// <summary>
+        /// Entries past which a collection is dropped after its batch instead of emptied: emptying costs its capacity,
+        /// so one big batch (a retention tick, a mass release of parked fills) must not slow every later fill.
+        /// </summary>
+        private const int KeptEntriesMax = 64;
+
+        // Created on first use (a batch touches one or two of these) and then kept for the next batches.
+        private Dictionary<string, OrderRecord>? orders;
         private Dictionary<string, string>? clientIdByExchangeId;
         private Dictionary<FillKey, FillRecord>? fills;
         private Dictionary<(string Order, string Key), ParkedFill?>? parked;
@@ -349,21 +367,84 @@ public sealed class MemoryStore : ILinkageStore
 
         public void Commit()
         {
-            foreach (var order in orders.Values)
+            if (orders is not null)
             {
-                store.orders.TryGetValue(order.ClientOrderId.Value, out var previous);
-                store.orders[order.ClientOrderId.Value] = order;
-                store.Reindex(previous, order);
+                foreach (var order in orders.Values)
+                {
+                    store.orders.TryGetValue(order.ClientOrderId.Value, out var previous);
+                    store.orders[order.ClientOrderId.Value] = order;
+                    store.Reindex(previous, order);
+                }
             }
-            foreach (var (exchangeId, clientId) in clientIdByExchangeId ?? [])
+            if (clientIdByExchangeId is not null)
             {
-                store.clientIdByExchangeId[exchangeId] = clientId;
+                foreach (var (exchangeId, clientId) in clientIdByExchangeId)
+                {
+                    store.clientIdByExchangeId[exchangeId] = clientId;
+                }
             }
-            foreach (var (key, fill) in fills ?? [])
+            if (fills is not null)
             {
-                store.fills[key] = fill;
+                foreach (var (key, fill) in fills)
+                {
+                    store.fills[key] = fill;
+                }
             }
-            foreach (var (key, fill) in parked ?? [])
+            if (parked is not null)
+            {
+                CommitParked(parked);
+            }
+            if (externals is not null)
+            {
+                foreach (var (exchangeId, external) in externals)
+                {
+                    store.externals[exchangeId] = external;
+                }
+            }
+            AddTo(store.links, links);
+            AddTo(store.allocations, allocations);
+            AddTo(store.quarantine, quarantine);
+            AddTo(store.alerts, alerts);
+        }
+
+        /// <summary>Empties the transaction for the next batch, committed or not.</summary>
+        public void Clear()
+        {
+            orders = Emptied(orders);
+            clientIdByExchangeId = Emptied(clientIdByExchangeId);
+            fills = Emptied(fills);
+            parked = Emptied(parked);
+            externals = Emptied(externals);
+            links = Emptied(links);
+            allocations = Emptied(allocations);
+            quarantine = Emptied(quarantine);
+            alerts = Emptied(alerts);
+        }
+
+        private static Dictionary<TKey, TValue>? Emptied<TKey, TValue>(Dictionary<TKey, TValue>? staged)
+            where TKey : notnull
+        {
+            if (staged is null || staged.Count > KeptEntriesMax)
+            {
+                return null;
+            }
+            staged.Clear();
+            return staged;
+        }
+
+        private static List<T>? Emptied<T>(List<T>? staged)
+        {
+            if (staged is null || staged.Count > KeptEntriesMax)
+            {
+                return null;
+            }
+            staged.Clear();
+            return staged;
+        }
+
+        private void CommitParked(Dictionary<(string Order, string Key), ParkedFill?> staged)
+        {
+            foreach (var (key, fill) in staged)
             {
                 if (fill is null)
                 {
@@ -384,14 +465,6 @@ public sealed class MemoryStore : ILinkageStore
                     keys.Add(key.Key);
                 }
             }
-            foreach (var (exchangeId, external) in externals ?? [])
-            {
-                store.externals[exchangeId] = external;
-            }
-            AddTo(store.links, links);
-            AddTo(store.allocations, allocations);
-            AddTo(store.quarantine, quarantine);
-            AddTo(store.alerts, alerts);
         }
 
         private static void AddTo<T>(List<T> committed, List<T>? staged)
@@ -408,7 +481,7 @@ public sealed class MemoryStore : ILinkageStore
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var current = orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
+            var current = orders is not null && orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
             if (insert)
             {
                 if (current is not null || order.Version != 1)
@@ -425,7 +498,7 @@ public sealed class MemoryStore : ILinkageStore
             {
                 if (current?.ExchangeOrderId == exchangeId)
                 {
-                    orders[clientId] = order;
+                    (orders ??= new(StringComparer.Ordinal))[clientId] = order;
                     return null;
                 }
                 if (current?.ExchangeOrderId is { } bound)
@@ -445,7 +518,7 @@ public sealed class MemoryStore : ILinkageStore
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
-            orders[clientId] = order;
+            (orders ??= new(StringComparer.Ordinal))[clientId] = order;
             return null;
         }
 
