@@ -14,29 +14,32 @@ namespace Linkage.Engine;
 /// </remarks>
 internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreView
 {
-    // Created on first use: most inputs touch one order and one fill key, and a view lives for one Decide call, so
-    // empty collections allocated up front were a large share of the cost of deciding a fill.
+    // Most inputs write one order and record one fill key, and a view lives for one Decide call, so the first order
+    // and the first key are kept in fields and the collections are made only for a second one (or on first use):
+    // collections allocated per fill were a large share of the cost of deciding it.
+    private OrderRecord? onlyOrder;
     private Dictionary<string, OrderRecord>? orders;
     private Dictionary<string, string>? clientIdByExchangeId;
+    private FillKey? onlyFillKey;
     private HashSet<FillKey>? fillKeys;
     private Dictionary<(string Order, string Key), ParkedFill>? parkedAdded;
     private HashSet<(string Order, string Key)>? parkedRemoved;
     private Dictionary<string, ExternalOrderRecord>? externals;
 
-    public OrderRecord? FindByClientOrderId(ClientOrderId id) =>
-        orders is not null && orders.TryGetValue(id.Value, out var pending) ? pending : committed.FindByClientOrderId(id);
+    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Pending(id.Value) ?? committed.FindByClientOrderId(id);
 
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id)
     {
-        if (clientIdByExchangeId is not null && clientIdByExchangeId.TryGetValue(id.Value, out var clientId))
+        if (PendingBoundTo(id) is { } pending)
         {
-            return orders![clientId];
+            return pending;
         }
         var found = committed.FindByExchangeOrderId(id);
-        return found is not null && orders is not null && orders.TryGetValue(found.ClientOrderId.Value, out var pending) ? pending : found;
+        return found is not null ? Pending(found.ClientOrderId.Value) ?? found : null;
     }
 
-    public bool IsFillKeySeen(FillKey key) => (fillKeys is not null && fillKeys.Contains(key)) || committed.IsFillKeySeen(key);
+    public bool IsFillKeySeen(FillKey key) =>
+        (fillKeys is not null ? fillKeys.Contains(key) : onlyFillKey == key) || committed.IsFillKeySeen(key);
 
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
     {
@@ -58,15 +61,16 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) =>
         externals is not null && externals.TryGetValue(id.Value, out var pending) ? pending : committed.FindExternal(id);
 
+    // The filters are static lambdas with their argument passed alongside: no closure is allocated per read.
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
-        Merge(committed.OpenEntryLots(product), o => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m);
+        Merge(committed.OpenEntryLots(product), product, static (o, product) => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m);
 
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
-        Merge(committed.ExitsAwaitingAllocation(product), o => o.Intent.Kind == IntentKind.Exit && o.Intent.Product == product && o.Open > 0m);
+        Merge(committed.ExitsAwaitingAllocation(product), product, static (o, product) => o.Intent.Kind == IntentKind.Exit && o.Intent.Product == product && o.Open > 0m);
 
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
     [
-        .. Merge(committed.TerminalBefore(cutoff, max), o => o.TerminalAt is { } at && at <= cutoff && !o.IntentPurged)
+        .. Merge(committed.TerminalBefore(cutoff, max), cutoff, static (o, cutoff) => o.TerminalAt is { } at && at <= cutoff && !o.IntentPurged)
             .OrderBy(o => o.TerminalAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Take(max),
     ];
 
@@ -83,7 +87,7 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
                 Put(written.Order);
                 break;
             case FillRecorded recorded:
-                (fillKeys ??= []).Add(recorded.Fill.Fill.Key);
+                AddFillKey(recorded.Fill.Fill.Key);
                 break;
             case FillParked parked:
                 parkedRemoved?.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
@@ -104,27 +108,85 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
         }
     }
 
+    private OrderRecord? Pending(string clientId) =>
+        orders is not null ? orders.GetValueOrDefault(clientId)
+        : onlyOrder is not null && string.Equals(onlyOrder.ClientOrderId.Value, clientId, StringComparison.Ordinal) ? onlyOrder
+        : null;
+
+    private OrderRecord? PendingBoundTo(ExchangeOrderId id) =>
+        orders is not null
+            ? clientIdByExchangeId!.TryGetValue(id.Value, out var clientId) ? orders[clientId] : null
+            : onlyOrder?.ExchangeOrderId == id ? onlyOrder : null;
+
     private void Put(OrderRecord order)
     {
-        (orders ??= new(StringComparer.Ordinal))[order.ClientOrderId.Value] = order;
+        if (orders is null)
+        {
+            if (onlyOrder is null || onlyOrder.ClientOrderId == order.ClientOrderId)
+            {
+                onlyOrder = order;
+                return;
+            }
+            orders = new(StringComparer.Ordinal);
+            clientIdByExchangeId = new(StringComparer.Ordinal);
+            Index(onlyOrder);
+            onlyOrder = null;
+        }
+        Index(order);
+    }
+
+    private void Index(OrderRecord order)
+    {
+        orders![order.ClientOrderId.Value] = order;
         if (order.ExchangeOrderId is { } exchangeId)
         {
-            (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = order.ClientOrderId.Value;
+            clientIdByExchangeId![exchangeId.Value] = order.ClientOrderId.Value;
         }
+    }
+
+    private void AddFillKey(FillKey key)
+    {
+        if (fillKeys is null)
+        {
+            if (onlyFillKey is not { } only)
+            {
+                onlyFillKey = key;
+                return;
+            }
+            fillKeys = [only];
+        }
+        fillKeys.Add(key);
+    }
+
+    /// <summary>Whether any pending order qualifies.</summary>
+    private bool AnyPending<TArgument>(TArgument argument, Func<OrderRecord, TArgument, bool> qualifies)
+    {
+        if (orders is null)
+        {
+            return onlyOrder is not null && qualifies(onlyOrder, argument);
+        }
+        foreach (var order in orders.Values)
+        {
+            if (qualifies(order, argument))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
     /// Committed orders replaced by their pending versions, plus pending orders that now qualify, filtered and sorted
     /// oldest first (<c>StagedAt</c>, then client order id, ordinal).
     /// </summary>
-    private ImmutableArray<OrderRecord> Merge(ImmutableArray<OrderRecord> fromCommitted, Func<OrderRecord, bool> qualifies)
+    private ImmutableArray<OrderRecord> Merge<TArgument>(ImmutableArray<OrderRecord> fromCommitted, TArgument argument, Func<OrderRecord, TArgument, bool> qualifies)
     {
-        if (orders is null)
+        if (orders is null && onlyOrder is null)
         {
             // Nothing pending: the committed list is already filtered and in order.
             return fromCommitted;
         }
-        if (fromCommitted.IsEmpty && !orders.Values.Any(qualifies))
+        if (fromCommitted.IsEmpty && !AnyPending(argument, qualifies))
         {
             // The common case after a link on an entry: no exit waits, and the pending order is no exit.
             return [];
@@ -134,10 +196,10 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
         {
             merged[order.ClientOrderId.Value] = order;
         }
-        foreach (var (clientId, order) in orders)
+        foreach (var order in orders is not null ? orders.Values : (IEnumerable<OrderRecord>)[onlyOrder!])
         {
-            merged[clientId] = order;
+            merged[order.ClientOrderId.Value] = order;
         }
-        return [.. merged.Values.Where(qualifies).OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+        return [.. merged.Values.Where(o => qualifies(o, argument)).OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
     }
 }
