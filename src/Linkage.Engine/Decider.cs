@@ -15,7 +15,11 @@ namespace Linkage.Engine;
 /// </remarks>
 internal sealed partial class Decider(PendingView view, DateTimeOffset now)
 {
-    private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>();
+    /// <summary>Decisions in a usual batch (a fill's record and link, an intent, a duplicate): the builder's initial capacity.</summary>
+    private const int DecisionsUsual = 2;
+
+    // A builder that is full hands its array over without a copy; a bigger batch grows it.
+    private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>(DecisionsUsual);
 
     /// <summary>The decisions made so far; the builder is emptied, so read this once, when deciding is done.</summary>
     public ImmutableArray<Decision> Decisions => decisions.DrainToImmutable();
