@@ -15,16 +15,17 @@ namespace Linkage.Engine;
 /// Indexes (open entry lots and exits awaiting allocation per product, terminal orders not purged) are kept sorted so
 /// the engine's reads cost a lookup, not a scan.
 /// </remarks>
-public sealed class MemoryStore : ILinkageStore
+public sealed partial class MemoryStore : ILinkageStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly Dictionary<FillKey, FillRecord> fills = [];
+    private readonly HashSet<FillKey> fillKeys = [];
+    private readonly Log<StoredFill> fills = new();
     private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
     private readonly Dictionary<string, SortedSet<string>> parkedKeysByOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
-    private readonly List<LinkRecord> links = [];
+    private readonly Log<StoredLink> links = new();
     private readonly List<AllocationRecord> allocations = [];
     private readonly List<QuarantineRecord> quarantine = [];
     private readonly List<AlertRecord> alerts = [];
@@ -71,7 +72,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return fills.ContainsKey(key);
+            return fillKeys.Contains(key);
         }
     }
 
@@ -144,7 +145,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
+            return [.. links.Values().Select(l => l.ToRecord()).OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
         }
     }
 
@@ -154,7 +155,7 @@ public sealed class MemoryStore : ILinkageStore
         {
             return
             [
-                .. fills.Values.OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
+                .. fills.Values().Select(f => f.ToRecord()).OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
                     .ThenBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal),
             ];
         }
@@ -330,7 +331,7 @@ public sealed class MemoryStore : ILinkageStore
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if ((fills is not null && fills.ContainsKey(key)) || store.fills.ContainsKey(key))
+                    if ((fills is not null && fills.ContainsKey(key)) || store.fillKeys.Contains(key))
                     {
                         return $"fill {key} is already recorded";
                     }
@@ -387,7 +388,8 @@ public sealed class MemoryStore : ILinkageStore
             {
                 foreach (var (key, fill) in fills)
                 {
-                    store.fills[key] = fill;
+                    store.fillKeys.Add(key);
+                    store.fills.Add(new StoredFill(fill));
                 }
             }
             if (parked is not null)
@@ -401,7 +403,13 @@ public sealed class MemoryStore : ILinkageStore
                     store.externals[exchangeId] = external;
                 }
             }
-            AddTo(store.links, links);
+            if (links is not null)
+            {
+                foreach (var link in links)
+                {
+                    store.links.Add(new StoredLink(link));
+                }
+            }
             AddTo(store.allocations, allocations);
             AddTo(store.quarantine, quarantine);
             AddTo(store.alerts, alerts);

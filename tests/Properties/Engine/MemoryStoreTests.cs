@@ -120,6 +120,32 @@ public sealed class MemoryStoreTests
     }
 
     [Test]
+    public void Links_and_fills_read_out_exactly_as_decided()
+    {
+        // Every optional field set somewhere: the store keeps links and fills as inline values, not the records.
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.003m);
+        var exit = Exit(0.001m);
+        var entryFill = Rest("x1", "e1", 0.002m);
+        var adjustment = Rest("x1", "e2", 0.001m, type: TradeType.Correction, second: 2.5);
+        var batches = new EngineInput[]
+        {
+            Received(entry), Ack(entry, "x1"),
+            entryFill with { Fill = entryFill.Fill with { Side = Side.Buy, TradeTime = At(1.5) } },
+            adjustment, Received(exit, 3600), Ack(exit, "x2", 3600.2), Match("x2", 77, 0.001m, second: 3601),
+        }.Select(input => rig.Feed(input)).ToArray();
+        var decided = batches.SelectMany(b => b.Decisions).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Store.Fills(), Is.EquivalentTo(decided.OfType<FillRecorded>().Select(f => f.Fill)));
+            Assert.That(rig.Store.Links(), Is.EquivalentTo(decided.OfType<Linked>().Select(l => l.Link)));
+            Assert.That(decided.OfType<Linked>().Select(l => l.Link.Kind), Is.EquivalentTo(new[] { IntentKind.Entry, IntentKind.Exit }));
+            Assert.That(decided.OfType<FillRecorded>().Count(f => f.Fill.Fill.TradeTime is not null), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void Concurrent_engines_on_one_store_link_each_fill_exactly_once()
     {
         using var store = new MemoryStore();

@@ -1,0 +1,116 @@
+namespace Linkage.Engine;
+
+public sealed partial class MemoryStore
+{
+    /// <summary>
+    /// Append-only storage of values in chunks of a fixed length. Links and fills are kept for the life of the store,
+    /// so keeping each as an object made every garbage collection copy it from generation to generation; values
+    /// written into a chunk (a large-object array, never moved) are not copied again, and growing copies nothing.
+    /// </summary>
+    private sealed class Log<T>
+        where T : struct
+    {
+        /// <summary>Values per chunk: large enough for the large-object heap (never compacted), small enough to waste little.</summary>
+        private const int ChunkLength = 4096;
+
+        private readonly List<T[]> chunks = [];
+        private int count;
+
+        public void Add(in T value)
+        {
+            var offset = count % ChunkLength;
+            if (offset == 0)
+            {
+                chunks.Add(new T[ChunkLength]);
+            }
+            chunks[^1][offset] = value;
+            count++;
+        }
+
+        /// <summary>The values in the order they were added.</summary>
+        public IEnumerable<T> Values()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return chunks[i / ChunkLength][i % ChunkLength];
+            }
+        }
+    }
+
+    /// <summary>A link as the store keeps it: its fields in a <see cref="Log{T}"/> chunk, made into a record when read out.</summary>
+    private readonly struct StoredLink(LinkRecord link)
+    {
+        private readonly ClientOrderId clientOrderId = link.ClientOrderId;
+        private readonly ExchangeOrderId exchangeOrderId = link.ExchangeOrderId;
+        private readonly int sequence = link.Sequence;
+        private readonly IntentKind kind = link.Kind;
+        private readonly SnapshotId? snapshot = link.Snapshot;
+        private readonly ProductId product = link.Product;
+        private readonly Side side = link.Side;
+        private readonly decimal from = link.From;
+        private readonly decimal to = link.To;
+        private readonly decimal price = link.Price;
+        private readonly decimal fee = link.Fee;
+        private readonly LinkProvenance provenance = link.Provenance;
+        private readonly string sourceKey = link.SourceKey;
+        private readonly decimal? buyScore = link.BuyScore;
+        private readonly decimal? sellScore = link.SellScore;
+        private readonly string? trigger = link.Trigger;
+        private readonly DateTimeOffset at = link.At;
+
+        public LinkRecord ToRecord() => new()
+        {
+            ClientOrderId = clientOrderId,
+            ExchangeOrderId = exchangeOrderId,
+            Sequence = sequence,
+            Kind = kind,
+            Snapshot = snapshot,
+            Product = product,
+            Side = side,
+            From = from,
+            To = to,
+            Price = price,
+            Fee = fee,
+            Provenance = provenance,
+            SourceKey = sourceKey,
+            BuyScore = buyScore,
+            SellScore = sellScore,
+            Trigger = trigger,
+            At = at,
+        };
+    }
+
+    /// <summary>A recorded fill as the store keeps it: its fields in a <see cref="Log{T}"/> chunk, made into a record when read out.</summary>
+    private readonly struct StoredFill(FillRecord record)
+    {
+        private readonly FillKey key = record.Fill.Key;
+        private readonly TradeType tradeType = record.Fill.TradeType;
+        private readonly decimal size = record.Fill.Size;
+        private readonly decimal price = record.Fill.Price;
+        private readonly decimal commission = record.Fill.Commission;
+        private readonly ProductId? product = record.Fill.Product;
+        private readonly Side? side = record.Fill.Side;
+        private readonly string? tradeId = record.Fill.TradeId;
+        private readonly DateTimeOffset? tradeTime = record.Fill.TradeTime;
+        private readonly ClientOrderId? clientOrderId = record.ClientOrderId;
+        private readonly DateTimeOffset at = record.At;
+
+        public FillRecord ToRecord() => new()
+        {
+            Fill = new TradeFill
+            {
+                Key = key,
+                TradeType = tradeType,
+                Size = size,
+                Price = price,
+                Commission = commission,
+                Product = product,
+                Side = side,
+                TradeId = tradeId,
+                TradeTime = tradeTime,
+            },
+            ClientOrderId = clientOrderId,
+            At = at,
+        };
+    }
+}
