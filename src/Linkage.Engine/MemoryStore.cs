@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Linkage.Engine;
 
@@ -18,7 +20,7 @@ namespace Linkage.Engine;
 public sealed partial class MemoryStore : ILinkageStore
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredOrder> orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
     private readonly HashSet<FillKey> fillKeys = [];
     private readonly Log<StoredFill> fills = new();
@@ -56,7 +58,7 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return id.Value is { } key && orders.TryGetValue(key, out var order) ? order : null;
+            return id.Value is { } key ? Find(key) : null;
         }
     }
 
@@ -64,7 +66,7 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? orders[clientId] : null;
+            return id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? Find(clientId) : null;
         }
     }
 
@@ -104,7 +106,7 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. terminalNotPurged.TakeWhile(k => k.At <= cutoff).Take(max).Select(k => orders[k.ClientId])];
+            return [.. terminalNotPurged.TakeWhile(k => k.At <= cutoff).Take(max).Select(k => Find(k.ClientId)!)];
         }
     }
 
@@ -137,7 +139,7 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. orders.Values.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+            return [.. orders.Values.Select(o => o.ToRecord()).OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
         }
     }
 
@@ -214,43 +216,44 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return product.Value is { } key && index.TryGetValue(key, out var set) ? [.. set.Select(k => orders[k.ClientId])] : [];
+            return product.Value is { } key && index.TryGetValue(key, out var set) ? [.. set.Select(k => Find(k.ClientId)!)] : [];
         }
+    }
+
+    /// <summary>The order's state as a record (made afresh: the store keeps it as an inline value), or null.</summary>
+    private OrderRecord? Find(string clientId)
+    {
+        ref readonly var stored = ref CollectionsMarshal.GetValueRefOrNullRef(orders, clientId);
+        return Unsafe.IsNullRef(in stored) ? null : stored.ToRecord();
     }
 
     /// <summary>
     /// Moves an order's index entries from its previous state to its new one. A fill changes an order's ledger but
     /// rarely whether it is open or terminal, so an entry that stays where it was is not removed and added again.
     /// </summary>
-    private void Reindex(OrderRecord? previous, OrderRecord order)
+    private void Reindex(IndexKeys? previous, IndexKeys order)
     {
-        if (previous is not null && IndexedAlike(previous, order))
+        if (previous == order)
         {
             return;
         }
-        if (previous is not null)
+        if (previous is { } replaced)
         {
-            Index(previous, add: false);
+            Index(replaced, add: false);
         }
         Index(order, add: true);
     }
 
-    /// <summary>Whether both states of one order sit in the same places of every index (the keys a state's index entries depend on).</summary>
-    private static bool IndexedAlike(OrderRecord a, OrderRecord b) =>
-        a.Open > 0m == b.Open > 0m && a.Intent.Kind == b.Intent.Kind && a.Intent.Product == b.Intent.Product && a.StagedAt == b.StagedAt
-        && a.TerminalAt == b.TerminalAt && a.IntentPurged == b.IntentPurged;
-
-    private void Index(OrderRecord order, bool add)
+    private void Index(IndexKeys order, bool add)
     {
-        var key = new OrderKey(order.StagedAt, order.ClientOrderId.Value);
-        if (order.Open > 0m)
+        var key = new OrderKey(order.StagedAt, order.ClientId);
+        if (order.Open)
         {
-            var index = order.Intent.Kind == IntentKind.Entry ? openEntryLots : exitsAwaiting;
-            var product = order.Intent.Product.Value;
-            if (!index.TryGetValue(product, out var set))
+            var index = order.Kind == IntentKind.Entry ? openEntryLots : exitsAwaiting;
+            if (!index.TryGetValue(order.Product, out var set))
             {
                 set = new SortedSet<OrderKey>(OrderKey.Comparer);
-                index[product] = set;
+                index[order.Product] = set;
             }
             Change(set, key, add);
         }
@@ -372,9 +375,10 @@ public sealed partial class MemoryStore : ILinkageStore
             {
                 foreach (var order in orders.Values)
                 {
-                    store.orders.TryGetValue(order.ClientOrderId.Value, out var previous);
-                    store.orders[order.ClientOrderId.Value] = order;
-                    store.Reindex(previous, order);
+                    ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(store.orders, order.ClientOrderId.Value, out var existed);
+                    IndexKeys? previous = existed ? stored.Keys : null;
+                    stored = new StoredOrder(order);
+                    store.Reindex(previous, stored.Keys);
                 }
             }
             if (clientIdByExchangeId is not null)
@@ -489,27 +493,27 @@ public sealed partial class MemoryStore : ILinkageStore
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var current = orders is not null && orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
+            var (version, current) = Current(clientId);
             if (insert)
             {
-                if (current is not null || order.Version != 1)
+                if (version is not null || order.Version != 1)
                 {
-                    return $"client order {clientId} is already staged (version {current?.Version})";
+                    return $"client order {clientId} is already staged (version {version})";
                 }
             }
-            else if (current is null || current.Version != order.Version - 1)
+            else if (version is null || version != order.Version - 1)
             {
-                return $"client order {clientId} is at version {current?.Version.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
+                return $"client order {clientId} is at version {version?.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
             }
             // An order that stays bound to the id it had needs no binding check: the id already maps to it.
             if (order.ExchangeOrderId is { } exchangeId)
             {
-                if (current?.ExchangeOrderId == exchangeId)
+                if (current == exchangeId)
                 {
                     (orders ??= new(StringComparer.Ordinal))[clientId] = order;
                     return null;
                 }
-                if (current?.ExchangeOrderId is { } bound)
+                if (current is { } bound)
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
@@ -522,12 +526,23 @@ public sealed partial class MemoryStore : ILinkageStore
                 }
                 (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = clientId;
             }
-            else if (current?.ExchangeOrderId is { } kept)
+            else if (current is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
             (orders ??= new(StringComparer.Ordinal))[clientId] = order;
             return null;
+        }
+
+        /// <summary>The order's version and binding as staged in this batch, else as committed; a null version when there is no such order.</summary>
+        private (long? Version, ExchangeOrderId? Bound) Current(string clientId)
+        {
+            if (orders is not null && orders.TryGetValue(clientId, out var staged))
+            {
+                return (staged.Version, staged.ExchangeOrderId);
+            }
+            ref readonly var stored = ref CollectionsMarshal.GetValueRefOrNullRef(store.orders, clientId);
+            return Unsafe.IsNullRef(in stored) ? (null, null) : (stored.Version, stored.ExchangeOrderId);
         }
 
         private string? External(ExternalOrderRecord external)

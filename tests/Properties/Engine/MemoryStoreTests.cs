@@ -146,6 +146,52 @@ public sealed class MemoryStoreTests
     }
 
     [Test]
+    public void Orders_read_out_exactly_as_last_decided()
+    {
+        // Every field of an order set somewhere: the store keeps orders as inline values, not the records.
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.004m);
+        var exit = Exit(0.001m);
+        var refused = Entry("bbb", decidedSecond: 1);
+        var inputs = new EngineInput[]
+        {
+            Received(entry), Ack(entry, "x1"), Update("x1", entry, 0.001m, second: 1), Rest("x1", "e1", 0.002m, second: 2),
+            Match("x1", 5, 0.003m, second: 3), Update("x1", entry, 0.004m, status: OrderStatus.Filled, second: 4),
+            Received(refused, 1), Refused(refused, 1.2),
+            Received(exit, 3600), Ack(exit, "x2", 3600.2), Rest("x2", "e9", 0.001m, second: 3601),
+            new Tick(At(4) + Limits.RetentionAfterTerminal),
+        };
+        var decided = new Dictionary<ClientOrderId, OrderRecord>();
+        foreach (var decision in inputs.SelectMany(input => rig.Feed(input).Decisions))
+        {
+            foreach (var order in decision switch
+            {
+                ExitAllocated allocated => [allocated.Order, allocated.Entry],
+                OrderDecision written => [written.Order],
+                _ => Array.Empty<OrderRecord>(),
+            })
+            {
+                decided[order.ClientOrderId] = order;
+            }
+        }
+        var last = decided.Values.ToArray();
+        var oldestFirst = last.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Store.Orders(), Is.EquivalentTo(last));
+            Assert.That(rig.Store.OpenEntryLots(Btc), Is.EqualTo(oldestFirst.Where(o => o.Intent.Kind == IntentKind.Entry && o.Open > 0m)));
+            Assert.That(rig.Store.ExitsAwaitingAllocation(Btc), Is.EqualTo(oldestFirst.Where(o => o.Intent.Kind == IntentKind.Exit && o.Open > 0m)));
+            Assert.That(rig.Store.TerminalBefore(At(4), 10), Is.EqualTo(oldestFirst.Where(o => o.TerminalAt <= At(4) && !o.IntentPurged)));
+            Assert.That(last.Select(o => rig.Store.FindByClientOrderId(o.ClientOrderId)), Is.EqualTo(last));
+            Assert.That(last, Has.Some.Matches<OrderRecord>(o => o.RejectReason is not null && o.Placement == PlacementState.Rejected));
+            Assert.That(last, Has.Some.Matches<OrderRecord>(o => o.TerminalAt is not null && o.IntentPurged && o.ExchangeFilledQuantity is not null
+                && o.Feed.Quantity > 0m && o.FeedLinkable.Quantity > 0m && o.Rest.Quantity > 0m && o.Matches.Quantity > 0m
+                && o.Linked.Quantity > 0m && o.LinkCount > 1 && o.Allocated > 0m && o.Status == OrderStatus.Filled));
+        });
+    }
+
+    [Test]
     public void Concurrent_engines_on_one_store_link_each_fill_exactly_once()
     {
         using var store = new MemoryStore();

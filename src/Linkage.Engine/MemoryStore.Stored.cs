@@ -37,6 +37,68 @@ public sealed partial class MemoryStore
         }
     }
 
+    /// <summary>
+    /// An order as the store keeps it: its fields inline in the store's dictionary, made into a record when read.
+    /// The current state of every order lives as long as the store, so as a record each new state was copied by the
+    /// collector into older generations and died there when the next state replaced it; as a value it is written once
+    /// and the decided record dies young.
+    /// </summary>
+    private readonly struct StoredOrder(OrderRecord order)
+    {
+        private readonly ClientOrderId clientOrderId = order.ClientOrderId;
+        private readonly Intent intent = order.Intent;
+        private readonly DateTimeOffset stagedAt = order.StagedAt;
+        private readonly PlacementState placement = order.Placement;
+        private readonly string? rejectReason = order.RejectReason;
+        private readonly OrderStatus status = order.Status;
+        private readonly DateTimeOffset? terminalAt = order.TerminalAt;
+        private readonly Executed feed = order.Feed;
+        private readonly Executed feedLinkable = order.FeedLinkable;
+        private readonly Executed rest = order.Rest;
+        private readonly Executed matches = order.Matches;
+        private readonly Executed linked = order.Linked;
+        private readonly decimal? exchangeFilledQuantity = order.ExchangeFilledQuantity;
+        private readonly int linkCount = order.LinkCount;
+        private readonly decimal allocated = order.Allocated;
+        private readonly bool intentPurged = order.IntentPurged;
+
+        public ExchangeOrderId? ExchangeOrderId { get; } = order.ExchangeOrderId;
+
+        public long Version { get; } = order.Version;
+
+        /// <summary>What the order's index entries depend on.</summary>
+        public IndexKeys Keys => new(clientOrderId.Value, stagedAt, linked.Quantity > allocated, intent.Kind, intent.Product.Value, terminalAt, intentPurged);
+
+        public OrderRecord ToRecord() => new()
+        {
+            ClientOrderId = clientOrderId,
+            Intent = intent,
+            StagedAt = stagedAt,
+            ExchangeOrderId = ExchangeOrderId,
+            Placement = placement,
+            RejectReason = rejectReason,
+            Status = status,
+            TerminalAt = terminalAt,
+            Feed = feed,
+            FeedLinkable = feedLinkable,
+            Rest = rest,
+            Matches = matches,
+            Linked = linked,
+            ExchangeFilledQuantity = exchangeFilledQuantity,
+            LinkCount = linkCount,
+            Allocated = allocated,
+            IntentPurged = intentPurged,
+            Version = Version,
+        };
+    }
+
+    /// <summary>
+    /// What an order's index entries depend on (<see cref="Index"/>): two states with equal keys sit in the same places
+    /// of every index. <see cref="Open"/> is whether <see cref="OrderRecord.Open"/> is positive.
+    /// </summary>
+    private readonly record struct IndexKeys(
+        string ClientId, DateTimeOffset StagedAt, bool Open, IntentKind Kind, string Product, DateTimeOffset? TerminalAt, bool IntentPurged);
+
     /// <summary>A link as the store keeps it: its fields in a <see cref="Log{T}"/> chunk, made into a record when read out.</summary>
     private readonly struct StoredLink(LinkRecord link)
     {
