@@ -22,7 +22,7 @@ public sealed partial class MemoryStore : ILinkageStore
     private readonly Lock gate = new();
     private readonly Dictionary<string, StoredOrder> orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly HashSet<FillKey> fillKeys = [];
+    private readonly HashSet<FillKey> fillKeys = new(FillKeyComparer.Instance);
     private readonly Log<StoredFill> fills = new();
     private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
     private readonly Dictionary<string, SortedSet<string>> parkedKeysByOrder = new(StringComparer.Ordinal);
@@ -334,11 +334,11 @@ public sealed partial class MemoryStore : ILinkageStore
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if ((fills is not null && fills.ContainsKey(key)) || store.fillKeys.Contains(key))
+                    if ((fills is { Count: > 0 } && fills.ContainsKey(key)) || store.fillKeys.Contains(key))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    (fills ??= [])[key] = recorded.Fill;
+                    (fills ??= new(FillKeyComparer.Instance))[key] = recorded.Fill;
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
