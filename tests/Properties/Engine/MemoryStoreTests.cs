@@ -128,19 +128,22 @@ public sealed class MemoryStoreTests
         var exit = Exit(0.001m);
         var entryFill = Rest("x1", "e1", 0.002m);
         var adjustment = Rest("x1", "e2", 0.001m, type: TradeType.Correction, second: 2.5);
+        // Enough small fills after them that the store's log spans several chunks.
+        var many = Enumerable.Range(0, 600).Select(i => Rest("x1", $"m{i}", 0.000001m, second: 5 + (i / 1000.0)));
         var batches = new EngineInput[]
         {
             Received(entry), Ack(entry, "x1"),
             entryFill with { Fill = entryFill.Fill with { Side = Side.Buy, TradeTime = At(1.5) } },
             adjustment, Received(exit, 3600), Ack(exit, "x2", 3600.2), Match("x2", 77, 0.001m, second: 3601),
-        }.Select(input => rig.Feed(input)).ToArray();
+        }.Concat(many).Select(input => rig.Feed(input)).ToArray();
         var decided = batches.SelectMany(b => b.Decisions).ToArray();
 
         Assert.Multiple(() =>
         {
             Assert.That(rig.Store.Fills(), Is.EquivalentTo(decided.OfType<FillRecorded>().Select(f => f.Fill)));
             Assert.That(rig.Store.Links(), Is.EquivalentTo(decided.OfType<Linked>().Select(l => l.Link)));
-            Assert.That(decided.OfType<Linked>().Select(l => l.Link.Kind), Is.EquivalentTo(new[] { IntentKind.Entry, IntentKind.Exit }));
+            Assert.That(decided.OfType<Linked>().Select(l => l.Link.Kind).Distinct(), Is.EquivalentTo(new[] { IntentKind.Entry, IntentKind.Exit }));
+            Assert.That(rig.Store.Links(), Has.Length.GreaterThan(600));
             Assert.That(decided.OfType<FillRecorded>().Count(f => f.Fill.Fill.TradeTime is not null), Is.EqualTo(1));
         });
     }
