@@ -292,18 +292,13 @@ public sealed partial class MemoryStore : ILinkageStore
     /// </summary>
     private sealed class Transaction(MemoryStore store)
     {
-        /// <summary>
-        /// Entries past which a collection is dropped after its batch instead of emptied: emptying costs its capacity,
-        /// so one big batch (a retention tick, a mass release of parked fills) must not slow every later fill.
-        /// </summary>
-        private const int KeptEntriesMax = 64;
-
-        // Created on first use (a batch touches one or two of these) and then kept for the next batches.
-        private Dictionary<string, OrderRecord>? orders;
-        private Dictionary<string, string>? clientIdByExchangeId;
-        private Dictionary<FillKey, FillRecord>? fills;
-        private Dictionary<(string Order, string Key), ParkedFill?>? parked;
-        private Dictionary<string, ExternalOrderRecord>? externals;
+        // Created on first use (a batch touches one or two of these) and then kept for the next batches. Each is a
+        // list underneath, so emptying one costs what the batch staged, not the most any batch ever staged.
+        private Staged<string, OrderRecord>? orders;
+        private Staged<string, string>? clientIdByExchangeId;
+        private Staged<FillKey, FillRecord>? fills;
+        private Staged<(string Order, string Key), ParkedFill?>? parked;
+        private Staged<string, ExternalOrderRecord>? externals;
         private List<LinkRecord>? links;
         private List<AllocationRecord>? allocations;
         private List<QuarantineRecord>? quarantine;
@@ -334,11 +329,11 @@ public sealed partial class MemoryStore : ILinkageStore
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if ((fills is { Count: > 0 } && fills.ContainsKey(key)) || store.fillKeys.Contains(key))
+                    if ((fills is not null && fills.TryGetValue(key, out _)) || store.fillKeys.Contains(key))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    (fills ??= new(FillKeyComparer.Instance))[key] = recorded.Fill;
+                    (fills ??= new(FillKeyComparer.Instance)).Set(key, recorded.Fill);
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -346,7 +341,7 @@ public sealed partial class MemoryStore : ILinkageStore
                     {
                         return $"fill {parkedKey.Value}/{parkedKey.Key} is already parked";
                     }
-                    (parked ??= [])[parkedKey] = parking.Fill;
+                    (parked ??= new(EqualityComparer<(string, string)>.Default)).Set(parkedKey, parking.Fill);
                     return null;
                 case FillUnparked unparking:
                     var unparkedKey = (unparking.ExchangeOrderId.Value, unparking.Key);
@@ -354,7 +349,7 @@ public sealed partial class MemoryStore : ILinkageStore
                     {
                         return $"fill {unparkedKey.Value}/{unparkedKey.Key} is not parked (another writer released it)";
                     }
-                    (parked ??= [])[unparkedKey] = null;
+                    (parked ??= new(EqualityComparer<(string, string)>.Default)).Set(unparkedKey, null);
                     return null;
                 case ExternalRecorded external:
                     return External(external.Order);
@@ -373,7 +368,7 @@ public sealed partial class MemoryStore : ILinkageStore
         {
             if (orders is not null)
             {
-                foreach (var order in orders.Values)
+                foreach (var (_, order) in orders.Entries)
                 {
                     ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(store.orders, order.ClientOrderId.Value, out var existed);
                     IndexKeys? previous = existed ? stored.Keys : null;
@@ -383,14 +378,14 @@ public sealed partial class MemoryStore : ILinkageStore
             }
             if (clientIdByExchangeId is not null)
             {
-                foreach (var (exchangeId, clientId) in clientIdByExchangeId)
+                foreach (var (exchangeId, clientId) in clientIdByExchangeId.Entries)
                 {
                     store.clientIdByExchangeId[exchangeId] = clientId;
                 }
             }
             if (fills is not null)
             {
-                foreach (var (key, fill) in fills)
+                foreach (var (key, fill) in fills.Entries)
                 {
                     store.fillKeys.Add(key);
                     store.fills.Add(new StoredFill(fill));
@@ -402,7 +397,7 @@ public sealed partial class MemoryStore : ILinkageStore
             }
             if (externals is not null)
             {
-                foreach (var (exchangeId, external) in externals)
+                foreach (var (exchangeId, external) in externals.Entries)
                 {
                     store.externals[exchangeId] = external;
                 }
@@ -422,41 +417,20 @@ public sealed partial class MemoryStore : ILinkageStore
         /// <summary>Empties the transaction for the next batch, committed or not.</summary>
         public void Clear()
         {
-            orders = Emptied(orders);
-            clientIdByExchangeId = Emptied(clientIdByExchangeId);
-            fills = Emptied(fills);
-            parked = Emptied(parked);
-            externals = Emptied(externals);
-            links = Emptied(links);
-            allocations = Emptied(allocations);
-            quarantine = Emptied(quarantine);
-            alerts = Emptied(alerts);
+            orders?.Clear();
+            clientIdByExchangeId?.Clear();
+            fills?.Clear();
+            parked?.Clear();
+            externals?.Clear();
+            links?.Clear();
+            allocations?.Clear();
+            quarantine?.Clear();
+            alerts?.Clear();
         }
 
-        private static Dictionary<TKey, TValue>? Emptied<TKey, TValue>(Dictionary<TKey, TValue>? staged)
-            where TKey : notnull
+        private void CommitParked(Staged<(string Order, string Key), ParkedFill?> staged)
         {
-            if (staged is null || staged.Count > KeptEntriesMax)
-            {
-                return null;
-            }
-            staged.Clear();
-            return staged;
-        }
-
-        private static List<T>? Emptied<T>(List<T>? staged)
-        {
-            if (staged is null || staged.Count > KeptEntriesMax)
-            {
-                return null;
-            }
-            staged.Clear();
-            return staged;
-        }
-
-        private void CommitParked(Dictionary<(string Order, string Key), ParkedFill?> staged)
-        {
-            foreach (var (key, fill) in staged)
+            foreach (var (key, fill) in staged.Entries)
             {
                 if (fill is null)
                 {
@@ -510,7 +484,7 @@ public sealed partial class MemoryStore : ILinkageStore
             {
                 if (current == exchangeId)
                 {
-                    (orders ??= new(StringComparer.Ordinal))[clientId] = order;
+                    (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
                     return null;
                 }
                 if (current is { } bound)
@@ -524,13 +498,13 @@ public sealed partial class MemoryStore : ILinkageStore
                 {
                     return $"exchange order {exchangeId} is bound to client order {holder}";
                 }
-                (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = clientId;
+                (clientIdByExchangeId ??= new(StringComparer.Ordinal)).Set(exchangeId.Value, clientId);
             }
             else if (current is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
-            (orders ??= new(StringComparer.Ordinal))[clientId] = order;
+            (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
             return null;
         }
 
@@ -554,7 +528,7 @@ public sealed partial class MemoryStore : ILinkageStore
             {
                 return $"external order {exchangeId} is at version {expected}, the write expects {external.Version - 1}";
             }
-            (externals ??= new(StringComparer.Ordinal))[exchangeId] = external;
+            (externals ??= new(StringComparer.Ordinal)).Set(exchangeId, external);
             return null;
         }
     }

@@ -195,6 +195,33 @@ public sealed class MemoryStoreTests
     }
 
     [Test]
+    public void Batch_writing_many_orders_checks_each_write_against_the_ones_staged_before_it()
+    {
+        // Past a handful of staged orders the store looks them up by a dictionary of positions instead of in order.
+        using var rig = new Rig();
+        var entries = Enumerable.Range(0, 20).Select(i => Entry($"s{i}", decidedSecond: i)).ToArray();
+        foreach (var (entry, i) in entries.Select((e, i) => (e, i)))
+        {
+            rig.Feed(Received(entry, i), Ack(entry, $"x{i}", i + 0.1), Update($"x{i}", entry, 0.002m, status: OrderStatus.Filled, second: i + 0.2));
+        }
+        var purge = LinkageEngine.Decide(rig.Store, new Tick(At(20) + Limits.RetentionAfterTerminal));
+        var before = rig.Store.Snapshot();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(purge.Decisions, Has.Length.EqualTo(20));
+            foreach (var again in new[] { purge.Decisions[0], purge.Decisions[^1] })
+            {
+                var result = rig.Store.Apply(purge with { Decisions = purge.Decisions.Add(again) });
+                Assert.That(result.Status, Is.EqualTo(ApplyStatus.Conflict), "a second write from the same version");
+                Assert.That(rig.Store.Snapshot(), Is.EqualTo(before));
+            }
+            Assert.That(rig.Store.Apply(purge).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(rig.Store.Orders().Select(o => o.IntentPurged), Is.All.True);
+        });
+    }
+
+    [Test]
     public void Concurrent_engines_on_one_store_link_each_fill_exactly_once()
     {
         using var store = new MemoryStore();
