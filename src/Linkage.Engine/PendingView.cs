@@ -10,10 +10,13 @@ namespace Linkage.Engine;
 /// <remarks>
 /// <see cref="Apply"/> mirrors what a store does with each decision, without the version checks (the engine produces
 /// consistent versions itself). Lists are merged from committed and pending entries and sorted by the same stable keys
-/// the port documents, so no hash order leaks into a decision. Not thread safe: one instance per <c>Decide</c> call.
+/// the port documents, so no hash order leaks into a decision. Not thread safe: each <see cref="Decider"/> has one,
+/// <see cref="Reset"/> for every call of the engine.
 /// </remarks>
-internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreView
+internal sealed class PendingView : ILinkageStoreView
 {
+    private ILinkageStoreView? committed;
+
     // Most inputs write one order and record one fill key, and a view lives for one Decide call, so the first order
     // and the first key are kept in fields and the collections are made only for a second one (or on first use):
     // collections allocated per fill were a large share of the cost of deciding it.
@@ -26,7 +29,10 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
     private HashSet<(string Order, string Key)>? parkedRemoved;
     private Dictionary<string, ExternalOrderRecord>? externals;
 
-    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Pending(id.Value) ?? committed.FindByClientOrderId(id);
+    /// <summary>The committed state this call of the engine reads.</summary>
+    private ILinkageStoreView Committed => committed ?? throw new InvalidOperationException("a pending view was read outside a call of the engine");
+
+    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Pending(id.Value) ?? Committed.FindByClientOrderId(id);
 
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id)
     {
@@ -34,16 +40,16 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
         {
             return pending;
         }
-        var found = committed.FindByExchangeOrderId(id);
+        var found = Committed.FindByExchangeOrderId(id);
         return found is not null ? Pending(found.ClientOrderId.Value) ?? found : null;
     }
 
     public bool IsFillKeySeen(FillKey key) =>
-        (fillKeys is not null ? fillKeys.Contains(key) : onlyFillKey == key) || committed.IsFillKeySeen(key);
+        (fillKeys is not null ? fillKeys.Contains(key) : onlyFillKey == key) || Committed.IsFillKeySeen(key);
 
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
     {
-        var fromCommitted = committed.ParkedFor(id);
+        var fromCommitted = Committed.ParkedFor(id);
         if (parkedAdded is null && parkedRemoved is null)
         {
             return fromCommitted;
@@ -56,23 +62,37 @@ internal sealed class PendingView(ILinkageStoreView committed) : ILinkageStoreVi
         ];
     }
 
-    public int ParkedCount => committed.ParkedCount + (parkedAdded?.Count ?? 0) - (parkedRemoved?.Count ?? 0);
+    public int ParkedCount => Committed.ParkedCount + (parkedAdded?.Count ?? 0) - (parkedRemoved?.Count ?? 0);
 
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) =>
-        externals is not null && externals.TryGetValue(id.Value, out var pending) ? pending : committed.FindExternal(id);
+        externals is not null && externals.TryGetValue(id.Value, out var pending) ? pending : Committed.FindExternal(id);
 
     // The filters are static lambdas with their argument passed alongside: no closure is allocated per read.
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
-        Merge(committed.OpenEntryLots(product), product, static (o, product) => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m);
+        Merge(Committed.OpenEntryLots(product), product, static (o, product) => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m);
 
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
-        Merge(committed.ExitsAwaitingAllocation(product), product, static (o, product) => o.Intent.Kind == IntentKind.Exit && o.Intent.Product == product && o.Open > 0m);
+        Merge(Committed.ExitsAwaitingAllocation(product), product, static (o, product) => o.Intent.Kind == IntentKind.Exit && o.Intent.Product == product && o.Open > 0m);
 
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
     [
-        .. Merge(committed.TerminalBefore(cutoff, max), cutoff, static (o, cutoff) => o.TerminalAt is { } at && at <= cutoff && !o.IntentPurged)
+        .. Merge(Committed.TerminalBefore(cutoff, max), cutoff, static (o, cutoff) => o.TerminalAt is { } at && at <= cutoff && !o.IntentPurged)
             .OrderBy(o => o.TerminalAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Take(max),
     ];
+
+    /// <summary>Forgets everything pending and reads <paramref name="state"/> from now on (nothing, between calls).</summary>
+    public void Reset(ILinkageStoreView? state)
+    {
+        committed = state;
+        onlyOrder = null;
+        orders = null;
+        clientIdByExchangeId = null;
+        onlyFillKey = null;
+        fillKeys = null;
+        parkedAdded = null;
+        parkedRemoved = null;
+        externals = null;
+    }
 
     /// <summary>Reflects one decision, as the store will when it applies the batch.</summary>
     public void Apply(Decision decision)
