@@ -41,7 +41,8 @@ internal sealed partial class Decider
     {
         var fill = input.Fill;
         var isFill = fill.TradeType == TradeType.Fill;
-        var source = fill.Key.Source == FillSource.RestFills ? order.Rest : order.Matches;
+        var moved = fill.Key.Source == FillSource.RestFills ? LedgerSource.RestFills : LedgerSource.LegacyMatches;
+        var source = moved == LedgerSource.RestFills ? order.Rest : order.Matches;
         var executed = isFill
             ? new Executed(source.Quantity + fill.Size, source.Value + (fill.Size * fill.Price), source.Fees + fill.Commission)
             : source;
@@ -64,9 +65,8 @@ internal sealed partial class Decider
         Emit(new FillRecorded(new FillRecord { Fill = fill, ClientOrderId = order.ClientOrderId, At = now }));
         if (isFill)
         {
-            var ledger = fill.Key.Source == FillSource.RestFills ? order with { Rest = executed } : order with { Matches = executed };
             var provenance = input.FromReconciliation ? LinkProvenance.Reconciliation : LinkProvenance.ExchangeOrderId;
-            Advance(order, ledger, executed, provenance, fill.Key.Key);
+            Advance(order, moved, executed, order.ExchangeFilledQuantity, provenance, fill.Key.Key);
         }
         ReleaseParked(fill.ExchangeOrderId);
     }

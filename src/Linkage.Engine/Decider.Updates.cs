@@ -109,9 +109,8 @@ internal sealed partial class Decider
                 }
                 break;
             case OrderStateSource.FeedUpdate:
-                var feed = FeedExecuted(order, input.Order, cumulative);
-                var ledger = order with { Feed = feed, FeedLinkable = feed, ExchangeFilledQuantity = reported };
-                Advance(order, ledger, feed, provenance, SyntheticKey(input.Order.ExchangeOrderId, cumulative));
+                Advance(order, LedgerSource.FeedUpdate, FeedExecuted(order, input.Order, cumulative), reported, provenance,
+                    SyntheticKey(input.Order.ExchangeOrderId, cumulative));
                 break;
             case OrderStateSource.FeedSnapshot when cumulative > order.Feed.Quantity:
                 var baseline = FeedExecuted(order, input.Order, cumulative);
@@ -150,18 +149,31 @@ internal sealed partial class Decider
         $"{exchangeId.Value}-{(cumulative is { } c ? Validation.Text(c) : "none")}";
 
     /// <summary>
-    /// Writes <paramref name="changed"/> (the order with a source of its ledger moved to <paramref name="source"/>) and,
-    /// when that source now exceeds the linked quantity, links the difference. Linked becomes that source's triple:
-    /// sources are never added together, so no quantity is counted twice and linked never exceeds executed (S2).
+    /// Writes the order with one source of its ledger (<paramref name="moved"/>) moved to <paramref name="source"/>, and
+    /// its <see cref="OrderRecord.ExchangeFilledQuantity"/> set to <paramref name="exchangeFilled"/>; when that source
+    /// now exceeds the linked quantity, links the difference. Linked becomes that source's triple: sources are never
+    /// added together, so no quantity is counted twice and linked never exceeds executed (S2).
     /// </summary>
-    private OrderRecord Advance(OrderRecord read, OrderRecord changed, Executed source, LinkProvenance provenance, string sourceKey)
+    private void Advance(OrderRecord read, LedgerSource moved, Executed source, decimal? exchangeFilled, LinkProvenance provenance, string sourceKey)
     {
         var linked = read.Linked;
-        if (source.Quantity <= linked.Quantity)
+        var links = source.Quantity > linked.Quantity;
+        // One copy of the order for the whole change: a fill's cost on the memory store is mostly allocation.
+        var next = read with
         {
-            var updated = Next(read, changed);
-            Emit(new LedgerUpdated(updated));
-            return updated;
+            Feed = moved == LedgerSource.FeedUpdate ? source : read.Feed,
+            FeedLinkable = moved == LedgerSource.FeedUpdate ? source : read.FeedLinkable,
+            Rest = moved == LedgerSource.RestFills ? source : read.Rest,
+            Matches = moved == LedgerSource.LegacyMatches ? source : read.Matches,
+            ExchangeFilledQuantity = exchangeFilled,
+            Linked = links ? source : linked,
+            LinkCount = links ? read.LinkCount + 1 : read.LinkCount,
+            Version = read.Version + 1,
+        };
+        if (!links)
+        {
+            Emit(new LedgerUpdated(next));
+            return;
         }
         var quantity = source.Quantity - linked.Quantity;
         var value = source.Value - linked.Value;
@@ -188,11 +200,16 @@ internal sealed partial class Decider
             Trigger = intent.Trigger,
             At = now,
         };
-        // One copy, not two: a fill's cost on the memory store is mostly allocation.
-        var next = changed with { Linked = source, LinkCount = read.LinkCount + 1, Version = read.Version + 1 };
         Emit(new Linked(next, link));
         AfterLink(next, link);
-        return next;
+    }
+
+    /// <summary>The ledger source a message moves: the feed's updates (linkable), REST fill rows, or legacy matches.</summary>
+    private enum LedgerSource
+    {
+        FeedUpdate,
+        RestFills,
+        LegacyMatches,
     }
 
     private void OnUnknownOrderState(OrderUpdate input)

@@ -7,20 +7,68 @@ namespace Linkage.Engine;
 /// reflected in the view as soon as it is made, so later steps of the same batch read it.
 /// </summary>
 /// <remarks>
+/// Not thread safe: a decider and its view serve one thread for one call of <see cref="LinkageEngine"/> at a time
+/// (<see cref="Rent"/>, <see cref="Return"/>). Each thread keeps one between calls, so deciding a fill allocates
+/// neither; the engine stays safe to call from several threads at once, and a call made while deciding (a view that
+/// decides) rents a decider of its own.
+/// </remarks>
+/// <remarks>
 /// Each handler validates everything it can before it emits its first write, so a rejected input leaves the state
 /// unchanged apart from its quarantine record and alert. Every order write reads the order's latest version from the
 /// view and writes version + 1; the store applies the writes in order and checks each version.
 /// All times written are <c>now</c>, the time of the input being decided (a released parked input is decided
 /// at the time of the input that released it).
 /// </remarks>
-internal sealed partial class Decider(PendingView view, DateTimeOffset now)
+internal sealed partial class Decider
 {
-    private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>();
+    /// <summary>Decisions in a usual batch (a fill's record and link, an intent, a duplicate): the builder's initial capacity.</summary>
+    private const int DecisionsUsual = 2;
 
-    /// <summary>The decisions made so far; the builder is emptied, so read this once, when deciding is done.</summary>
-    public ImmutableArray<Decision> Decisions => decisions.DrainToImmutable();
+    [ThreadStatic]
+    private static Decider? spare;
 
-    public void Decide(EngineInput input)
+    private readonly PendingView view = new();
+
+    // A builder that is full hands its array over without a copy; a bigger batch grows it.
+    private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>(DecisionsUsual);
+
+    /// <summary>The time of the input being decided; every time written is this one.</summary>
+    private DateTimeOffset now;
+
+    private Decider()
+    {
+    }
+
+    /// <summary>This thread's spare decider (or a new one), with its view over <paramref name="committed"/> and nothing pending.</summary>
+    public static Decider Rent(ILinkageStoreView committed)
+    {
+        var decider = spare ?? new Decider();
+        spare = null;
+        decider.view.Reset(committed);
+        return decider;
+    }
+
+    /// <summary>Gives the decider back for this thread's next call, holding nothing of the last one.</summary>
+    public static void Return(Decider decider)
+    {
+        decider.view.Reset(null);
+        decider.decisions.Clear();
+        spare = decider;
+    }
+
+    /// <summary>Decides <paramref name="input"/> against the view (with what earlier inputs of the same rental decided).</summary>
+    public DecisionBatch Batch(EngineInput input)
+    {
+        now = input.At;
+        if (decisions.Capacity == 0)
+        {
+            decisions.Capacity = DecisionsUsual;
+        }
+        Decide(input);
+        return new DecisionBatch(input, decisions.DrainToImmutable());
+    }
+
+    private void Decide(EngineInput input)
     {
         switch (input)
         {

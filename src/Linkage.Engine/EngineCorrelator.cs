@@ -27,6 +27,10 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     /// <summary>The store this correlator decides against and writes to.</summary>
     public ILinkageStore Store { get; } = store ?? throw new ArgumentNullException(nameof(store));
 
+    // Made once: the wrapper holds nothing but the store (a store that scopes its reads per decision gets a fresh
+    // wrapper per decision from ForDecision).
+    private readonly GuardedView guarded = new(store);
+
     public ProcessResult Process(EngineInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -37,7 +41,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             DecisionBatch batch;
             try
             {
-                batch = LinkageEngine.Decide(new GuardedView(Store), input);
+                batch = LinkageEngine.Decide(guarded, input);
             }
             catch (StoreReadException failure)
             {

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Linkage.Engine;
 
@@ -15,22 +17,27 @@ namespace Linkage.Engine;
 /// Indexes (open entry lots and exits awaiting allocation per product, terminal orders not purged) are kept sorted so
 /// the engine's reads cost a lookup, not a scan.
 /// </remarks>
-public sealed class MemoryStore : ILinkageStore
+public sealed partial class MemoryStore : ILinkageStore
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredOrder> orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly Dictionary<FillKey, FillRecord> fills = [];
+    private readonly HashSet<FillKey> fillKeys = new(FillKeyComparer.Instance);
+    private readonly Log<StoredFill> fills = new();
     private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
     private readonly Dictionary<string, SortedSet<string>> parkedKeysByOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
-    private readonly List<LinkRecord> links = [];
+    private readonly Log<StoredLink> links = new();
     private readonly List<AllocationRecord> allocations = [];
     private readonly List<QuarantineRecord> quarantine = [];
     private readonly List<AlertRecord> alerts = [];
     private readonly Dictionary<string, SortedSet<OrderKey>> openEntryLots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<OrderKey>> exitsAwaiting = new(StringComparer.Ordinal);
     private readonly SortedSet<OrderKey> terminalNotPurged = new(OrderKey.Comparer);
+
+    // One transaction for every batch, emptied after each: Apply holds the lock, so no two batches use it at once, and
+    // its collections, once made, serve every later batch instead of being allocated per fill.
+    private Transaction? transaction;
 
     public string Name => "memory";
 
@@ -51,7 +58,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return id.Value is { } key && orders.TryGetValue(key, out var order) ? order : null;
+            return id.Value is { } key ? Find(key) : null;
         }
     }
 
@@ -59,7 +66,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? orders[clientId] : null;
+            return id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? Find(clientId) : null;
         }
     }
 
@@ -67,7 +74,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return fills.ContainsKey(key);
+            return fillKeys.Contains(key);
         }
     }
 
@@ -99,7 +106,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. terminalNotPurged.TakeWhile(k => k.At <= cutoff).Take(max).Select(k => orders[k.ClientId])];
+            return [.. terminalNotPurged.TakeWhile(k => k.At <= cutoff).Take(max).Select(k => Find(k.ClientId)!)];
         }
     }
 
@@ -108,16 +115,23 @@ public sealed class MemoryStore : ILinkageStore
         ArgumentNullException.ThrowIfNull(batch);
         lock (gate)
         {
-            var transaction = new Transaction(this);
-            foreach (var decision in batch.Decisions)
+            var staging = transaction ??= new Transaction(this);
+            try
             {
-                if (transaction.Stage(decision) is { } conflict)
+                foreach (var decision in batch.Decisions)
                 {
-                    return ApplyResult.Conflict(conflict);
+                    if (staging.Stage(decision) is { } conflict)
+                    {
+                        return ApplyResult.Conflict(conflict);
+                    }
                 }
+                staging.Commit();
+                return ApplyResult.Applied;
             }
-            transaction.Commit();
-            return ApplyResult.Applied;
+            finally
+            {
+                staging.Clear();
+            }
         }
     }
 
@@ -125,7 +139,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. orders.Values.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+            return [.. orders.Values.Select(o => o.ToRecord()).OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
         }
     }
 
@@ -133,7 +147,7 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return [.. links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
+            return [.. links.Values().Select(l => l.ToRecord()).OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
         }
     }
 
@@ -143,7 +157,7 @@ public sealed class MemoryStore : ILinkageStore
         {
             return
             [
-                .. fills.Values.OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
+                .. fills.Values().Select(f => f.ToRecord()).OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
                     .ThenBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal),
             ];
         }
@@ -202,43 +216,44 @@ public sealed class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return product.Value is { } key && index.TryGetValue(key, out var set) ? [.. set.Select(k => orders[k.ClientId])] : [];
+            return product.Value is { } key && index.TryGetValue(key, out var set) ? [.. set.Select(k => Find(k.ClientId)!)] : [];
         }
+    }
+
+    /// <summary>The order's state as a record (made afresh: the store keeps it as an inline value), or null.</summary>
+    private OrderRecord? Find(string clientId)
+    {
+        ref readonly var stored = ref CollectionsMarshal.GetValueRefOrNullRef(orders, clientId);
+        return Unsafe.IsNullRef(in stored) ? null : stored.ToRecord();
     }
 
     /// <summary>
     /// Moves an order's index entries from its previous state to its new one. A fill changes an order's ledger but
     /// rarely whether it is open or terminal, so an entry that stays where it was is not removed and added again.
     /// </summary>
-    private void Reindex(OrderRecord? previous, OrderRecord order)
+    private void Reindex(IndexKeys? previous, IndexKeys order)
     {
-        if (previous is not null && IndexedAlike(previous, order))
+        if (previous == order)
         {
             return;
         }
-        if (previous is not null)
+        if (previous is { } replaced)
         {
-            Index(previous, add: false);
+            Index(replaced, add: false);
         }
         Index(order, add: true);
     }
 
-    /// <summary>Whether both states of one order sit in the same places of every index (the keys a state's index entries depend on).</summary>
-    private static bool IndexedAlike(OrderRecord a, OrderRecord b) =>
-        a.Open > 0m == b.Open > 0m && a.Intent.Kind == b.Intent.Kind && a.Intent.Product == b.Intent.Product && a.StagedAt == b.StagedAt
-        && a.TerminalAt == b.TerminalAt && a.IntentPurged == b.IntentPurged;
-
-    private void Index(OrderRecord order, bool add)
+    private void Index(IndexKeys order, bool add)
     {
-        var key = new OrderKey(order.StagedAt, order.ClientOrderId.Value);
-        if (order.Open > 0m)
+        var key = new OrderKey(order.StagedAt, order.ClientId);
+        if (order.Open)
         {
-            var index = order.Intent.Kind == IntentKind.Entry ? openEntryLots : exitsAwaiting;
-            var product = order.Intent.Product.Value;
-            if (!index.TryGetValue(product, out var set))
+            var index = order.Kind == IntentKind.Entry ? openEntryLots : exitsAwaiting;
+            if (!index.TryGetValue(order.Product, out var set))
             {
                 set = new SortedSet<OrderKey>(OrderKey.Comparer);
-                index[product] = set;
+                index[order.Product] = set;
             }
             Change(set, key, add);
         }
@@ -273,15 +288,17 @@ public sealed class MemoryStore : ILinkageStore
     /// <summary>
     /// One batch being applied: every decision is checked against the committed state plus the decisions staged before
     /// it, and nothing touches the committed state until <see cref="Commit"/>, so a conflict leaves nothing applied.
+    /// The store keeps one and empties it after each batch (<see cref="Clear"/>).
     /// </summary>
     private sealed class Transaction(MemoryStore store)
     {
-        // Created on first use: a batch touches one or two of these, and a transaction lives for one Apply.
-        private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
-        private Dictionary<string, string>? clientIdByExchangeId;
-        private Dictionary<FillKey, FillRecord>? fills;
-        private Dictionary<(string Order, string Key), ParkedFill?>? parked;
-        private Dictionary<string, ExternalOrderRecord>? externals;
+        // Created on first use (a batch touches one or two of these) and then kept for the next batches. Each is a
+        // list underneath, so emptying one costs what the batch staged, not the most any batch ever staged.
+        private Staged<string, OrderRecord>? orders;
+        private Staged<string, string>? clientIdByExchangeId;
+        private Staged<FillKey, FillRecord>? fills;
+        private Staged<(string Order, string Key), ParkedFill?>? parked;
+        private Staged<string, ExternalOrderRecord>? externals;
         private List<LinkRecord>? links;
         private List<AllocationRecord>? allocations;
         private List<QuarantineRecord>? quarantine;
@@ -312,11 +329,11 @@ public sealed class MemoryStore : ILinkageStore
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if ((fills is not null && fills.ContainsKey(key)) || store.fills.ContainsKey(key))
+                    if ((fills is not null && fills.TryGetValue(key, out _)) || store.fillKeys.Contains(key))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    (fills ??= [])[key] = recorded.Fill;
+                    (fills ??= new(FillKeyComparer.Instance)).Set(key, recorded.Fill);
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -324,7 +341,7 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {parkedKey.Value}/{parkedKey.Key} is already parked";
                     }
-                    (parked ??= [])[parkedKey] = parking.Fill;
+                    (parked ??= new(EqualityComparer<(string, string)>.Default)).Set(parkedKey, parking.Fill);
                     return null;
                 case FillUnparked unparking:
                     var unparkedKey = (unparking.ExchangeOrderId.Value, unparking.Key);
@@ -332,7 +349,7 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {unparkedKey.Value}/{unparkedKey.Key} is not parked (another writer released it)";
                     }
-                    (parked ??= [])[unparkedKey] = null;
+                    (parked ??= new(EqualityComparer<(string, string)>.Default)).Set(unparkedKey, null);
                     return null;
                 case ExternalRecorded external:
                     return External(external.Order);
@@ -349,21 +366,71 @@ public sealed class MemoryStore : ILinkageStore
 
         public void Commit()
         {
-            foreach (var order in orders.Values)
+            if (orders is not null)
             {
-                store.orders.TryGetValue(order.ClientOrderId.Value, out var previous);
-                store.orders[order.ClientOrderId.Value] = order;
-                store.Reindex(previous, order);
+                foreach (var (_, order) in orders.Entries)
+                {
+                    ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(store.orders, order.ClientOrderId.Value, out var existed);
+                    IndexKeys? previous = existed ? stored.Keys : null;
+                    stored = new StoredOrder(order);
+                    store.Reindex(previous, stored.Keys);
+                }
             }
-            foreach (var (exchangeId, clientId) in clientIdByExchangeId ?? [])
+            if (clientIdByExchangeId is not null)
             {
-                store.clientIdByExchangeId[exchangeId] = clientId;
+                foreach (var (exchangeId, clientId) in clientIdByExchangeId.Entries)
+                {
+                    store.clientIdByExchangeId[exchangeId] = clientId;
+                }
             }
-            foreach (var (key, fill) in fills ?? [])
+            if (fills is not null)
             {
-                store.fills[key] = fill;
+                foreach (var (key, fill) in fills.Entries)
+                {
+                    store.fillKeys.Add(key);
+                    store.fills.Add(new StoredFill(fill));
+                }
             }
-            foreach (var (key, fill) in parked ?? [])
+            if (parked is not null)
+            {
+                CommitParked(parked);
+            }
+            if (externals is not null)
+            {
+                foreach (var (exchangeId, external) in externals.Entries)
+                {
+                    store.externals[exchangeId] = external;
+                }
+            }
+            if (links is not null)
+            {
+                foreach (var link in links)
+                {
+                    store.links.Add(new StoredLink(link));
+                }
+            }
+            AddTo(store.allocations, allocations);
+            AddTo(store.quarantine, quarantine);
+            AddTo(store.alerts, alerts);
+        }
+
+        /// <summary>Empties the transaction for the next batch, committed or not.</summary>
+        public void Clear()
+        {
+            orders?.Clear();
+            clientIdByExchangeId?.Clear();
+            fills?.Clear();
+            parked?.Clear();
+            externals?.Clear();
+            links?.Clear();
+            allocations?.Clear();
+            quarantine?.Clear();
+            alerts?.Clear();
+        }
+
+        private void CommitParked(Staged<(string Order, string Key), ParkedFill?> staged)
+        {
+            foreach (var (key, fill) in staged.Entries)
             {
                 if (fill is null)
                 {
@@ -384,14 +451,6 @@ public sealed class MemoryStore : ILinkageStore
                     keys.Add(key.Key);
                 }
             }
-            foreach (var (exchangeId, external) in externals ?? [])
-            {
-                store.externals[exchangeId] = external;
-            }
-            AddTo(store.links, links);
-            AddTo(store.allocations, allocations);
-            AddTo(store.quarantine, quarantine);
-            AddTo(store.alerts, alerts);
         }
 
         private static void AddTo<T>(List<T> committed, List<T>? staged)
@@ -408,27 +467,27 @@ public sealed class MemoryStore : ILinkageStore
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var current = orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
+            var (version, current) = Current(clientId);
             if (insert)
             {
-                if (current is not null || order.Version != 1)
+                if (version is not null || order.Version != 1)
                 {
-                    return $"client order {clientId} is already staged (version {current?.Version})";
+                    return $"client order {clientId} is already staged (version {version})";
                 }
             }
-            else if (current is null || current.Version != order.Version - 1)
+            else if (version is null || version != order.Version - 1)
             {
-                return $"client order {clientId} is at version {current?.Version.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
+                return $"client order {clientId} is at version {version?.ToString(CultureInfo.InvariantCulture) ?? "none"}, the write expects {order.Version - 1}";
             }
             // An order that stays bound to the id it had needs no binding check: the id already maps to it.
             if (order.ExchangeOrderId is { } exchangeId)
             {
-                if (current?.ExchangeOrderId == exchangeId)
+                if (current == exchangeId)
                 {
-                    orders[clientId] = order;
+                    (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
                     return null;
                 }
-                if (current?.ExchangeOrderId is { } bound)
+                if (current is { } bound)
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
@@ -439,14 +498,25 @@ public sealed class MemoryStore : ILinkageStore
                 {
                     return $"exchange order {exchangeId} is bound to client order {holder}";
                 }
-                (clientIdByExchangeId ??= new(StringComparer.Ordinal))[exchangeId.Value] = clientId;
+                (clientIdByExchangeId ??= new(StringComparer.Ordinal)).Set(exchangeId.Value, clientId);
             }
-            else if (current?.ExchangeOrderId is { } kept)
+            else if (current is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
-            orders[clientId] = order;
+            (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
             return null;
+        }
+
+        /// <summary>The order's version and binding as staged in this batch, else as committed; a null version when there is no such order.</summary>
+        private (long? Version, ExchangeOrderId? Bound) Current(string clientId)
+        {
+            if (orders is not null && orders.TryGetValue(clientId, out var staged))
+            {
+                return (staged.Version, staged.ExchangeOrderId);
+            }
+            ref readonly var stored = ref CollectionsMarshal.GetValueRefOrNullRef(store.orders, clientId);
+            return Unsafe.IsNullRef(in stored) ? (null, null) : (stored.Version, stored.ExchangeOrderId);
         }
 
         private string? External(ExternalOrderRecord external)
@@ -458,7 +528,7 @@ public sealed class MemoryStore : ILinkageStore
             {
                 return $"external order {exchangeId} is at version {expected}, the write expects {external.Version - 1}";
             }
-            (externals ??= new(StringComparer.Ordinal))[exchangeId] = external;
+            (externals ??= new(StringComparer.Ordinal)).Set(exchangeId, external);
             return null;
         }
     }

@@ -120,6 +120,108 @@ public sealed class MemoryStoreTests
     }
 
     [Test]
+    public void Links_and_fills_read_out_exactly_as_decided()
+    {
+        // Every optional field set somewhere: the store keeps links and fills as inline values, not the records.
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.003m);
+        var exit = Exit(0.001m);
+        var entryFill = Rest("x1", "e1", 0.002m);
+        var adjustment = Rest("x1", "e2", 0.001m, type: TradeType.Correction, second: 2.5);
+        // Enough small fills after them that the store's log spans several chunks.
+        var many = Enumerable.Range(0, 600).Select(i => Rest("x1", $"m{i}", 0.000001m, second: 5 + (i / 1000.0)));
+        var batches = new EngineInput[]
+        {
+            Received(entry), Ack(entry, "x1"),
+            entryFill with { Fill = entryFill.Fill with { Side = Side.Buy, TradeTime = At(1.5) } },
+            adjustment, Received(exit, 3600), Ack(exit, "x2", 3600.2), Match("x2", 77, 0.001m, second: 3601),
+        }.Concat(many).Select(input => rig.Feed(input)).ToArray();
+        var decided = batches.SelectMany(b => b.Decisions).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Store.Fills(), Is.EquivalentTo(decided.OfType<FillRecorded>().Select(f => f.Fill)));
+            Assert.That(rig.Store.Links(), Is.EquivalentTo(decided.OfType<Linked>().Select(l => l.Link)));
+            Assert.That(decided.OfType<Linked>().Select(l => l.Link.Kind).Distinct(), Is.EquivalentTo(new[] { IntentKind.Entry, IntentKind.Exit }));
+            Assert.That(rig.Store.Links(), Has.Length.GreaterThan(600));
+            Assert.That(decided.OfType<FillRecorded>().Count(f => f.Fill.Fill.TradeTime is not null), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Orders_read_out_exactly_as_last_decided()
+    {
+        // Every field of an order set somewhere: the store keeps orders as inline values, not the records.
+        using var rig = new Rig();
+        var entry = Entry("aaa", size: 0.004m);
+        var exit = Exit(0.001m);
+        var refused = Entry("bbb", decidedSecond: 1);
+        var inputs = new EngineInput[]
+        {
+            Received(entry), Ack(entry, "x1"), Update("x1", entry, 0.001m, second: 1), Rest("x1", "e1", 0.002m, second: 2),
+            Match("x1", 5, 0.003m, second: 3), Update("x1", entry, 0.004m, status: OrderStatus.Filled, second: 4),
+            Received(refused, 1), Refused(refused, 1.2),
+            Received(exit, 3600), Ack(exit, "x2", 3600.2), Rest("x2", "e9", 0.001m, second: 3601),
+            new Tick(At(4) + Limits.RetentionAfterTerminal),
+        };
+        var decided = new Dictionary<ClientOrderId, OrderRecord>();
+        foreach (var decision in inputs.SelectMany(input => rig.Feed(input).Decisions))
+        {
+            foreach (var order in decision switch
+            {
+                ExitAllocated allocated => [allocated.Order, allocated.Entry],
+                OrderDecision written => [written.Order],
+                _ => Array.Empty<OrderRecord>(),
+            })
+            {
+                decided[order.ClientOrderId] = order;
+            }
+        }
+        var last = decided.Values.ToArray();
+        var oldestFirst = last.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Store.Orders(), Is.EquivalentTo(last));
+            Assert.That(rig.Store.OpenEntryLots(Btc), Is.EqualTo(oldestFirst.Where(o => o.Intent.Kind == IntentKind.Entry && o.Open > 0m)));
+            Assert.That(rig.Store.ExitsAwaitingAllocation(Btc), Is.EqualTo(oldestFirst.Where(o => o.Intent.Kind == IntentKind.Exit && o.Open > 0m)));
+            Assert.That(rig.Store.TerminalBefore(At(4), 10), Is.EqualTo(oldestFirst.Where(o => o.TerminalAt <= At(4) && !o.IntentPurged)));
+            Assert.That(last.Select(o => rig.Store.FindByClientOrderId(o.ClientOrderId)), Is.EqualTo(last));
+            Assert.That(last, Has.Some.Matches<OrderRecord>(o => o.RejectReason is not null && o.Placement == PlacementState.Rejected));
+            Assert.That(last, Has.Some.Matches<OrderRecord>(o => o.TerminalAt is not null && o.IntentPurged && o.ExchangeFilledQuantity is not null
+                && o.Feed.Quantity > 0m && o.FeedLinkable.Quantity > 0m && o.Rest.Quantity > 0m && o.Matches.Quantity > 0m
+                && o.Linked.Quantity > 0m && o.LinkCount > 1 && o.Allocated > 0m && o.Status == OrderStatus.Filled));
+        });
+    }
+
+    [Test]
+    public void Batch_writing_many_orders_checks_each_write_against_the_ones_staged_before_it()
+    {
+        // Past a handful of staged orders the store looks them up by a dictionary of positions instead of in order.
+        using var rig = new Rig();
+        var entries = Enumerable.Range(0, 20).Select(i => Entry($"s{i}", decidedSecond: i)).ToArray();
+        foreach (var (entry, i) in entries.Select((e, i) => (e, i)))
+        {
+            rig.Feed(Received(entry, i), Ack(entry, $"x{i}", i + 0.1), Update($"x{i}", entry, 0.002m, status: OrderStatus.Filled, second: i + 0.2));
+        }
+        var purge = LinkageEngine.Decide(rig.Store, new Tick(At(20) + Limits.RetentionAfterTerminal));
+        var before = rig.Store.Snapshot();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(purge.Decisions, Has.Length.EqualTo(20));
+            foreach (var again in new[] { purge.Decisions[0], purge.Decisions[^1] })
+            {
+                var result = rig.Store.Apply(purge with { Decisions = purge.Decisions.Add(again) });
+                Assert.That(result.Status, Is.EqualTo(ApplyStatus.Conflict), "a second write from the same version");
+                Assert.That(rig.Store.Snapshot(), Is.EqualTo(before));
+            }
+            Assert.That(rig.Store.Apply(purge).Status, Is.EqualTo(ApplyStatus.Applied));
+            Assert.That(rig.Store.Orders().Select(o => o.IntentPurged), Is.All.True);
+        });
+    }
+
+    [Test]
     public void Concurrent_engines_on_one_store_link_each_fill_exactly_once()
     {
         using var store = new MemoryStore();
