@@ -105,8 +105,8 @@ public sealed partial class MemoryStore
     private readonly record struct IndexKeys(
         string ClientId, DateTimeOffset StagedAt, bool Open, IntentKind Kind, string Product, DateTimeOffset? TerminalAt, bool IntentPurged);
 
-    /// <summary>A link as the store keeps it: its fields in a <see cref="Log{T}"/> chunk, made into a record when read out.</summary>
-    private readonly struct StoredLink(LinkRecord link)
+    /// <summary>A link as the store keeps it: its fields in a <see cref="Log{T}"/> chunk (its source key in the <see cref="TextArena"/>), made into a record when read out.</summary>
+    private readonly struct StoredLink(LinkRecord link, TextArena text)
     {
         private readonly ClientOrderId clientOrderId = link.ClientOrderId;
         private readonly ExchangeOrderId exchangeOrderId = link.ExchangeOrderId;
@@ -120,7 +120,7 @@ public sealed partial class MemoryStore
         private readonly decimal price = link.Price;
         private readonly decimal fee = link.Fee;
         private readonly LinkProvenance provenance = link.Provenance;
-        private readonly string sourceKey = link.SourceKey;
+        private readonly ReadOnlyMemory<char> sourceKey = text.Append(link.SourceKey);
         private readonly decimal? buyScore = link.BuyScore;
         private readonly decimal? sellScore = link.SellScore;
         private readonly string? trigger = link.Trigger;
@@ -140,7 +140,7 @@ public sealed partial class MemoryStore
             Price = price,
             Fee = fee,
             Provenance = provenance,
-            SourceKey = sourceKey,
+            SourceKey = sourceKey.ToString(),
             BuyScore = buyScore,
             SellScore = sellScore,
             Trigger = trigger,
@@ -148,17 +148,16 @@ public sealed partial class MemoryStore
         };
     }
 
-    /// <summary>A recorded fill as the store keeps it: its fields in a <see cref="Log{T}"/> chunk, made into a record when read out.</summary>
-    private readonly struct StoredFill(FillRecord record)
+    /// <summary>A recorded fill as the store keeps it: its fields in a <see cref="Log{T}"/> chunk (its texts in the <see cref="TextArena"/>), made into a record when read out.</summary>
+    private readonly struct StoredFill(StoredKey key, FillRecord record, TextArena text)
     {
-        private readonly FillKey key = record.Fill.Key;
         private readonly TradeType tradeType = record.Fill.TradeType;
         private readonly decimal size = record.Fill.Size;
         private readonly decimal price = record.Fill.Price;
         private readonly decimal commission = record.Fill.Commission;
         private readonly ProductId? product = record.Fill.Product;
         private readonly Side? side = record.Fill.Side;
-        private readonly string? tradeId = record.Fill.TradeId;
+        private readonly ReadOnlyMemory<char>? tradeId = record.Fill.TradeId is { } id ? text.Append(id) : null;
         private readonly DateTimeOffset? tradeTime = record.Fill.TradeTime;
         private readonly ClientOrderId? clientOrderId = record.ClientOrderId;
         private readonly DateTimeOffset at = record.At;
@@ -167,14 +166,14 @@ public sealed partial class MemoryStore
         {
             Fill = new TradeFill
             {
-                Key = key,
+                Key = key.ToFillKey(),
                 TradeType = tradeType,
                 Size = size,
                 Price = price,
                 Commission = commission,
                 Product = product,
                 Side = side,
-                TradeId = tradeId,
+                TradeId = tradeId?.ToString(),
                 TradeTime = tradeTime,
             },
             ClientOrderId = clientOrderId,
