@@ -4,20 +4,23 @@ public sealed partial class MemoryStore
 {
     /// <summary>
     /// Append-only storage of values in chunks of a fixed length. Links and fills are kept for the life of the store:
-    /// kept as objects (two or three per fill), each was marked and copied by the collector on its way to gen2; in a
-    /// chunk, a few hundred of them travel as one object, and growing the log copies nothing.
+    /// kept as objects (two or three per fill), each was marked and copied by the collector on its way to gen2; as
+    /// values in a chunk they are written once, and growing the log copies nothing.
     /// </summary>
+    /// <remarks>
+    /// A chunk is a large-object array, old from the start and never moved. Writing a value into it costs the collector
+    /// nothing as long as the value refers to no young object: the texts a fill brings are copied into the
+    /// <see cref="TextArena"/>, and the rest are the order's ids and its intent's fields, which live as long as the
+    /// order. (Before the arena, each write put a young string into an old chunk and the next collection had to scan
+    /// it; chunks small enough to be young were cheaper then, but the collector copied each one twice: 125 gen1
+    /// collections per 2 million fills against 7 now.) A host whose parser makes a new string for an order id or a
+    /// product per message makes the collector scan what was written since the last collection; still correct.
+    /// </remarks>
     private sealed class Log<T>
         where T : struct
     {
-        /// <summary>
-        /// Values per chunk. A chunk stays below the large-object threshold (85,000 bytes for values of up to about
-        /// 330 bytes), so it is nearly always filled while it is young: a gen0 collection comes every few thousand
-        /// fills, and writes into a young chunk cost the collector nothing. Chunks of 4,096 went to the large-object
-        /// heap, old from the start, and every write made the next collection scan them (collection pauses took 29%
-        /// of the time against 17%).
-        /// </summary>
-        private const int ChunkLength = 256;
+        /// <summary>Values per chunk: enough for the large-object heap (85,000 bytes) at the values' sizes, few enough to waste little.</summary>
+        private const int ChunkLength = 4096;
 
         private readonly List<T[]> chunks = [];
         private int count;
