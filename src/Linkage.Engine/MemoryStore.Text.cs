@@ -49,7 +49,12 @@ public sealed partial class MemoryStore
         public FillKey ToFillKey() => new(Order, Source, Key.ToString());
     }
 
-    /// <summary>Equality of stored keys as <see cref="FillKey"/> defines it (ordinal text), hashed as <see cref="FillKeyComparer"/> hashes.</summary>
+    /// <summary>
+    /// Equality of stored keys as <see cref="FillKey"/> defines it (ordinal text). The hash leaves the exchange order id
+    /// out: a key is unique within its source nearly always (a REST <c>entry_id</c> is; a legacy <c>trade_id</c> is
+    /// shared only by the two sides of one match), so this costs almost no collisions and halves the hashing. The text
+    /// hash is the randomized one, so keys cannot be chosen to collide.
+    /// </summary>
     private sealed class StoredKeyComparer : IEqualityComparer<StoredKey>
     {
         public static readonly StoredKeyComparer Instance = new();

@@ -334,7 +334,7 @@ public sealed partial class MemoryStore : ILinkageStore
                     {
                         return $"fill {key} is already recorded";
                     }
-                    (fills ??= new(FillKeyComparer.Instance)).Set(key, recorded.Fill);
+                    (fills ??= new(EqualityComparer<FillKey>.Default)).Set(key, recorded.Fill);
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -469,7 +469,7 @@ public sealed partial class MemoryStore : ILinkageStore
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var (version, current) = Current(clientId);
+            var (version, boundTo) = Current(clientId);
             if (insert)
             {
                 if (version is not null || order.Version != 1)
@@ -484,12 +484,12 @@ public sealed partial class MemoryStore : ILinkageStore
             // An order that stays bound to the id it had needs no binding check: the id already maps to it.
             if (order.ExchangeOrderId is { } exchangeId)
             {
-                if (current == exchangeId)
+                if (boundTo == exchangeId)
                 {
                     (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
                     return null;
                 }
-                if (current is { } bound)
+                if (boundTo is { } bound)
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
@@ -502,7 +502,7 @@ public sealed partial class MemoryStore : ILinkageStore
                 }
                 (clientIdByExchangeId ??= new(StringComparer.Ordinal)).Set(exchangeId.Value, clientId);
             }
-            else if (current is { } kept)
+            else if (boundTo is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
