@@ -11,13 +11,13 @@ namespace Linkage.Engine;
 /// (<see cref="Rent"/>, <see cref="Return"/>). Each thread keeps one between calls, so deciding a fill allocates
 /// neither; the engine stays safe to call from several threads at once, and a call made while deciding (a view that
 /// decides) rents a decider of its own.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// Each handler validates everything it can before it emits its first write, so a rejected input leaves the state
 /// unchanged apart from its quarantine record and alert. Every order write reads the order's latest version from the
 /// view and writes version + 1; the store applies the writes in order and checks each version.
 /// All times written are <c>now</c>, the time of the input being decided (a released parked input is decided
 /// at the time of the input that released it).
+/// </para>
 /// </remarks>
 internal sealed partial class Decider
 {

@@ -22,7 +22,8 @@ public sealed partial class MemoryStore : ILinkageStore
     private readonly Lock gate = new();
     private readonly Dictionary<string, StoredOrder> orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly HashSet<FillKey> fillKeys = new(FillKeyComparer.Instance);
+    private readonly TextArena text = new();
+    private readonly HashSet<StoredKey> fillKeys = new(StoredKeyComparer.Instance);
     private readonly Log<StoredFill> fills = new();
     private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
     private readonly Dictionary<string, SortedSet<string>> parkedKeysByOrder = new(StringComparer.Ordinal);
@@ -74,7 +75,7 @@ public sealed partial class MemoryStore : ILinkageStore
     {
         lock (gate)
         {
-            return fillKeys.Contains(key);
+            return fillKeys.Contains(StoredKey.Probe(key));
         }
     }
 
@@ -329,11 +330,11 @@ public sealed partial class MemoryStore : ILinkageStore
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if ((fills is not null && fills.TryGetValue(key, out _)) || store.fillKeys.Contains(key))
+                    if ((fills is not null && fills.TryGetValue(key, out _)) || store.fillKeys.Contains(StoredKey.Probe(key)))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    (fills ??= new(FillKeyComparer.Instance)).Set(key, recorded.Fill);
+                    (fills ??= new(EqualityComparer<FillKey>.Default)).Set(key, recorded.Fill);
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -387,8 +388,9 @@ public sealed partial class MemoryStore : ILinkageStore
             {
                 foreach (var (key, fill) in fills.Entries)
                 {
-                    store.fillKeys.Add(key);
-                    store.fills.Add(new StoredFill(fill));
+                    var stored = new StoredKey(key.Order, key.Source, store.text.Append(key.Key));
+                    store.fillKeys.Add(stored);
+                    store.fills.Add(new StoredFill(stored, fill, store.text));
                 }
             }
             if (parked is not null)
@@ -406,7 +408,7 @@ public sealed partial class MemoryStore : ILinkageStore
             {
                 foreach (var link in links)
                 {
-                    store.links.Add(new StoredLink(link));
+                    store.links.Add(new StoredLink(link, store.text));
                 }
             }
             AddTo(store.allocations, allocations);
@@ -467,7 +469,7 @@ public sealed partial class MemoryStore : ILinkageStore
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var (version, current) = Current(clientId);
+            var (version, boundTo) = Current(clientId);
             if (insert)
             {
                 if (version is not null || order.Version != 1)
@@ -482,12 +484,12 @@ public sealed partial class MemoryStore : ILinkageStore
             // An order that stays bound to the id it had needs no binding check: the id already maps to it.
             if (order.ExchangeOrderId is { } exchangeId)
             {
-                if (current == exchangeId)
+                if (boundTo == exchangeId)
                 {
                     (orders ??= new(StringComparer.Ordinal)).Set(clientId, order);
                     return null;
                 }
-                if (current is { } bound)
+                if (boundTo is { } bound)
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
@@ -500,7 +502,7 @@ public sealed partial class MemoryStore : ILinkageStore
                 }
                 (clientIdByExchangeId ??= new(StringComparer.Ordinal)).Set(exchangeId.Value, clientId);
             }
-            else if (current is { } kept)
+            else if (boundTo is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }

@@ -17,9 +17,9 @@ internal sealed class PendingView : ILinkageStoreView
 {
     private ILinkageStoreView? committed;
 
-    // Most inputs write one order and record one fill key, and a view lives for one Decide call, so the first order
-    // and the first key are kept in fields and the collections are made only for a second one (or on first use):
-    // collections allocated per fill were a large share of the cost of deciding it.
+    // Most inputs write one order and record one fill key, and what is pending lives for one call of the engine, so
+    // the first order and the first key are kept in fields and the collections are made only for a second one (or on
+    // first use): collections allocated per fill were a large share of the cost of deciding it.
     private OrderRecord? onlyOrder;
     private Dictionary<string, OrderRecord>? orders;
     private Dictionary<string, string>? clientIdByExchangeId;

@@ -128,8 +128,9 @@ public sealed class MemoryStoreTests
         var exit = Exit(0.001m);
         var entryFill = Rest("x1", "e1", 0.002m);
         var adjustment = Rest("x1", "e2", 0.001m, type: TradeType.Correction, second: 2.5);
-        // Enough small fills after them that the store's log spans several chunks.
-        var many = Enumerable.Range(0, 600).Select(i => Rest("x1", $"m{i}", 0.000001m, second: 5 + (i / 1000.0)));
+        // Enough small fills after them, with keys of the longest length, that the store's log and its text span
+        // several chunks.
+        var many = Enumerable.Range(0, 4200).Select(i => Rest("x1", $"m{i}".PadLeft(Limits.ExchangeIdLengthMax, 'k'), 0.0000001m, second: 5 + (i / 10000.0)));
         var batches = new EngineInput[]
         {
             Received(entry), Ack(entry, "x1"),
@@ -140,10 +141,13 @@ public sealed class MemoryStoreTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(rig.Store.Fills(), Is.EquivalentTo(decided.OfType<FillRecorded>().Select(f => f.Fill)));
-            Assert.That(rig.Store.Links(), Is.EquivalentTo(decided.OfType<Linked>().Select(l => l.Link)));
+            // In the read-outs' documented orders (an unordered comparison of thousands is too slow).
+            Assert.That(rig.Store.Fills(), Is.EqualTo(decided.OfType<FillRecorded>().Select(f => f.Fill)
+                .OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal).ThenBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal)));
+            Assert.That(rig.Store.Links(), Is.EqualTo(decided.OfType<Linked>().Select(l => l.Link)
+                .OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)));
             Assert.That(decided.OfType<Linked>().Select(l => l.Link.Kind).Distinct(), Is.EquivalentTo(new[] { IntentKind.Entry, IntentKind.Exit }));
-            Assert.That(rig.Store.Links(), Has.Length.GreaterThan(600));
+            Assert.That(rig.Store.Links(), Has.Length.GreaterThan(4200));
             Assert.That(decided.OfType<FillRecorded>().Count(f => f.Fill.Fill.TradeTime is not null), Is.EqualTo(1));
         });
     }
