@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Linkage.Sim.Cli;
+using Linkage.Sim.Reports;
 
 namespace Linkage.Sim.Audit;
 

@@ -1,5 +1,5 @@
 using Linkage.Properties.Stores;
-using Linkage.Sim;
+using Linkage.Cli;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

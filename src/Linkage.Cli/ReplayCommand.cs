@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Linkage.Sim.Cli;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim;
+namespace Linkage.Cli;
 
 /// <summary>What <c>replay</c> needs from the world, injected so tests can run it with a fake runner, environment and clock.</summary>
 /// <param name="Runner">Replays one scenario (the simulator's <c>ScenarioRunner.Run</c>).</param>

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace Linkage.Sim.Cli;
+namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>replay</c> command line, validated: <c>replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy]
@@ -12,7 +12,7 @@ namespace Linkage.Sim.Cli;
 internal sealed record ReplayArguments
 {
     public const string Usage =
-        "usage: Linkage.Sim replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]";
+        "usage: linkage replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]";
 
     /// <summary>The environment variable <c>--store postgres</c> reads its connection string from when <c>--pg</c> is not given.</summary>
     public const string PostgresVariable = "LINKAGE_PG";

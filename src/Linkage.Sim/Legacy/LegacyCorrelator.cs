@@ -1,6 +1,8 @@
+using Linkage.Engine;
+using Linkage.Host;
 using System.Collections.Immutable;
 
-namespace Linkage.Engine;
+namespace Linkage.Sim.Legacy;
 
 /// <summary>
 /// The old design (<c>legacy</c>) from <c>seed/trade-strategy-linkage-gap.md</c>, kept as a baseline so every report can

@@ -1,6 +1,7 @@
+using Linkage.Engine;
 using System.Collections.Immutable;
 
-namespace Linkage.Engine;
+namespace Linkage.Host;
 
 /// <summary>
 /// Feeds a sequence of inputs to a correlator, for hosts and tests that replay a list. An input whose store failed

@@ -1,6 +1,7 @@
+using Linkage.Engine;
 using System.Diagnostics.Metrics;
 
-namespace Linkage.Engine;
+namespace Linkage.Host;
 
 /// <summary>
 /// The engine's instruments (Meter <see cref="MeterName"/>), fed from applied decision batches so that

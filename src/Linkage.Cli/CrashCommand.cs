@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Linkage.Sim.Cli;
 using Linkage.Sim.Crash;
 
-namespace Linkage.Sim;
+using Linkage.Sim.Reports;
+
+namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>crash</c> command: the crash test of every scenario file named (folders recursively). For each, the webhook
@@ -13,7 +14,7 @@ namespace Linkage.Sim;
 /// </summary>
 internal static class CrashCommand
 {
-    public const string Usage = "usage: Linkage.Sim crash PATH... [--kills N] [--seed S] [--json FILE] [--keep DIR]";
+    public const string Usage = "usage: linkage crash PATH... [--kills N] [--seed S] [--json FILE] [--keep DIR]";
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -70,6 +71,7 @@ internal static class CrashCommand
             var report = CrashHarness.Run(file.DisplayPath, new CrashOptions
             {
                 Kills = kills, Seed = seed, WorkDirectory = work, Keep = keep is not null, Progress = line => error.WriteLine($"crash: {line}"),
+                ChildAssembly = typeof(CrashCommand).Assembly.Location,
             });
             reports.Add(report);
             output.WriteLine(Summary(report));

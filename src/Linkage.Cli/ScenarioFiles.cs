@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim.Cli;
+namespace Linkage.Cli;
 
 /// <summary>A scenario file to load, named as the run reports it; or, with a <see cref="Problem"/>, a PATH that gives no file.</summary>
 internal sealed record ScenarioFile(string DisplayPath, string? Problem = null);

@@ -1,14 +1,14 @@
-namespace Linkage.Sim;
+namespace Linkage.Cli;
 
 /// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
 internal static class Program
 {
     private const string Usage = """
         usage:
-          Linkage.Sim replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]
-          Linkage.Sim fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR]
-          Linkage.Sim audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE]
-          Linkage.Sim crash PATH... [--kills N] [--seed S] [--json FILE] [--keep DIR]
+          linkage replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]
+          linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR]
+          linkage audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE]
+          linkage crash PATH... [--kills N] [--seed S] [--json FILE] [--keep DIR]
         """;
 
     private static int Main(string[] args)
@@ -25,7 +25,7 @@ internal static class Program
             "fuzz" => FuzzCommand.Run(rest, Console.Out, Console.Error),
             "audit" => AuditCommand.Run(rest, Console.Out, Console.Error),
             "crash" => CrashCommand.Run(rest, Console.Out, Console.Error),
-            Crash.CrashChildCommand.Name => Crash.CrashChildCommand.Run(rest, Console.Out, Console.Error),
+            CrashChildCommand.Name => CrashChildCommand.Run(rest, Console.Out, Console.Error),
             "-h" or "--help" or "help" => Help(),
             _ => Unknown(args[0]),
         };

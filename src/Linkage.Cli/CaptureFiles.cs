@@ -2,7 +2,7 @@ using System.Text;
 using Linkage.Coinbase.Capture;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim.Cli;
+namespace Linkage.Cli;
 
 /// <summary>
 /// Writes <c>replay --capture DIR</c>: each scenario's <see cref="ScenarioResult.Capture"/> lines to <c>DIR/&lt;name&gt;.jsonl</c>

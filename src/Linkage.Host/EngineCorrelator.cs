@@ -1,6 +1,7 @@
+using Linkage.Engine;
 using System.Collections.Immutable;
 
-namespace Linkage.Engine;
+namespace Linkage.Host;
 
 /// <summary>
 /// The engine design (<c>engine</c>) as a correlator: decide against the store, apply the batch in one transaction,

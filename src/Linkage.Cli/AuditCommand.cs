@@ -1,10 +1,11 @@
 using System.Text;
 using Linkage.Engine;
+using Linkage.Host;
 using Linkage.Sim.Audit;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim;
+namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>audit</c> command: <c>audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE]
@@ -24,7 +25,7 @@ internal static class AuditCommand
         if (!Arguments.TryParse(args, out var arguments, out var usage))
         {
             error.WriteLine($"audit: {usage}");
-            error.WriteLine("usage: Linkage.Sim audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN]");
+            error.WriteLine("usage: linkage audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN]");
             return CannotRun;
         }
         if (!File.Exists(arguments.Capture))

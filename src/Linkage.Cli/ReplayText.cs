@@ -1,7 +1,7 @@
 using System.Globalization;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim.Cli;
+namespace Linkage.Cli;
 
 /// <summary>
 /// The human output of <c>replay</c>: a table with one row per scenario (trades and their verdicts), a totals row, then

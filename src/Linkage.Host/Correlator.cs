@@ -1,6 +1,7 @@
+using Linkage.Engine;
 using System.Collections.Immutable;
 
-namespace Linkage.Engine;
+namespace Linkage.Host;
 
 /// <summary>
 /// A design under test, driven by the same inputs: the engine over a store (<c>EngineCorrelator</c>) or the old

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Linkage.Sim.Cli;
+using Linkage.Sim.Crash;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Runner;
+using Linkage.Sim.Reports;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim.Crash;
+namespace Linkage.Cli;
 
 /// <summary>
 /// <c>crash-child</c>: one webhook process of the crash test, started by <see cref="CrashHarness"/> (not meant for people).
@@ -15,10 +16,10 @@ namespace Linkage.Sim.Crash;
 /// </summary>
 internal static class CrashChildCommand
 {
-    public const string Name = "crash-child";
+    public const string Name = CrashHarness.ChildCommand;
 
     public const string Usage =
-        "usage: Linkage.Sim crash-child SCENARIO --db FILE --scratch DIR [--seed N] [--kill INDEX --snapshot FILE]... [--next INDEX[:KIND|KIND...]]";
+        "usage: linkage crash-child SCENARIO --db FILE --scratch DIR [--seed N] [--kill INDEX --snapshot FILE]... [--next INDEX[:KIND|KIND...]]";
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -105,7 +106,7 @@ internal static class CrashChildCommand
         w.WriteNumber("duplicated", result.Failures.Count(f => f.Check == LinkOracle.ExactlyOnce));
         w.WriteNumber("intents_lost", result.Failures.Count(f => f.Check == ScenarioRunner.NoIntentLostCheck));
         w.WriteNumber("links", result.Links.Length);
-        w.WriteNumber("kills", result.FaultsInjected.GetValueOrDefault(Exchange.FaultCounter.Kill));
+        w.WriteNumber("kills", result.FaultsInjected.GetValueOrDefault(Linkage.Sim.Exchange.FaultCounter.Kill));
         w.WriteStartArray("failures");
         foreach (var failure in result.Failures)
         {

@@ -1,6 +1,6 @@
 using Linkage.Engine;
 
-namespace Linkage.Sim.Host;
+namespace Linkage.Host;
 
 /// <summary>An order the webhook must ask the exchange about when it reconciles.</summary>
 public readonly record struct InFlightOrder(ClientOrderId ClientOrderId, ExchangeOrderId? ExchangeOrderId);
@@ -50,20 +50,17 @@ public interface IHostLedger
 /// <summary>The engine design's ledger: everything is read from the store, so it survives a restart exactly as the store does.</summary>
 public sealed class StoreLedger(ILinkageStore store) : IHostLedger
 {
-    public IReadOnlyList<InFlightOrder> InFlight() => Select(o => !IsSettled(o));
+    public IReadOnlyList<InFlightOrder> InFlight() => [.. store.InFlightOrders().Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
 
-    public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) => Select(o => o.Status.IsTerminal() && o.TerminalAt >= since && o.ExchangeOrderId is not null);
-
-    private List<InFlightOrder> Select(Func<OrderRecord, bool> wanted) =>
-        [.. store.Orders().Where(wanted).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
+    public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) =>
+        [.. store.TerminalSince(since).Where(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
 
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) =>
         closes.Count == 0
             ? store.OpenEntryLots(product).Sum(o => o.Open)
             : closes.Select(store.FindByClientOrderId).Sum(o => o is { Intent.Kind: IntentKind.Entry } entry ? Math.Max(entry.Open, 0m) : 0m);
 
-    public IReadOnlyList<ExchangeOrderId> ParkedOrders() =>
-        [.. store.Parked().Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal)];
+    public IReadOnlyList<ExchangeOrderId> ParkedOrders() => store.ParkedOrderIds();
 
     public bool IsKnown(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId) is not null;
 
@@ -83,48 +80,4 @@ public sealed class StoreLedger(ILinkageStore store) : IHostLedger
     {
         // The engine bound the ids when it processed the response or update.
     }
-
-    /// <summary>
-    /// Settled, as far as the store can tell: refused, or terminal with everything the exchange last reported executed
-    /// linked. (That report may be older than the terminal status; the host's closing check covers that.)
-    /// </summary>
-    private static bool IsSettled(OrderRecord order) =>
-        order.Placement == PlacementState.Rejected
-        || (order.Status.IsTerminal() && order.Linked.Quantity >= (order.ExchangeFilledQuantity ?? 0m));
-}
-
-/// <summary>
-/// The legacy design's ledger: the old webhook kept nothing but a product-keyed cache, so the host remembers what it
-/// sent in this process's life and sizes exits from the account's position (what the old position monitor read).
-/// </summary>
-public sealed class MemoryLedger(Func<ProductId, decimal> accountPosition) : IHostLedger
-{
-    private readonly SortedDictionary<string, ExchangeOrderId?> _sent = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Intent> _intents = new(StringComparer.Ordinal);
-
-    public IReadOnlyList<InFlightOrder> InFlight() => [.. _sent.Select(p => new InFlightOrder(ClientOrderId.From(p.Key), p.Value))];
-
-    /// <summary>The old webhook knew no order status; every order it sent stays in flight.</summary>
-    public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) => [];
-
-    public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) => accountPosition(product);
-
-    public IReadOnlyList<ExchangeOrderId> ParkedOrders() => [];
-
-    public bool IsKnown(ClientOrderId clientOrderId) => _sent.ContainsKey(clientOrderId.Value);
-
-    /// <summary>The old design's cache keeps no ledger.</summary>
-    public decimal? LinkedQuantity(ClientOrderId clientOrderId) => null;
-
-    public bool AwaitsPlacement(ClientOrderId clientOrderId) => _sent.TryGetValue(clientOrderId.Value, out var bound) && bound is null;
-
-    public Intent? IntentOf(ClientOrderId clientOrderId) => _intents.GetValueOrDefault(clientOrderId.Value);
-
-    public void Sent(ClientOrderId clientOrderId, Intent intent)
-    {
-        _sent.TryAdd(clientOrderId.Value, null);
-        _intents.TryAdd(clientOrderId.Value, intent);
-    }
-
-    public void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId) => _sent[clientOrderId.Value] = exchangeOrderId;
 }

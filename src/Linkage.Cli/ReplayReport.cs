@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim.Cli;
+using Linkage.Sim.Reports;
+
+namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>--json</c> report of <c>shared/SCENARIOS.md</c>, field for field and in the contract's order: <c>design</c>,

@@ -1,12 +1,11 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using Linkage.Sim.Cli;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 
-namespace Linkage.Sim;
+namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>fuzz</c> command of <c>shared/SCENARIOS.md</c>: generates scenarios from a seed with the generator the property
@@ -18,7 +17,7 @@ namespace Linkage.Sim;
 internal static class FuzzCommand
 {
     public const string Usage =
-        "usage: Linkage.Sim fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]";
+        "usage: linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]";
 
     /// <summary>Scenarios run when <c>--runs</c> is not given.</summary>
     public const int RunsDefault = 100;

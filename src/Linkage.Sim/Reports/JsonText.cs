@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Linkage.Sim.Cli;
+namespace Linkage.Sim.Reports;
 
 /// <summary>
 /// One JSON object as text, written by a body, the way every report and protocol line of the command line writes it:
