@@ -9,7 +9,7 @@ using Linkage.Engine;
 namespace Linkage.Sim.Exchange;
 
 /// <summary>
-/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>shared/coinbase/FORMATS.md</c>: the same
+/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>docs/formats.md</c>: the same
 /// field names, string decimals formatted from <see cref="decimal"/> (invariant, scale kept), RFC 3339 times. The host
 /// parses them with <c>Linkage.Coinbase</c>, the code that parses real traffic. Pure functions of their arguments.
 /// </summary>
@@ -71,7 +71,7 @@ public static class CoinbaseWire
             OrderConfiguration(w, size, limitPrice);
         });
 
-    /// <summary>The capture's record of a create-order request that got no answer in time (CAPTURE.md).</summary>
+    /// <summary>The capture's record of a create-order request that got no answer in time (<c>docs/capture.md</c>).</summary>
     public static string CreateOrderTimeout(string clientOrderId) =>
         Write(w =>
         {

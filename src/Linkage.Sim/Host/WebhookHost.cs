@@ -61,7 +61,7 @@ public sealed record HostOptions
     /// <summary>Most inputs kept for a later attempt after the store failed; past it the oldest is quarantined as lost.</summary>
     public int StoreRetryQueueMax { get; init; } = 10_000;
 
-    /// <summary>Whether to record every message the webhook saw (CAPTURE.md).</summary>
+    /// <summary>Whether to record every message the webhook saw (<c>docs/capture.md</c>).</summary>
     public bool Capture { get; init; }
 
     public static readonly HostOptions Default = new();
@@ -411,7 +411,7 @@ public sealed class WebhookHost : IFeedSubscriber
     /// <summary>
     /// An order turned terminal. If the message that said so also stated the executed quantity and all of it is linked,
     /// the order is settled. Otherwise (a legacy <c>done</c> carries no quantities; a terminal update may have come ahead
-    /// of lost fills) its state and fills are confirmed against REST shortly after, once per process life (FORMATS.md:
+    /// of lost fills) its state and fills are confirmed against REST shortly after, once per process life (<c>docs/formats.md</c>:
     /// provisional fills from the feed, confirmed by List Fills).
     /// </summary>
     private void ScheduleConfirmation(DecisionBatch batch)
@@ -664,7 +664,7 @@ public sealed class WebhookHost : IFeedSubscriber
 
     private void Capture(CaptureKind kind, string json) => _capture?.Invoke(CaptureKinds.ToWire(kind), json);
 
-    /// <summary>The intent line of a capture carries the client order id the webhook minted for it (CAPTURE.md).</summary>
+    /// <summary>The intent line of a capture carries the client order id the webhook minted for it (<c>docs/capture.md</c>).</summary>
     private static string WithClientOrderId(string payloadJson, ClientOrderId coid)
     {
         var node = JsonNode.Parse(payloadJson)!.AsObject();
