@@ -6,7 +6,7 @@ namespace Linkage.Cli;
 
 /// <summary>
 /// Writes <c>replay --capture DIR</c>: each scenario's <see cref="ScenarioResult.Capture"/> lines to <c>DIR/&lt;name&gt;.jsonl</c>
-/// in the CAPTURE.md format, through the same <see cref="CaptureWriter"/> a production capture uses, so <c>audit</c>
+/// in the <c>docs/capture.md</c> format, through the same <see cref="CaptureWriter"/> a production capture uses, so <c>audit</c>
 /// reads a simulated run exactly like a real one. Scenario names are unique within a run and the loader keeps them free
 /// of path characters, so each scenario gets its own file inside DIR.
 /// </summary>

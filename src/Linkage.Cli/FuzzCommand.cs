@@ -8,7 +8,7 @@ using Linkage.Sim.Scenarios;
 namespace Linkage.Cli;
 
 /// <summary>
-/// The <c>fuzz</c> command of <c>shared/SCENARIOS.md</c>: generates scenarios from a seed with the generator the property
+/// The <c>fuzz</c> command of <c>docs/scenarios.md</c>: generates scenarios from a seed with the generator the property
 /// tests use (<see cref="SwarmGenerator"/>), replays each against the oracle, and stops at the first failure: shrinks it
 /// (<see cref="ScenarioShrinker"/>), prints it, writes it as a scenario file and exits 1. Exit 0 when every scenario
 /// passed, 2 for bad arguments or a store this build cannot open. Scenario <c>i</c> of seed <c>S</c> is the same in

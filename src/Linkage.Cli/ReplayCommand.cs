@@ -17,7 +17,7 @@ internal sealed record ReplayHost(
     Func<TimeSpan> Elapsed);
 
 /// <summary>
-/// The <c>replay</c> command of <c>shared/SCENARIOS.md</c>: loads every scenario file named (folders recursively, in
+/// The <c>replay</c> command of <c>docs/scenarios.md</c>: loads every scenario file named (folders recursively, in
 /// ordinal order), replays each with the chosen design and store, prints a table, the failures and the replay speed,
 /// and optionally writes the JSON report and capture files. Exit status: 0 when every scenario passed; 1 when any
 /// failed; 2 for bad arguments or when any file could not be read (or two files share a name). When files could not be

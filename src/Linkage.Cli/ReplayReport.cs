@@ -6,7 +6,7 @@ using Linkage.Sim.Reports;
 namespace Linkage.Cli;
 
 /// <summary>
-/// The <c>--json</c> report of <c>shared/SCENARIOS.md</c>, field for field and in the contract's order: <c>design</c>,
+/// The <c>--json</c> report of <c>docs/scenarios.md</c>, field for field and in the contract's order: <c>design</c>,
 /// <c>store</c>, <c>seed</c>, <c>scenarios[]</c> (name, file, verdict, fills, linked, wrong, missing, lost, external,
 /// duplicatesIgnored, failures), <c>totals</c>. It holds no timings, so the same files and seed give the same bytes
 /// (D1). Each failure is <c>{ check, message, step, line, at, trade, expected, actual }</c>, every key always present

@@ -6,7 +6,7 @@ using Linkage.Engine;
 namespace Linkage.Sim.Exchange;
 
 /// <summary>
-/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>shared/coinbase/FORMATS.md</c>: the same
+/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>docs/formats.md</c>: the same
 /// field names, string decimals formatted from <see cref="decimal"/> (invariant, scale kept), RFC 3339 times. The host
 /// parses them with <c>Linkage.Coinbase</c>, the code that parses real traffic. Pure functions of their arguments.
 /// </summary>
@@ -60,7 +60,7 @@ public static class CoinbaseWire
             OrderConfiguration(w, size, limitPrice);
         });
 
-    /// <summary>The capture's record of a create-order request that got no answer in time (CAPTURE.md).</summary>
+    /// <summary>The capture's record of a create-order request that got no answer in time (docs/capture.md).</summary>
     public static string CreateOrderTimeout(string clientOrderId) => CreateOrderRequests.Timeout(clientOrderId);
 
     /// <summary>A gRPC-style error body, as Get Order answers for an unknown order id.</summary>

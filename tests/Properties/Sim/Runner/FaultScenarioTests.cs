@@ -8,7 +8,7 @@ using static Linkage.Properties.Sim.SeedScenarios;
 
 namespace Linkage.Properties.Sim.Runner;
 
-/// <summary>End-to-end runs of the faults SCENARIOS.md names, on the engine with the memory store.</summary>
+/// <summary>End-to-end runs of the faults <c>docs/scenarios.md</c> names, on the engine with the memory store.</summary>
 public sealed class FaultScenarioTests
 {
     private static Scenario Busy(string name, FeedKind feed, Faults faults, ulong seed, params Step[] extra)
