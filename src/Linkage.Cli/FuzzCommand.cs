@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
