@@ -154,7 +154,7 @@ public sealed partial class MemoryStore : ILinkageStore
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
-        [.. Orders().Where(o => o.TerminalAt >= since).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+        [.. Orders().Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
 
     /// <inheritdoc />
     public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>

@@ -98,7 +98,10 @@ public interface ILinkageStore : ILinkageStoreView, IDisposable
     /// </summary>
     ImmutableArray<OrderRecord> InFlightOrders();
 
-    /// <summary>Orders that turned terminal at or after <paramref name="since"/>, by client order id (ordinal), from an index on the terminal time.</summary>
+    /// <summary>
+    /// Orders that turned terminal at or after <paramref name="since"/> and whose intent is not purged (retention purges
+    /// it a day after the order turned terminal), by client order id (ordinal); durable stores read the retention index.
+    /// </summary>
     ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since);
 
     /// <summary>The exchange order ids that have fills parked for want of their identity, each once, ordinal (at most <see cref="Limits.ParkedFillsMax"/>).</summary>
