@@ -222,6 +222,7 @@ public sealed class MemoryStore : ILinkageStore
             store.alerts.AddRange(alerts);
         }
 
+        /// <summary>Stages an appended record; appends never conflict, so it returns no conflict (and chains after a check with <c>??</c>).</summary>
         private static string? Append<T>(List<T> staged, T record)
         {
             staged.Add(record);
