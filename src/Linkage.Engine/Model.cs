@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Linkage.Engine;
 
 /// <summary>Order side.</summary>
@@ -57,23 +55,13 @@ public sealed record Intent
     public int? IndicatorsFired { get; init; }
 
     /// <summary>For exits: the entry orders this exit closes, in the order to close them. Empty: oldest open lots first.</summary>
-    public ImmutableArray<ClientOrderId> Closes { get; init; } = [];
+    public EquatableArray<ClientOrderId> Closes { get; init; } = [];
 
     /// <summary>The strategy's own timestamp of the decision (part of the intent's identity).</summary>
     public required DateTimeOffset DecidedAt { get; init; }
 
     /// <summary>A client order id minted elsewhere (for example by another webhook, in a capture). Null: the engine mints one.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
-
-    /// <summary>Equal when every member is equal, <see cref="Closes"/> element by element.</summary>
-    public bool Equals(Intent? other) =>
-        other is not null && Kind == other.Kind && Product == other.Product && Side == other.Side && Size == other.Size
-        && Price == other.Price && Snapshot == other.Snapshot && BuyScore == other.BuyScore && SellScore == other.SellScore
-        && Trigger == other.Trigger && IndicatorsJson == other.IndicatorsJson && IndicatorsFired == other.IndicatorsFired
-        && Closes.SequenceEqual(other.Closes) && DecidedAt == other.DecidedAt && ClientOrderId == other.ClientOrderId;
-
-    /// <summary>A hash of the members that identify the intent.</summary>
-    public override int GetHashCode() => HashCode.Combine(Kind, Product, Side, Size, Price, Snapshot, DecidedAt, ClientOrderId);
 }
 
 /// <summary>Order status as the exchange reports it (WebSocket and REST sets merged).</summary>

@@ -8,3 +8,12 @@ public sealed class MemoryStoreConformance : StoreConformance
 {
     protected override ILinkageStore CreateEmpty() => new MemoryStore();
 }
+
+/// <summary>Every persisted property round trip on the reference store.</summary>
+[TestFixture]
+public sealed class MemoryRecordRoundTripTests : RecordRoundTripTests
+{
+    protected override ILinkageStore CreateEmpty() => new MemoryStore();
+
+    protected override ILinkageStore Reopen(ILinkageStore store) => store;
+}

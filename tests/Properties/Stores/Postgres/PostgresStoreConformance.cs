@@ -1,3 +1,4 @@
+using Linkage.Engine;
 using Linkage.Properties.Support;
 
 namespace Linkage.Properties.Stores.Postgres;
@@ -70,4 +71,25 @@ public sealed class PostgresBurstProperties : BurstProperties
 public sealed class PostgresGroupCommitTests : GroupCommitTests
 {
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresGroupCommitTests));
+}
+
+/// <summary>Every persisted property round trip on PostgreSQL, read back by a store opened again on the database.</summary>
+[TestFixture]
+public sealed class PostgresRecordRoundTripTests : RecordRoundTripTests
+{
+    private PostgresTestDatabase? _database;
+
+    [OneTimeSetUp]
+    public void CreateDatabase() => _database = new PostgresTestDatabase(nameof(PostgresRecordRoundTripTests));
+
+    [OneTimeTearDown]
+    public void RemoveDatabase() => _database?.Dispose();
+
+    protected override ILinkageStore CreateEmpty() => _database!.OpenEmpty();
+
+    protected override ILinkageStore Reopen(ILinkageStore store)
+    {
+        store.Dispose();
+        return _database!.OpenSame();
+    }
 }

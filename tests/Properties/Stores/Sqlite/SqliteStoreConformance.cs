@@ -1,3 +1,4 @@
+using Linkage.Engine;
 using Linkage.Stores.Sql;
 using Linkage.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -91,4 +92,22 @@ public sealed class SqliteBurstProperties : BurstProperties
 public sealed class SqliteGroupCommitTests : GroupCommitTests
 {
     protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-group", SqliteDurability.Normal);
+}
+
+/// <summary>Every persisted property round trip on a SQLite file, read back by a store opened again on the file.</summary>
+[TestFixture]
+public sealed class SqliteRecordRoundTripTests : RecordRoundTripTests
+{
+    private readonly SqliteTestFiles _files = new("linkage-sqlite-roundtrip", SqliteDurability.Normal);
+
+    [OneTimeTearDown]
+    public void RemoveFiles() => _files.Dispose();
+
+    protected override ILinkageStore CreateEmpty() => _files.OpenEmpty();
+
+    protected override ILinkageStore Reopen(ILinkageStore store)
+    {
+        store.Dispose();
+        return _files.OpenSame();
+    }
 }
