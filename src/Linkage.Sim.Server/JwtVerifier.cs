@@ -89,7 +89,7 @@ internal sealed class JwtVerifier(ApiKey key, bool strictUri, Func<DateTimeOffse
             }
             return TokenRefusal.None;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             return TokenRefusal.Malformed;
         }
@@ -136,7 +136,14 @@ internal sealed class JwtVerifier(ApiKey key, bool strictUri, Func<DateTimeOffse
         {
             return null;
         }
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(part.Length)];
-        return Base64Url.TryDecodeFromChars(part, bytes, out var written) ? bytes[..written] : null;
+        try
+        {
+            var bytes = new byte[Base64Url.GetMaxDecodedLength(part.Length)];
+            return Base64Url.TryDecodeFromChars(part, bytes, out var written) && written > 0 ? bytes[..written] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
