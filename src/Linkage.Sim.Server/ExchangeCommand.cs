@@ -176,7 +176,7 @@ public static class ExchangeCommand
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var feed = new UserFeed(book, verifier, faults, transcript, log);
         app.Map("/ws/user", feed.Handle);
-        new RestApi(book, verifier, faults, transcript, log).Map(app);
+        new RestApi(book, feed, verifier, faults, transcript, log).Map(app);
 
         try
         {

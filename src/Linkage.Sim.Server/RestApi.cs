@@ -16,7 +16,7 @@ namespace Linkage.Sim.Server;
 /// out of one: a bad request is a 400 with the gRPC-style error body, an unexpected failure a 500 with the same shape.
 /// Private paths pass <see cref="JwtVerifier"/> first and go through the fault profile.
 /// </summary>
-internal sealed class RestApi(ExchangeBook book, JwtVerifier verifier, WireFaults faults, Transcript transcript, TextWriter log)
+internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier verifier, WireFaults faults, Transcript transcript, TextWriter log)
 {
     /// <summary>Largest request body read (Coinbase's own bound is not published; a create-order is well under a kilobyte).</summary>
     public const long RequestBodyBytesMax = 1024 * 1024;
@@ -48,6 +48,8 @@ internal sealed class RestApi(ExchangeBook book, JwtVerifier verifier, WireFault
         app.MapGet(Prefix + "/orders/historical/batch", ctx => Answer(ctx, true, () => ListOrders(Query(ctx.Request.Query))));
         app.MapGet(Prefix + "/orders/historical/fills", ctx => Answer(ctx, true, () => ListFills(Query(ctx.Request.Query))));
         app.MapGet(Prefix + "/orders/historical/{order_id}", ctx => Answer(ctx, true, () => GetOrder((string)ctx.Request.RouteValues["order_id"]!)));
+        // Simulator control (authenticated like the private paths, never faulted): force every WebSocket client to reconnect.
+        app.MapPost("/sim/ws/drop", ctx => Answer(ctx, true, () => Ok(WireJson.Write(w => w.WriteNumber("dropped", feed.DropAll()))), faulted: false));
         app.MapFallback(ctx => Answer(ctx, false, () => (404, WireJson.Error("NOT_FOUND", 5, $"no route {ctx.Request.Method} {ctx.Request.Path}"))));
     }
 
@@ -57,11 +59,11 @@ internal sealed class RestApi(ExchangeBook book, JwtVerifier verifier, WireFault
 
     // ---- the envelope every handler runs in ----
 
-    private async Task Answer(HttpContext ctx, bool isPrivate, Func<(int Status, string Body)> handle)
+    private async Task Answer(HttpContext ctx, bool isPrivate, Func<(int Status, string Body)> handle, bool faulted = true)
     {
         try
         {
-            if (isPrivate && !await Gate(ctx))
+            if (isPrivate && !await Gate(ctx, faulted))
             {
                 return;
             }
@@ -120,7 +122,7 @@ internal sealed class RestApi(ExchangeBook book, JwtVerifier verifier, WireFault
     }
 
     /// <summary>Authentication, then the request-level faults. False when the request was answered here.</summary>
-    private async Task<bool> Gate(HttpContext ctx)
+    private async Task<bool> Gate(HttpContext ctx, bool faulted = true)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
@@ -130,6 +132,10 @@ internal sealed class RestApi(ExchangeBook book, JwtVerifier verifier, WireFault
             log.WriteLine($"refused {ctx.Request.Method} {ctx.Request.Path}: {refusal}");
             await Unauthorized(ctx);
             return false;
+        }
+        if (!faulted)
+        {
+            return true;
         }
         var now = book.Run(v => v.Now);
         var target = $"{ctx.Request.Method} {ctx.Request.Path}";

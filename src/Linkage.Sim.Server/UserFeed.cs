@@ -53,6 +53,17 @@ internal sealed class UserFeed
         };
     }
 
+    /// <summary>Drops every open connection without a close frame (1006), as a load balancer restart does; returns how many.</summary>
+    public int DropAll() => _book.Run(_ =>
+    {
+        var all = _connections.ToList();
+        foreach (var connection in all)
+        {
+            connection.Drop();
+        }
+        return all.Count;
+    });
+
     public async Task Handle(HttpContext ctx)
     {
         if (!ctx.WebSockets.IsWebSocketRequest)
@@ -114,6 +125,16 @@ internal sealed class UserFeed
         }
 
         public void Complete() => _outbound.Writer.TryComplete();
+
+        /// <summary>Ends the connection abruptly after what is already queued (called under the book's lock).</summary>
+        public void Drop()
+        {
+            lock (_gate)
+            {
+                _closing = true;
+                _outbound.Writer.TryWrite((null, null, DateTimeOffset.MinValue));
+            }
+        }
 
         private static async Task Swallow(Task task)
         {
