@@ -89,7 +89,7 @@ internal sealed class JwtVerifier(ApiKey key, bool strictUri, Func<DateTimeOffse
             }
             return TokenRefusal.None;
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
         {
             return TokenRefusal.Malformed;
         }

@@ -86,12 +86,45 @@ internal static class WireJson
                 error = "request body must be a JSON object";
                 return null;
             }
-            return (JsonObject)Normalise(obj)!;
+            var normalised = (JsonObject)Normalise(obj)!;
+            ReadEveryString(normalised);
+            return normalised;
         }
         catch (JsonException e)
         {
             error = "malformed JSON: " + e.Message;
             return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escape that is valid JSON but no valid text (a lone surrogate such as \udc00).
+            error = "malformed JSON: a string holds an invalid escape";
+            return null;
+        }
+    }
+
+    /// <summary>Decodes every string once, so one that cannot be text fails here and not in a handler.</summary>
+    private static void ReadEveryString(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    ReadEveryString(value);
+                }
+                break;
+            case JsonArray array:
+                foreach (var value in array)
+                {
+                    ReadEveryString(value);
+                }
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                _ = value.GetValue<string>();
+                break;
+            default:
+                break;
         }
     }
 
