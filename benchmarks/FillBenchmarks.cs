@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
+using Linkage.Sim.Legacy;
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Stores.Sql;
 using Linkage.Testing;

@@ -3,7 +3,7 @@ using Linkage.Engine;
 namespace Linkage.Coinbase;
 
 /// <summary>
-/// Parsers for Coinbase's real message formats (see <c>shared/coinbase/FORMATS.md</c>): create-order request and
+/// Parsers for Coinbase's real message formats (see <c>docs/formats.md</c>): create-order request and
 /// response, WebSocket feed (Advanced Trade envelopes and legacy Exchange messages), REST List Fills, Get Order and List
 /// Orders. Every method reads tolerantly (drifting spellings, strings or numbers, absent or empty optional fields) and
 /// validates strictly (ids, non-negative bounded decimals, known sides and statuses, cumulative quantity within order

@@ -7,7 +7,7 @@ namespace Linkage.Coinbase;
 
 /// <summary>
 /// Reads the strategy's webhook payload into an <see cref="Intent"/>, in every spelling the bot really sends
-/// (<c>shared/coinbase/CAPTURE.md</c>): <c>pair</c> or <c>product_id</c>; <c>size</c>, <c>base_size</c> or
+/// (<c>docs/formats.md</c>, section 7): <c>pair</c> or <c>product_id</c>; <c>size</c>, <c>base_size</c> or
 /// <c>quote_size</c>; <c>price</c> or <c>limit_price</c>; <c>score</c> or <c>scores</c> keyed <c>buy_score</c>,
 /// <c>Buy Score</c> or <c>buy</c> with number, numeric-string or null values; <c>indicator_breakdown</c> (kept as
 /// canonical JSON with sorted keys); <c>indicators_fired</c>; <c>client_order_id</c>; <c>closes</c>; and a decided-at

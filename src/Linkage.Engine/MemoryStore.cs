@@ -136,6 +136,15 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    public ImmutableArray<OrderRecord> InFlightOrders() =>
+        [.. Orders().Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+
+    public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
+        [.. Orders().Where(o => o.TerminalAt >= since).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+
+    public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>
+        [.. Parked().Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal)];
+
     public ImmutableArray<OrderRecord> Orders()
     {
         lock (gate)

@@ -4,6 +4,18 @@ namespace Linkage.Engine;
 public static class OrderRecordExtensions
 {
     /// <summary>
+    /// Settled, as far as the record can tell: refused, or terminal with everything the exchange last reported executed
+    /// linked. (That report may be older than the terminal status; the host's closing check covers that.) An order that
+    /// is not settled is in flight: the host reconciles it (<see cref="ILinkageStore.InFlightOrders"/>).
+    /// </summary>
+    public static bool IsSettled(this OrderRecord order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.Placement == PlacementState.Rejected
+            || (order.Status.IsTerminal() && order.Linked.Quantity >= (order.ExchangeFilledQuantity ?? 0m));
+    }
+
+    /// <summary>
     /// The largest executed quantity any report has shown for the order: its ledger sources, the exchange's own
     /// <c>filled_size</c>, and, once the order is FILLED, its size. Linked quantity never exceeds the largest single
     /// source, so it can trail this when sources saw different trades (a REST listing mid-order and live matches after

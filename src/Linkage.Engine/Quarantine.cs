@@ -1,7 +1,7 @@
 namespace Linkage.Engine;
 
 /// <summary>Builds the quarantine record of a refused input, keeping its payload within <see cref="Limits.QuarantinedPayloadLengthMax"/>.</summary>
-internal static class Quarantine
+public static class Quarantine
 {
     /// <summary>
     /// The record for <paramref name="input"/>. A malformed input keeps its raw payload; a typed input keeps its printed

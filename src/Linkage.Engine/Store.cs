@@ -84,6 +84,19 @@ public interface ILinkageStore : ILinkageStoreView, IDisposable
 
     ApplyResult Apply(DecisionBatch batch);
 
+    /// <summary>
+    /// The orders still in flight (<see cref="OrderRecordExtensions.IsSettled"/> false: not refused, and not terminal
+    /// with everything the exchange last reported executed linked), by client order id (ordinal). The host reconciles
+    /// these; durable stores answer from an index of unsettled orders, so the cost does not grow with settled history.
+    /// </summary>
+    ImmutableArray<OrderRecord> InFlightOrders();
+
+    /// <summary>Orders that turned terminal at or after <paramref name="since"/>, by client order id (ordinal), from an index on the terminal time.</summary>
+    ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since);
+
+    /// <summary>The exchange order ids that have fills parked for want of their identity, each once, ordinal (at most <see cref="Limits.ParkedFillsMax"/>).</summary>
+    ImmutableArray<ExchangeOrderId> ParkedOrderIds();
+
     /// <summary>Every order, by <c>StagedAt</c>, then client order id.</summary>
     ImmutableArray<OrderRecord> Orders();
 

@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Linkage.Engine;
 
 /// <summary>Why an input is refused: the field at fault (named as on the wire) and a sentence saying why.</summary>
-internal sealed record Problem(string Field, string Reason);
+public sealed record Problem(string Field, string Reason);
 
 /// <summary>
 /// The engine's own checks of its inputs. Parsers validate at the edge already; the engine checks again because it
 /// must never trust a host (a test, a scenario, a future parser) to have done so, and a bad value that reached the
 /// store would corrupt every later decision. Each check returns the first problem found, or null.
 /// </summary>
-internal static class Validation
+public static class Validation
 {
     public static Problem? Intent(Intent? intent)
     {

@@ -7,6 +7,7 @@ internal enum Comparison
 {
     Equal,
     AtOrBefore,
+    AtOrAfter,
 
     /// <summary>A flag column is set: written as a constant, not a parameter, so the database can use a partial index on it.</summary>
     IsSet,
@@ -62,6 +63,18 @@ internal static class Queries
         [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrBefore), new(Tables.Orders.Column("intent_purged"), Comparison.IsClear)],
         Columns(Tables.Orders, "terminal_at", "client_order_id"),
         Limited: true);
+
+    /// <summary>The host's orders in flight, from the partial index on <c>in_flight</c>.</summary>
+    public static readonly Query InFlightOrders = new(
+        Tables.Orders, [new(Tables.Orders.Column("in_flight"), Comparison.IsSet)], Columns(Tables.Orders, "client_order_id"));
+
+    /// <summary>Orders terminal at or after a time, from the index on the terminal time (the caller orders them by client order id).</summary>
+    public static readonly Query TerminalSince = new(
+        Tables.Orders, [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrAfter)], Columns(Tables.Orders, "terminal_at", "client_order_id"));
+
+    /// <summary>The exchange order id of every parked fill, by exchange order id (the caller keeps each once).</summary>
+    public static readonly Query ParkedOrderIds = new(
+        Tables.Parked, [], Columns(Tables.Parked, "exchange_order_id", "parked_key"), Select: Columns(Tables.Parked, "exchange_order_id"));
 
     public static readonly Query AllOrders = All(Tables.Orders, "staged_at", "client_order_id");
     public static readonly Query AllLinks = All(Tables.Links, "client_order_id", "sequence_no");

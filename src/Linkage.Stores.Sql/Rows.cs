@@ -170,6 +170,9 @@ internal static class Rows
     /// <summary>A fill's key within its exchange order (a <see cref="Queries.FillKeysOf"/> row).</summary>
     public static (FillSource Source, string Key) FillKeyOf(IRow r) => ((FillSource)RequiredInteger(r, "source"), Required(r, "fill_key"));
 
+    /// <summary>The <c>exchange_order_id</c> column alone.</summary>
+    public static ExchangeOrderId ExchangeOrderIdOf(IRow r) => ExchangeOrderId.From(Required(r, "exchange_order_id"));
+
     /// <summary>A <c>COUNT(*) AS n</c> result.</summary>
     public static long Count(IRow r) => RequiredInteger(r, "n");
 

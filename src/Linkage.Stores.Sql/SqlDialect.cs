@@ -77,7 +77,12 @@ internal abstract class SqlDialect
             return Flag(c.Column.Name, c.Comparison == Comparison.IsSet);
         }
         var columns = Physical(c.Column);
-        var op = c.Comparison == Comparison.Equal ? "=" : "<=";
+        var op = c.Comparison switch
+        {
+            Comparison.Equal => "=",
+            Comparison.AtOrBefore => "<=",
+            _ => ">=",
+        };
         return columns.Count == 1
             ? $"{columns[0]} {op} @{columns[0]}"
             : $"({string.Join(", ", columns)}) {op} ({string.Join(", ", columns.Select(p => "@" + p))})";

@@ -125,6 +125,18 @@ public abstract class SqlLinkageStore : ILinkageStore, IDecisionScopedView
         Apply(batches, true, ct);
 
     /// <inheritdoc />
+    public ImmutableArray<OrderRecord> InFlightOrders() => Sync(All(Queries.InFlightOrders, Rows.Order, false, default));
+
+    /// <inheritdoc />
+    public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
+        [.. Sync(Many(Queries.TerminalSince, [Arg(Tables.Orders, "terminal_at", since)], Rows.Order, false, default))
+            .OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+
+    /// <inheritdoc />
+    public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>
+        [.. Sync(All(Queries.ParkedOrderIds, Rows.ExchangeOrderIdOf, false, default)).Distinct()];
+
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> Orders() => Sync(All(Queries.AllOrders, Rows.Order, false, default));
 
     public ValueTask<ImmutableArray<OrderRecord>> OrdersAsync(CancellationToken ct = default) => All(Queries.AllOrders, Rows.Order, true, ct);

@@ -53,6 +53,11 @@ public sealed class SqliteStore : SqlLinkageStore
         }.ToString();
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        // Migration 0002 compares decimals kept as text; SQLite would compare them as text or as binary floats.
+        _connection.CreateFunction(
+            "linkage_decimal_at_least",
+            (string a, string b) => decimal.Parse(a, NumberStyles.Number, CultureInfo.InvariantCulture) >= decimal.Parse(b, NumberStyles.Number, CultureInfo.InvariantCulture),
+            isDeterministic: true);
         try
         {
             var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

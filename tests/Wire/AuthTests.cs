@@ -19,9 +19,9 @@ public sealed class AuthTests(string algorithm)
     {
         _server = ExchangeProcess.Start(algorithm: algorithm);
         _http = _server.Http();
-        var dll = System.IO.Path.Combine(AppContext.BaseDirectory, "Linkage.Sim.Server.dll");
         var otherDir = System.IO.Path.Combine(_server.Directory, "other");
-        ExchangeProcess.RunToEnd("dotnet", [dll, "keys", otherDir, "--algorithm", algorithm]);
+        var (fileName, prefix) = ExchangeProcess.Command();
+        ExchangeProcess.RunToEnd(fileName, [.. prefix, "keys", otherDir, "--algorithm", algorithm]);
         _otherKey = System.IO.Path.Combine(otherDir, "cdp_api_key.json");
     }
 

@@ -54,12 +54,8 @@ internal sealed class ExchangeProcess : IDisposable
         }
     }
 
-    /// <summary>The server's executable: the <c>linkage</c> CLI's <c>exchange</c> command once it exists, the server's own entry until then.</summary>
-    private static (string FileName, string[] Prefix) Command()
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Linkage.Sim.Server.dll");
-        return ("dotnet", [dll]);
-    }
+    /// <summary>The server as users start it: <c>linkage exchange</c> (the CLI's assembly, run with <c>dotnet</c>).</summary>
+    public static (string FileName, string[] Prefix) Command() => ("dotnet", [Path.Combine(AppContext.BaseDirectory, "Linkage.Cli.dll"), "exchange"]);
 
     public static ExchangeProcess Start(string[]? extra = null, string algorithm = "es256")
     {

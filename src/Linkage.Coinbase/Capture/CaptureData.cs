@@ -2,7 +2,7 @@ namespace Linkage.Coinbase.Capture;
 
 /// <summary>
 /// Validates a capture record's <c>data</c> with the parser its kind names, so a reader of captures can report a line
-/// whose payload is malformed (CAPTURE.md) the same way as a line that is not JSON. Stateless and thread-safe.
+/// whose payload is malformed (<c>docs/capture.md</c>) the same way as a line that is not JSON. Stateless and thread-safe.
 /// </summary>
 public static class CaptureData
 {

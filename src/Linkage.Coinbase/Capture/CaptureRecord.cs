@@ -1,6 +1,6 @@
 namespace Linkage.Coinbase.Capture;
 
-/// <summary>What a capture line records (<c>shared/coinbase/CAPTURE.md</c>).</summary>
+/// <summary>What a capture line records (<c>docs/capture.md</c>).</summary>
 public enum CaptureKind
 {
     /// <summary><c>intent</c>: the strategy's webhook payload.</summary>

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Linkage.Sim.Cli;
+using Linkage.Sim.Reports;
 
 namespace Linkage.Sim.Audit;
 
 /// <summary>
-/// Writes the report as JSON, in the shape of <c>shared/coinbase/CAPTURE.md</c> (its fields first, in its order, then
+/// Writes the report as JSON, in the shape of <c>docs/capture.md</c> (its fields first, in its order, then
 /// the audit's additions): quantities as decimal strings, lines 1-based, absent values as <c>null</c>. The text is a
 /// pure function of the report: fixed property order, lists already sorted, no timings, <c>\n</c> line ends.
 /// </summary>

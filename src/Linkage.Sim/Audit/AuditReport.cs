@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Linkage.Sim.Audit;
 
 /// <summary>
-/// What <c>audit</c> found in one capture (<c>shared/coinbase/CAPTURE.md</c>). Every list is sorted by a stable key, and
+/// What <c>audit</c> found in one capture (<c>docs/capture.md</c>). Every list is sorted by a stable key, and
 /// nothing in it depends on the wall clock or on hash order, so the same capture gives the same report on every store.
 /// Immutable.
 /// </summary>

@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Coinbase.Capture;
 using Linkage.Engine;
 

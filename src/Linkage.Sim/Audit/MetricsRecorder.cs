@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
-using Linkage.Engine;
+using Linkage.Host;
 
 namespace Linkage.Sim.Audit;
 

@@ -26,6 +26,12 @@ public sealed record CrashOptions
 
     /// <summary>Receives a line per child process (progress on long runs).</summary>
     public Action<string>? Progress { get; init; }
+
+    /// <summary>
+    /// The assembly each child process runs (<c>dotnet exec ASSEMBLY crash-child ...</c>): the <c>linkage</c> command's,
+    /// which answers <see cref="CrashHarness.ChildCommand"/>.
+    /// </summary>
+    public required string ChildAssembly { get; init; }
 }
 
 /// <summary>What the crash test found for one scenario.</summary>
@@ -81,6 +87,9 @@ public sealed record CrashReport
 /// </remarks>
 public static class CrashHarness
 {
+    /// <summary>The command a crash-test child runs: re-execute the scenario on the database up to its next kill point.</summary>
+    public const string ChildCommand = "crash-child";
+
     /// <summary>Runs the crash test on the scenario file at <paramref name="scenarioPath"/>.</summary>
     public static CrashReport Run(string scenarioPath, CrashOptions options)
     {
@@ -226,8 +235,8 @@ public static class CrashHarness
                 UseShellExecute = false,
             };
             info.ArgumentList.Add("exec");
-            info.ArgumentList.Add(typeof(CrashHarness).Assembly.Location);
-            info.ArgumentList.Add(CrashChildCommand.Name);
+            info.ArgumentList.Add(options.ChildAssembly);
+            info.ArgumentList.Add(CrashHarness.ChildCommand);
             info.ArgumentList.Add(scenarioPath);
             foreach (var (name, value) in new[] { ("--db", _database), ("--scratch", Path.Combine(options.WorkDirectory, "scratch")) }
                 .Concat(_killPoints.Select(k => ("--kill", k.ToString(CultureInfo.InvariantCulture))))

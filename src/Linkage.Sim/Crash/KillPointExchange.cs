@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Sim.Exchange;
 
 namespace Linkage.Sim.Crash;

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Linkage.Coinbase;
 using Linkage.Engine;
@@ -9,7 +6,7 @@ using Linkage.Engine;
 namespace Linkage.Sim.Exchange;
 
 /// <summary>
-/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>shared/coinbase/FORMATS.md</c>: the same
+/// Writes the simulated exchange's messages in the real Coinbase shapes of <c>docs/formats.md</c>: the same
 /// field names, string decimals formatted from <see cref="decimal"/> (invariant, scale kept), RFC 3339 times. The host
 /// parses them with <c>Linkage.Coinbase</c>, the code that parses real traffic. Pure functions of their arguments.
 /// </summary>
@@ -25,22 +22,14 @@ public static class CoinbaseWire
     /// Characters such as <c>+</c> are written as themselves, as Coinbase's servers write them; the default encoder would
     /// escape them (<c>\u002B</c>), which is valid JSON but not what the wire carries.
     /// </summary>
-    public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonSerializerOptions SerializerOptions = CreateOrderRequests.SerializerOptions;
 
     /// <summary>The zero time Coinbase writes for "not applicable".</summary>
     private const string NotApplicableTime = "0001-01-01T00:00:00Z";
 
     /// <summary>Create-order request body (<c>limit_limit_gtc</c> with a price, <c>market_market_ioc</c> without).</summary>
     public static string CreateOrderRequest(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice) =>
-        Write(w =>
-        {
-            w.WriteString("client_order_id", clientOrderId);
-            w.WriteString("product_id", product);
-            w.WriteString("side", SideUpper(side));
-            OrderConfiguration(w, size, limitPrice);
-        });
+        CreateOrderRequests.Request(clientOrderId, product, side, size, limitPrice);
 
     /// <summary>A successful create-order response for <paramref name="order"/> (also the answer to a re-sent client order id).</summary>
     public static string CreateOrderSuccess(ExchangeOrder order) =>
@@ -71,13 +60,8 @@ public static class CoinbaseWire
             OrderConfiguration(w, size, limitPrice);
         });
 
-    /// <summary>The capture's record of a create-order request that got no answer in time (CAPTURE.md).</summary>
-    public static string CreateOrderTimeout(string clientOrderId) =>
-        Write(w =>
-        {
-            w.WriteBoolean("timeout", true);
-            w.WriteString("client_order_id", clientOrderId);
-        });
+    /// <summary>The capture's record of a create-order request that got no answer in time (docs/capture.md).</summary>
+    public static string CreateOrderTimeout(string clientOrderId) => CreateOrderRequests.Timeout(clientOrderId);
 
     /// <summary>A gRPC-style error body, as Get Order answers for an unknown order id.</summary>
     public static string NotFound(string message) =>
@@ -334,24 +318,7 @@ public static class CoinbaseWire
         w.WriteEndObject();
     }
 
-    private static void OrderConfiguration(Utf8JsonWriter w, decimal size, decimal? limitPrice)
-    {
-        w.WriteStartObject("order_configuration");
-        if (limitPrice is { } price)
-        {
-            w.WriteStartObject("limit_limit_gtc");
-            w.WriteString("base_size", Dec(size));
-            w.WriteString("limit_price", Dec(price));
-            w.WriteBoolean("post_only", false);
-        }
-        else
-        {
-            w.WriteStartObject("market_market_ioc");
-            w.WriteString("base_size", Dec(size));
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+    private static void OrderConfiguration(Utf8JsonWriter w, decimal size, decimal? limitPrice) => CreateOrderRequests.OrderConfiguration(w, size, limitPrice);
 
     private static string Envelope(string channel, long sequence, DateTimeOffset at, Action<Utf8JsonWriter> writeEvent) =>
         Write(w =>
@@ -366,17 +333,7 @@ public static class CoinbaseWire
         });
 
     /// <summary>One JSON object, written by <paramref name="body"/>, as text.</summary>
-    internal static string Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    internal static string Write(Action<Utf8JsonWriter> body) => CreateOrderRequests.Write(body);
 
     private static decimal Completion(ExchangeOrder order) => Math.Round(order.CumulativeQuantity / order.Size * 100m, 2);
 

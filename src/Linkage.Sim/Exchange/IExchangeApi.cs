@@ -1,10 +1,6 @@
-namespace Linkage.Sim.Exchange;
+using Linkage.Host;
 
-/// <summary>An HTTP answer: status code and body text (JSON in Coinbase's shapes).</summary>
-public readonly record struct RestResponse(int Status, string Body)
-{
-    public bool IsOk => Status == 200;
-}
+namespace Linkage.Sim.Exchange;
 
 /// <summary>
 /// The exchange as a webhook reaches it: REST calls and the WebSocket. Everything crosses as JSON text, so the client

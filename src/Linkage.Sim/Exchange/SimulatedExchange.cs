@@ -1,4 +1,5 @@
 using System.Globalization;
+using Linkage.Host;
 using Linkage.Coinbase;
 using Linkage.Engine;
 using Linkage.Sim.Scenarios;

@@ -16,7 +16,7 @@ public sealed record OracleVerdict(ImmutableArray<TradeOutcome> Trades, Immutabl
 /// The independent auditor. It knows every trade the exchange executed (<see cref="SimulatedExchange"/>) and which intent
 /// created each order (<see cref="TruthOrder"/>), and judges the design's links against that truth: during the run, each
 /// applied decision batch (<see cref="Observe"/>: a wrong link or linked above executed fails at the step that caused
-/// it), and at the end the whole link set (<see cref="Judge"/>: the five rules of SCENARIOS.md and the scenario's
+/// it), and at the end the whole link set (<see cref="Judge"/>: the five rules of <c>docs/scenarios.md</c> and the scenario's
 /// <c>expect</c>). It never reads the design's internal state, only its links and allocations.
 /// </summary>
 public sealed class LinkOracle

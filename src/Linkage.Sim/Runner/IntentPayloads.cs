@@ -5,7 +5,7 @@ using Linkage.Sim.Scenarios;
 namespace Linkage.Sim.Runner;
 
 /// <summary>
-/// The strategy's webhook payloads for <c>place</c> and <c>exit</c> steps, in the bot's own shape (CAPTURE.md:
+/// The strategy's webhook payloads for <c>place</c> and <c>exit</c> steps, in the bot's own shape (<c>docs/formats.md</c>, section 7:
 /// <c>product_id</c>, <c>side</c>, <c>size</c>, <c>price</c>, <c>snapshot_id</c>, <c>scores</c>, <c>trigger</c>,
 /// <c>indicator_breakdown</c>, <c>closes</c>, <c>timestamp</c>). The webhook parses them as it would a real post.
 /// The timestamp is the step's time, so a re-delivery of the same step is the same intent.

@@ -2,9 +2,12 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Linkage.Coinbase;
 using Linkage.Engine;
+using Linkage.Host;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Crash;
+using Linkage.Sim.Driver;
 using Linkage.Sim.Exchange;
-using Linkage.Sim.Host;
+using Linkage.Sim.Legacy;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
@@ -65,7 +68,7 @@ public static class ScenarioRunner
         private readonly DateTimeOffset _activeUntil;
         private ILinkageStore? _store;
         private ICorrelator _correlator = null!;
-        private WebhookHost _host = null!;
+        private SimulatedDriver _host = null!;
         private int _duplicatesIgnored;
 
         /// <summary>The intent payload being handed to the webhook right now: a death before it returns makes the strategy post it again.</summary>
@@ -226,8 +229,8 @@ public static class ScenarioRunner
                 _correlator = new EngineCorrelator(_store);
             }
             IHostLedger ledger = _store is null ? new MemoryLedger(AccountPosition) : new StoreLedger(_store);
-            var hostOptions = HostOptions.Default with { Capture = _options.Capture };
-            _host = new WebhookHost(_world, _api, _scenario.Feed, _correlator, ledger, hostOptions, Capture, Observe);
+            var hostOptions = HostOptions.Default with { Capture = _options.Capture, LegacyFeed = _scenario.Feed == FeedKind.Trades };
+            _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture);
             _host.Start(_activeUntil, reconcile);
         }
 

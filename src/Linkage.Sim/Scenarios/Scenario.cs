@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Linkage.Sim.Scenarios;
 
 /// <summary>
-/// One scenario file, validated (see <c>shared/SCENARIOS.md</c>, the format's contract). Immutable. Labels are the
+/// One scenario file, validated (see <c>docs/scenarios.md</c>, the format's contract). Immutable. Labels are the
 /// file's short names; the simulator mints the real ids from the seed. Steps are in run order: by <c>At</c>, then file order.
 /// </summary>
 public sealed record Scenario

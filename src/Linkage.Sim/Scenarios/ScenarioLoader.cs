@@ -10,7 +10,7 @@ namespace Linkage.Sim.Scenarios;
 /// Reads scenario files (YAML, or JSON, which is YAML) into <see cref="Scenario"/>s, strictly: an unknown key, a bad
 /// value, a missing field or a label that names no earlier order is an error with the file, line and key, and every
 /// error of a file is reported, not only the first. Steps come out in run order (by <c>at</c>, file order for equal
-/// times). The format is <c>shared/SCENARIOS.md</c> plus the extensions in <c>docs/scenarios.md</c>.
+/// times). The format is <c>docs/scenarios.md</c>, the contract, extensions included.
 /// </summary>
 public static class ScenarioLoader
 {

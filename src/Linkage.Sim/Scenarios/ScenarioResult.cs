@@ -60,7 +60,7 @@ public sealed record Failure(string Check, string Message)
     public string? Actual { get; init; }
 }
 
-/// <summary>One line of a capture file (see <c>shared/coinbase/CAPTURE.md</c>): <c>data</c> is raw JSON as on the wire.</summary>
+/// <summary>One line of a capture file (see <c>docs/capture.md</c>): <c>data</c> is raw JSON as on the wire.</summary>
 public sealed record CaptureLine(DateTimeOffset At, string Kind, string DataJson);
 
 /// <summary>The outcome of replaying one scenario. Counts are of exchange trades; each trade has exactly one verdict.</summary>

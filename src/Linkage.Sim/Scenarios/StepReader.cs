@@ -53,7 +53,7 @@ internal sealed class StepReader(YamlErrors errors)
                 read.Add((path, step));
             }
         }
-        // OrderBy is stable: steps at the same time keep their file order, as SCENARIOS.md requires.
+        // OrderBy is stable: steps at the same time keep their file order, as docs/scenarios.md requires.
         var sorted = read.OrderBy(s => s.Step.At).ToList();
         orders.Check(sorted);
         return new ReadSteps([.. sorted.Select(s => s.Step)], orders);

@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Sim.Audit;
 using static Linkage.Properties.Audit.CaptureScript;

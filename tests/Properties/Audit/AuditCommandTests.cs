@@ -1,6 +1,6 @@
 using Linkage.Properties.Scenarios;
 using Linkage.Properties.Stores;
-using Linkage.Sim;
+using Linkage.Cli;
 
 namespace Linkage.Properties.Audit;
 

@@ -9,7 +9,7 @@ using Linkage.Stores.Sqlite;
 
 namespace Linkage.Properties.Audit;
 
-/// <summary>The JSON report's field names and shape (CAPTURE.md), and its determinism across runs and stores.</summary>
+/// <summary>The JSON report's field names and shape (<c>docs/capture.md</c>), and its determinism across runs and stores.</summary>
 public sealed class AuditJsonTests
 {
     private static readonly string Sample = Path.Combine(RepoPaths.Root, "samples", "avnt-day.jsonl");

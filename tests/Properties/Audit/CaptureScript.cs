@@ -8,7 +8,7 @@ using Linkage.Sim.Audit;
 namespace Linkage.Properties.Audit;
 
 /// <summary>
-/// Writes small captures in the real Coinbase shapes (CAPTURE.md, FORMATS.md), one line per call, each 100 ms after
+/// Writes small captures in the real Coinbase shapes (<c>docs/capture.md</c>, <c>docs/formats.md</c>), one line per call, each 100 ms after
 /// the last, through the production <see cref="CaptureWriter"/>. Lines are numbered from 1 as the audit numbers them.
 /// </summary>
 internal sealed class CaptureScript

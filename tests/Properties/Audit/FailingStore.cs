@@ -32,6 +32,9 @@ internal sealed class FailingStore(int failOnLine) : ILinkageStore
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => _inner.OpenEntryLots(product);
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => _inner.ExitsAwaitingAllocation(product);
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => _inner.TerminalBefore(cutoff, max);
+    public ImmutableArray<OrderRecord> InFlightOrders() => _inner.InFlightOrders();
+    public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) => _inner.TerminalSince(since);
+    public ImmutableArray<ExchangeOrderId> ParkedOrderIds() => _inner.ParkedOrderIds();
     public ImmutableArray<OrderRecord> Orders() => _inner.Orders();
     public ImmutableArray<LinkRecord> Links() => _inner.Links();
     public ImmutableArray<FillRecord> Fills() => _inner.Fills();

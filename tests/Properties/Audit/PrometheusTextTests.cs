@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Properties.Scenarios;
 using Linkage.Sim.Audit;

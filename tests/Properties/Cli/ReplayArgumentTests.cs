@@ -26,7 +26,7 @@ public sealed class ReplayArgumentTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(2));
             Assert.That(run.Error, Does.Contain("replay: " + reason));
-            Assert.That(run.Error, Does.Contain("usage: Linkage.Sim replay PATH..."));
+            Assert.That(run.Error, Does.Contain("usage: linkage replay PATH..."));
             Assert.That(run.Output, Is.Empty);
         });
     }
@@ -79,6 +79,6 @@ public sealed class ReplayArgumentTests
     public void Help_prints_the_usage_and_exits_0()
     {
         var run = ReplayFixture.Run(["--help"]);
-        Assert.That((run.ExitCode, run.Output.Trim()), Is.EqualTo((0, Linkage.Sim.Cli.ReplayArguments.Usage)));
+        Assert.That((run.ExitCode, run.Output.Trim()), Is.EqualTo((0, Linkage.Cli.ReplayArguments.Usage)));
     }
 }

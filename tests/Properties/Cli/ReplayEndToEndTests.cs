@@ -1,6 +1,6 @@
 using Linkage.Coinbase.Capture;
 using Linkage.Properties.Scenarios;
-using Linkage.Sim;
+using Linkage.Cli;
 
 namespace Linkage.Properties.Cli;
 

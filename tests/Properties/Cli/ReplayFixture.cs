@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Linkage.Sim;
+using Linkage.Cli;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Cli;

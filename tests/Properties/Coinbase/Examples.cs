@@ -1,7 +1,7 @@
 namespace Linkage.Properties.Coinbase;
 
 /// <summary>
-/// Realistic messages from <c>shared/coinbase/FORMATS.md</c> (one scenario: a BUY of 0.05 BTC-USD at 64250.00 filling in
+/// Realistic messages from <c>docs/formats.md</c> section 10 (one scenario: a BUY of 0.05 BTC-USD at 64250.00 filling in
 /// two trades), used as the valid seeds of the tests and the fuzz.
 /// </summary>
 internal static class Examples

@@ -74,7 +74,7 @@ public sealed class WebSocketParserTests
         });
     }
 
-    /// <summary>ccxt's <c>ccxt-&lt;uuid&gt;</c> (41 characters, FORMATS.md) on an order someone else placed, beside one of ours in the same message.</summary>
+    /// <summary>ccxt's <c>ccxt-&lt;uuid&gt;</c> (41 characters, <c>docs/formats.md</c>) on an order someone else placed, beside one of ours in the same message.</summary>
     [TestCase("\"ccxt-3f1c9a52-6b1e-4d0a-9c77-2e5d8b41a0f3\"")]
     [TestCase("\"clientOrderId with spaces\"")]
     public void A_client_order_id_no_intent_can_carry_reads_as_foreign_and_refuses_nothing_else(string foreign)

@@ -1,5 +1,5 @@
 using Linkage.Properties.Scenarios;
-using Linkage.Sim;
+using Linkage.Cli;
 using Linkage.Sim.Crash;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Scenarios;
@@ -67,7 +67,7 @@ public sealed class CrashTests
         var file = Path.Combine(_work, "generated.yaml");
         ScenarioWriter.WriteFile(Generated(feed, seed), file);
 
-        var report = CrashHarness.Run(file, new CrashOptions { Kills = kills, Seed = seed, WorkDirectory = Path.Combine(_work, "run") });
+        var report = CrashHarness.Run(file, new CrashOptions { Kills = kills, Seed = seed, WorkDirectory = Path.Combine(_work, "run"), ChildAssembly = typeof(CrashCommand).Assembly.Location });
 
         TestContext.Out.WriteLine(CrashCommand.Summary(report));
         Assert.Multiple(() =>
@@ -97,7 +97,7 @@ public sealed class CrashTests
     {
         var file = Path.Combine(RepoPaths.ScenariosFolder, relative);
 
-        var report = CrashHarness.Run(file, new CrashOptions { Kills = 5, Seed = 7, WorkDirectory = Path.Combine(_work, "run") });
+        var report = CrashHarness.Run(file, new CrashOptions { Kills = 5, Seed = 7, WorkDirectory = Path.Combine(_work, "run"), ChildAssembly = typeof(CrashCommand).Assembly.Location });
 
         TestContext.Out.WriteLine(CrashCommand.Summary(report));
         Assert.Multiple(() =>
@@ -114,7 +114,7 @@ public sealed class CrashTests
         var file = Path.Combine(_work, "broken.yaml");
         File.WriteAllText(file, "name: broken\nsteps: [oops]\n");
 
-        var report = CrashHarness.Run(file, new CrashOptions { Kills = 3, WorkDirectory = Path.Combine(_work, "run") });
+        var report = CrashHarness.Run(file, new CrashOptions { Kills = 3, WorkDirectory = Path.Combine(_work, "run"), ChildAssembly = typeof(CrashCommand).Assembly.Location });
 
         Assert.That(report.Passed, Is.False);
         Assert.That(report.Failures.Single(), Does.Contain("exited with status 2").And.Contain("broken.yaml"));

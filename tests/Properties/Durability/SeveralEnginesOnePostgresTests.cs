@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Properties.Support;
 using Linkage.Stores.Postgres;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Linkage.Host;
 using Linkage.Engine;
 using static Linkage.Properties.Engine.Make;
 

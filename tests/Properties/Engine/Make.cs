@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Linkage.Host;
 using Linkage.Engine;
 
 namespace Linkage.Properties.Engine;

@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Engine;
 using static Linkage.Properties.Engine.Make;
 

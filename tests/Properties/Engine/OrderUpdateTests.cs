@@ -189,7 +189,7 @@ public sealed class OrderUpdateTests
         Assert.Multiple(() =>
         {
             Assert.That(second.Quantity, Is.EqualTo(0.03m));
-            Assert.That(second.Price, Is.EqualTo(64249.50m), "FORMATS.md: (3212.485 - 1285) / 0.03");
+            Assert.That(second.Price, Is.EqualTo(64249.50m), "docs/formats.md: (3212.485 - 1285) / 0.03");
             Assert.That(second.Fee, Is.EqualTo(11.56491m));
         });
     }

@@ -1,3 +1,5 @@
+using Linkage.Sim.Legacy;
+using Linkage.Host;
 using Linkage.Engine;
 using static Linkage.Properties.Engine.Make;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Linkage.Properties.Stores;
-using Linkage.Sim;
+using Linkage.Cli;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Generation;
@@ -63,13 +63,13 @@ public sealed class FuzzCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(run.Code, Is.EqualTo(2));
-            Assert.That(run.Error, Does.Contain("usage: Linkage.Sim fuzz"));
+            Assert.That(run.Error, Does.Contain("usage: linkage fuzz"));
             Assert.That(run.Replayed, Is.Empty);
         });
     }
 
     [Test]
-    public void Help_prints_usage_and_exits_0() => Assert.That(Fuzz(["--help"]) is { Code: 0 } run && run.Output.Contains("usage: Linkage.Sim fuzz", StringComparison.Ordinal), Is.True);
+    public void Help_prints_usage_and_exits_0() => Assert.That(Fuzz(["--help"]) is { Code: 0 } run && run.Output.Contains("usage: linkage fuzz", StringComparison.Ordinal), Is.True);
 
     [Test]
     public void A_store_this_build_cannot_open_exits_2() =>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Linkage.Sim.Cli;
+using Linkage.Cli;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

@@ -53,7 +53,7 @@ internal static class LawCheck
         if (found is { } counterexample)
         {
             Assert.Fail($"{law} fails on a scenario shrunk to {counterexample.Scenario.Steps.Length} step(s): {counterexample.Why}\n"
-                + $"written to {counterexample.Path} (replay: dotnet run --project src/Linkage.Sim -- replay {counterexample.Path})\n\n"
+                + $"written to {counterexample.Path} (replay: dotnet run --project src/Linkage.Cli -- replay {counterexample.Path})\n\n"
                 + ScenarioWriter.Write(counterexample.Scenario));
         }
         if (settings.RequireCoverage)

@@ -5,7 +5,7 @@ namespace Linkage.Properties.Scenarios;
 
 public sealed class ScenarioLoaderTests
 {
-    /// <summary>The example of SCENARIOS.md, verbatim: the contract's own file must load.</summary>
+    /// <summary>The example of <c>docs/scenarios.md</c>, verbatim: the contract's own file must load.</summary>
     internal const string ContractExample = """
         name: same-symbol-overwrite          # required; unique within a run
         description: Two BUYs on BTC-USD 5 s apart; the first fills first.

@@ -5,7 +5,7 @@ using Linkage.Sim.Scenarios;
 namespace Linkage.Properties.Sim;
 
 /// <summary>
-/// The seed document's four failure scenarios (shared/seed/trade-strategy-linkage-gap.md), built in code, with what the
+/// The seed document's four failure scenarios (<c>docs/laws.md</c>, "The problem"), built in code, with what the
 /// old product-keyed design gets wrong on each (cache overwritten by every entry, cleared after the first link, 30 s
 /// time to live, exits never cached).
 /// </summary>

@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Stores.Sql;
 using static Linkage.Properties.Engine.Make;

@@ -1,6 +1,7 @@
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Properties.Sim.Exchange;
-using Linkage.Sim.Host;
+using Linkage.Sim.Driver;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 using Linkage.Sim.World;
@@ -11,21 +12,22 @@ public sealed class WebhookHostTests
 {
     private static readonly DateTimeOffset ActiveUntil = SimWorld.Epoch.AddMinutes(5);
 
-    /// <summary>The webhook around the engine on a memory store, with the exchange of <see cref="ExchangeHarness"/>.</summary>
+    /// <summary>The production host around the engine on a memory store, driven by the simulator against the exchange of <see cref="ExchangeHarness"/>.</summary>
     private sealed class Rig
     {
         public Rig(FeedKind feed = FeedKind.Orders, ICorrelator? correlator = null)
         {
             Exchange = new ExchangeHarness(feed);
             Correlator = correlator ?? new EngineCorrelator(Store);
-            Host = new WebhookHost(Exchange.World, Exchange.Exchange, feed, Correlator, new StoreLedger(Store), HostOptions.Default with { Capture = true },
-                (kind, json) => Capture.Add((kind, json)), (_, result) => Results.Add(result));
+            var options = HostOptions.Default with { Capture = true, LegacyFeed = feed == FeedKind.Trades };
+            Host = new SimulatedDriver(Exchange.World, Exchange.Exchange, new WebhookHost(Correlator, new StoreLedger(Store), options, (_, result) => Results.Add(result)),
+                (kind, json) => Capture.Add((kind, json)));
         }
 
         public ExchangeHarness Exchange { get; }
         public MemoryStore Store { get; } = new();
         public ICorrelator Correlator { get; }
-        public WebhookHost Host { get; }
+        public SimulatedDriver Host { get; }
         public List<(string Kind, string Json)> Capture { get; } = [];
         public List<ProcessResult> Results { get; } = [];
 
@@ -115,12 +117,12 @@ public sealed class WebhookHostTests
         flaky.FailuresLeft = 2;
         rig.Exchange.Exchange.Fill(order.OrderId, null, null);
         rig.Exchange.RunUntil(2);
-        var waiting = rig.Host.PendingStoreRetries;
+        var waiting = rig.Host.Host.PendingStoreRetries;
         rig.Exchange.Run();
         Assert.Multiple(() =>
         {
             Assert.That(waiting, Is.GreaterThan(0), "the fill waited for the store");
-            Assert.That(rig.Host.PendingStoreRetries, Is.Zero);
+            Assert.That(rig.Host.Host.PendingStoreRetries, Is.Zero);
             Assert.That(rig.Store.Links().Sum(l => l.Quantity), Is.EqualTo(0.002m));
         });
     }
@@ -138,7 +140,8 @@ public sealed class WebhookHostTests
         rig.Exchange.RunUntil(2);
         var match = listener.Received.Single(j => j.Contains("\"match\"", StringComparison.Ordinal));
         var store = new MemoryStore();
-        var host = new WebhookHost(rig.Exchange.World, rig.Exchange.Exchange, FeedKind.Trades, new EngineCorrelator(store), new StoreLedger(store));
+        var host = new SimulatedDriver(rig.Exchange.World, rig.Exchange.Exchange,
+            new WebhookHost(new EngineCorrelator(store), new StoreLedger(store), HostOptions.Default with { LegacyFeed = true }));
         host.Start(ActiveUntil, reconcile: false);
         host.OnFeedMessage(match);
         var parkedFirst = store.Parked().Length;

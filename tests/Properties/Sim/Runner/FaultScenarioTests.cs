@@ -3,12 +3,13 @@ using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
 using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 using static Linkage.Properties.Sim.SeedScenarios;
 
 namespace Linkage.Properties.Sim.Runner;
 
-/// <summary>End-to-end runs of the faults SCENARIOS.md names, on the engine with the memory store.</summary>
+/// <summary>End-to-end runs of the faults <c>docs/scenarios.md</c> names, on the engine with the memory store.</summary>
 public sealed class FaultScenarioTests
 {
     private static Scenario Busy(string name, FeedKind feed, Faults faults, ulong seed, params Step[] extra)

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Linkage.Host;
 using Linkage.Engine;
 using static Linkage.Properties.Engine.Make;
 

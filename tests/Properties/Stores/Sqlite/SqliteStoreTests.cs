@@ -1,3 +1,4 @@
+using Linkage.Host;
 using Linkage.Engine;
 using Linkage.Stores.Sqlite;
 using Microsoft.Data.Sqlite;

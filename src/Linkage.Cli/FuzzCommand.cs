@@ -1,0 +1,263 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Linkage.Sim.Stores;
+using Linkage.Sim.Generation;
+using Linkage.Sim.Runner;
+using Linkage.Sim.Scenarios;
+
+namespace Linkage.Cli;
+
+/// <summary>
+/// The <c>fuzz</c> command of <c>docs/scenarios.md</c>: generates scenarios from a seed with the generator the property
+/// tests use (<see cref="SwarmGenerator"/>), replays each against the oracle, and stops at the first failure: shrinks it
+/// (<see cref="ScenarioShrinker"/>), prints it, writes it as a scenario file and exits 1. Exit 0 when every scenario
+/// passed, 2 for bad arguments or a store this build cannot open. Scenario <c>i</c> of seed <c>S</c> is the same in
+/// every run, whatever <c>--runs</c> says.
+/// </summary>
+internal static class FuzzCommand
+{
+    public const string Usage =
+        "usage: linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]";
+
+    /// <summary>Scenarios run when <c>--runs</c> is not given.</summary>
+    public const int RunsDefault = 100;
+
+    /// <summary>Most scenarios one run may ask for.</summary>
+    public const int RunsMax = 10_000_000;
+
+    /// <summary>Most shrink candidates replayed for one failure, so shrinking a huge scenario ends.</summary>
+    public const int ShrinkAttemptsMax = 5_000;
+
+    private static readonly string[] Stores = [StoreFactory.Memory, StoreFactory.Sqlite, StoreFactory.Postgres];
+    private static readonly string[] Designs = ["engine", "legacy"];
+
+    /// <summary>The validated command line.</summary>
+    internal sealed record Arguments
+    {
+        public int Runs { get; init; } = RunsDefault;
+        public ulong Seed { get; init; } = 1;
+        public string Store { get; init; } = StoreFactory.Sqlite;
+        public string Design { get; init; } = "engine";
+        public string Out { get; init; } = Counterexamples.DefaultFolder;
+        public string? PostgresConnectionString { get; init; }
+        public bool Help { get; init; }
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var clock = Stopwatch.StartNew();
+        return Run(args, output, error, new ReplayHost(
+            ScenarioRunner.Run,
+            store => StoreFactory.IsAvailable(store, out var reason) ? null : reason,
+            Environment.GetEnvironmentVariable,
+            () => clock.Elapsed));
+    }
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, ReplayHost host)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(host);
+        var arguments = Parse(args, host.Environment, out var problems);
+        if (arguments.Help)
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+        if (!problems.IsEmpty)
+        {
+            foreach (var problem in problems)
+            {
+                error.WriteLine($"fuzz: {problem}");
+            }
+            error.WriteLine(Usage);
+            return 2;
+        }
+        if (host.StoreProblem(arguments.Store) is { } storeProblem)
+        {
+            error.WriteLine($"fuzz: {storeProblem}");
+            return 2;
+        }
+        var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
+        var tally = new Tally();
+        var lastProgress = host.Elapsed();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fuzz: {arguments.Runs} scenario(s) from seed {arguments.Seed}, generator v{SwarmGenerator.GeneratorVersion}, design {arguments.Design}, store {arguments.Store}"));
+        for (var i = 0; i < arguments.Runs; i++)
+        {
+            var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
+            var result = RunOne(host, scenario, options);
+            tally.Add(scenario, result);
+            if (!result.Passed)
+            {
+                tally.Write(output, host.Elapsed());
+                return Fail(arguments, options, host, scenario, result, i, output, error);
+            }
+            if (host.Elapsed() - lastProgress >= ReplayCommand.ProgressInterval)
+            {
+                lastProgress = host.Elapsed();
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"fuzz: {i + 1}/{arguments.Runs} scenarios, {tally.Trades} trades, {lastProgress.TotalSeconds:0.0} s"));
+            }
+        }
+        tally.Write(output, host.Elapsed());
+        output.WriteLine($"fuzz: all {arguments.Runs} scenario(s) passed");
+        return 0;
+    }
+
+    /// <summary>Shrinks the failing scenario (keeping at least one of its failed checks), prints it and writes it to the output folder.</summary>
+    private static int Fail(Arguments arguments, RunOptions options, ReplayHost host, Scenario scenario, ScenarioResult result, int index, TextWriter output, TextWriter error)
+    {
+        var checks = result.Failures.Select(f => f.Check).ToHashSet(StringComparer.Ordinal);
+        output.WriteLine($"fuzz: scenario {index} ({scenario.Name}, {scenario.Steps.Length} steps) failed {string.Join(", ", checks.Order(StringComparer.Ordinal))}; shrinking");
+        var (shrunk, steps, attempts) = ScenarioShrinker.Minimize(
+            scenario,
+            candidate => RunOne(host, candidate, options) is { Passed: false } r && r.Failures.Any(f => checks.Contains(f.Check)),
+            ShrinkAttemptsMax);
+        var shrunkResult = RunOne(host, shrunk, options);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{arguments.Seed}-{index}");
+        var counterexample = Counterexamples.Prepare(shrunk, "fuzz", key, Counterexamples.Summary(shrunkResult, options));
+        output.WriteLine($"fuzz: shrunk to {steps} step(s) after {attempts} replay(s):");
+        output.WriteLine();
+        output.Write(ScenarioWriter.Write(counterexample));
+        ReplayText.WriteFailures(output, [shrunkResult]);
+        try
+        {
+            var path = Counterexamples.Write(counterexample, arguments.Out);
+            output.WriteLine();
+            output.WriteLine($"fuzz: written to {path}; replay it with: replay {path} --design {arguments.Design} --store {arguments.Store}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"fuzz: cannot write the counterexample to {arguments.Out}: {e.Message}");
+        }
+        return 1;
+    }
+
+    /// <summary>Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the command.</summary>
+    private static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
+    {
+        try
+        {
+            return host.Runner(scenario, options);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new ScenarioResult
+            {
+                Name = scenario.Name,
+                Passed = false,
+                Trades = [],
+                DuplicatesIgnored = 0,
+                Failures = [new Failure("run", $"the replay stopped with {e.GetType().Name}: {e.Message}")],
+                SimulatedDuration = TimeSpan.Zero,
+            };
+        }
+    }
+
+    /// <summary>What the run met: scenarios, trades by verdict, faults by kind, classes by count, simulated time.</summary>
+    private sealed class Tally
+    {
+        private readonly SortedDictionary<string, int> _faults = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<ScenarioClass, int> _classes = [];
+        private int _scenarios;
+        private long _linked;
+        private long _external;
+        private long _lost;
+        private TimeSpan _simulated;
+
+        public long Trades { get; private set; }
+
+        public void Add(Scenario scenario, ScenarioResult result)
+        {
+            _scenarios++;
+            Trades += result.Fills;
+            _linked += result.Linked;
+            _external += result.External;
+            _lost += result.Lost;
+            _simulated += result.SimulatedDuration;
+            foreach (var (kind, count) in result.FaultsInjected)
+            {
+                _faults[kind] = _faults.GetValueOrDefault(kind) + count;
+            }
+            foreach (var c in ScenarioClassifier.Classify(scenario))
+            {
+                _classes[c] = _classes.GetValueOrDefault(c) + 1;
+            }
+        }
+
+        public void Write(TextWriter output, TimeSpan wall)
+        {
+            var seconds = Math.Max(wall.TotalSeconds, 0.001);
+            var missing = Enum.GetValues<ScenarioClass>().Where(c => !_classes.ContainsKey(c)).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scenarios run: {_scenarios}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trades: {Trades} (linked {_linked}, external {_external}, lost across restarts {_lost})"));
+            output.WriteLine("faults injected: " + (_faults.Count == 0 ? "none" : string.Join(", ", _faults.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")))));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classes covered: {_classes.Count} of {_classes.Count + missing.Count}: ")
+                + string.Join(", ", _classes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")))
+                + (missing.Count == 0 ? "" : "; not met: " + string.Join(", ", missing)));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"simulated: {_simulated.TotalHours:0.0} h in {wall.TotalSeconds:0.0} s wall clock ({_simulated.TotalHours / seconds:0.0} simulated hours per second)"));
+        }
+    }
+
+    /// <summary>Parses the command line; every problem is reported, not only the first.</summary>
+    internal static Arguments Parse(IReadOnlyList<string> args, Func<string, string?> environment, out ImmutableArray<string> problems)
+    {
+        var errors = new List<string>();
+        var result = new Arguments();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h")
+            {
+                problems = [];
+                return new Arguments { Help = true };
+            }
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 || !arg.StartsWith("--", StringComparison.Ordinal) ? arg : arg[..equals];
+            if (name is not ("--runs" or "--seed" or "--store" or "--design" or "--out" or "--pg"))
+            {
+                errors.Add(arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");
+                continue;
+            }
+            string? value = equals >= 0 ? arg[(equals + 1)..] : i + 1 < args.Count ? args[++i] : null;
+            if (string.IsNullOrEmpty(value))
+            {
+                errors.Add($"{name} needs a value");
+                continue;
+            }
+            result = name switch
+            {
+                "--runs" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs is >= 1 and <= RunsMax
+                    ? result with { Runs = runs }
+                    : Problem(result, errors, $"--runs '{value}' is not a whole number from 1 to {RunsMax}"),
+                "--seed" => ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
+                    ? result with { Seed = seed }
+                    : Problem(result, errors, $"--seed '{value}' is not a whole number from 0 to {ulong.MaxValue}"),
+                "--store" => Stores.Contains(value) ? result with { Store = value } : Problem(result, errors, $"--store '{value}': expected memory, sqlite or postgres"),
+                "--design" => Designs.Contains(value) ? result with { Design = value } : Problem(result, errors, $"--design '{value}': expected engine or legacy"),
+                "--out" => result with { Out = value },
+                _ => result with { PostgresConnectionString = value },
+            };
+        }
+        if (result.Store == StoreFactory.Postgres && result.PostgresConnectionString is null)
+        {
+            var fromEnvironment = environment(ReplayArguments.PostgresVariable);
+            if (string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                errors.Add($"--store postgres needs a connection string: --pg CONN or {ReplayArguments.PostgresVariable}");
+            }
+            result = result with { PostgresConnectionString = fromEnvironment };
+        }
+        problems = [.. errors];
+        return result;
+    }
+
+    private static Arguments Problem(Arguments unchanged, List<string> errors, string problem)
+    {
+        errors.Add(problem);
+        return unchanged;
+    }
+}

@@ -1,0 +1,20 @@
+-- The host's own questions, answered from small indexes instead of every order ever placed (order rows are never
+-- deleted, so a scan grows forever): the orders still in flight, and the orders that turned terminal recently.
+--
+-- in_flight is derived from the record when the store writes it (not refused, and not terminal with everything the
+-- exchange last reported executed linked: OrderRecordExtensions.IsSettled), like has_open. Rows written before this
+-- migration get it here; decimals are text in this schema, so the store registers linkage_decimal_at_least(a, b)
+-- (System.Decimal's exact comparison) on its connection before migrating.
+ALTER TABLE order_metadata_staging ADD COLUMN in_flight INTEGER NOT NULL DEFAULT 0 CHECK (in_flight IN (0, 1));
+
+UPDATE order_metadata_staging SET in_flight = 1
+  WHERE placement <> 'Rejected'
+    AND (status NOT IN ('Filled', 'Cancelled', 'Expired', 'Failed')
+         OR NOT linkage_decimal_at_least(linked_quantity, COALESCE(exchange_filled_quantity, '0')));
+
+-- InFlightOrders: by client order id.
+CREATE INDEX order_metadata_staging_in_flight ON order_metadata_staging (client_order_id) WHERE in_flight = 1;
+
+-- TerminalSince: terminal orders by time, purged or not (the retention index keeps only unpurged ones).
+CREATE INDEX order_metadata_staging_terminal_since ON order_metadata_staging (terminal_at, client_order_id)
+  WHERE terminal_at IS NOT NULL;
