@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Linkage.Coinbase;
 
@@ -97,7 +98,9 @@ public sealed class RestTests
     [Test]
     public async Task Malformed_json_is_a_400_in_coinbase_error_shape()
     {
-        foreach (var body in new[] { "{bad", "[]", "\"x\"", "{\"client_order_id\":5}", "", "{\"client_order_id\":\"a\",\"product_id\":\"BTC-USD\",\"side\":\"UP\"}" })
+        // The last one is valid JSON whose string is no valid text (a lone surrogate escape).
+        foreach (var body in new[] { "{bad", "[]", "\"x\"", "{\"client_order_id\":5}", "", "{\"client_order_id\":\"a\",\"product_id\":\"BTC-USD\",\"side\":\"UP\"}",
+                     "{\"client_order_id\":\"\\ud800\",\"product_id\":\"BTC-USD\",\"side\":\"BUY\",\"order_configuration\":{\"market_market_ioc\":{\"base_size\":\"1\"}}}" })
         {
             var (status, answer) = await Send(HttpMethod.Post, "/api/v3/brokerage/orders", body);
             Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest), body);
@@ -113,6 +116,13 @@ public sealed class RestTests
         var big = "{\"x\":\"" + new string('a', 1024 * 1024) + "\"}";
         var (status, answer) = await Send(HttpMethod.Post, "/api/v3/brokerage/orders", big);
         Assert.That(status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), answer);
+        // Without a Content-Length (chunked), the bound is kept while reading.
+        using (var request = _server.Request(HttpMethod.Post, "/api/v3/brokerage/orders"))
+        {
+            request.Content = new ChunkedContent(Encoding.UTF8.GetBytes(big));
+            using var response = await _http.SendAsync(request);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        }
         var (after, _) = await Send(HttpMethod.Get, "/api/v3/brokerage/orders/historical/batch?limit=1");
         Assert.That(after, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -210,6 +220,18 @@ public sealed class RestTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         Assert.That(body, Does.Contain("\"product_id\":\"BTC-USD\""));
+    }
+
+    /// <summary>A body sent chunked: its length is not known in advance.</summary>
+    private sealed class ChunkedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     internal static string OrderId(string createAnswer)
