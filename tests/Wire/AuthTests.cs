@@ -32,7 +32,7 @@ public sealed class AuthTests(string algorithm)
         _server?.Dispose();
     }
 
-    public static IEnumerable<string> BadTokens => ["wrong key", "expired", "not yet valid", "tampered", "missing", "wrong issuer", "wrong uri", "garbage"];
+    public static IEnumerable<string> BadTokens => ["wrong key", "expired", "not yet valid", "tampered", "missing", "wrong issuer", "wrong uri", "garbage", "invalid escape"];
 
     private string Token(string kind, string? method, string? path) => kind switch
     {
@@ -55,6 +55,9 @@ public sealed class AuthTests(string algorithm)
         "wrong issuer" => _server.Token(method, path, c => c["iss"] = "someone"),
         "wrong uri" => _server.Token("GET", "/api/v3/brokerage/accounts"),
         "garbage" => "a.b.c",
+        // Valid JSON whose kid is no valid text (a lone surrogate escape): refused, never an exception in the verifier.
+        "invalid escape" => Linkage.Sim.Server.ApiKey.Base64Url(Encoding.UTF8.GetBytes("{\"alg\":\"ES256\",\"kid\":\"\\udc00\"}")) + "."
+            + Linkage.Sim.Server.ApiKey.Base64Url(Encoding.UTF8.GetBytes("{\"sub\":\"x\"}")) + ".AAAA",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
