@@ -38,6 +38,9 @@ internal sealed class ExchangeBook
     private readonly Dictionary<string, decimal> _prices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Prng> _paths = new(StringComparer.Ordinal);
     private readonly Prng _fillDraws;
+    private readonly List<ExchangeOrder> _open = [];
+    private readonly Dictionary<string, decimal> _balances = Products.Balances.ToDictionary(b => b.Currency, b => b.Start, StringComparer.Ordinal);
+    private int _tradesApplied;
 
     public ExchangeBook(ulong seed, DateTimeOffset start, double speed)
     {
@@ -167,6 +170,7 @@ internal sealed class ExchangeBook
             }
         }
         var order = _exchange.PlaceManual(product.Id, request.Side, size, limit, request.ClientOrderId);
+        _open.Add(order);
         if (limit is null)
         {
             FillMarket(order, product);
@@ -211,7 +215,8 @@ internal sealed class ExchangeBook
             var step = _paths[product.Id].NextInRange(-PathStepBasisPointsMax, PathStepBasisPointsMax) / 10_000m;
             _prices[product.Id] = Math.Max(product.QuoteIncrement, Round(_prices[product.Id] * (1m + step), product.QuoteIncrement));
         }
-        foreach (var order in _exchange.Orders.Where(o => o.IsLimit && !o.Status.IsTerminal()).ToList())
+        _open.RemoveAll(o => o.Status.IsTerminal());
+        foreach (var order in _open.Where(o => o.IsLimit).ToList())
         {
             var product = Products.Find(order.Product)!;
             var price = _prices[product.Id];
@@ -224,20 +229,25 @@ internal sealed class ExchangeBook
         _world.After(TickInterval, Tick);
     }
 
-    /// <summary>Each currency's balance (start, plus and minus every trade and fee) and hold (what open orders reserve).</summary>
+    /// <summary>
+    /// Each currency's balance (start, plus and minus every trade and fee) and hold (what open orders reserve). Trades are
+    /// applied once each as they appear, and only open orders are walked, so a create-order costs no more as the book grows.
+    /// </summary>
     private List<(string Currency, string Name, decimal Balance, decimal Hold)> Accounts()
     {
-        var balances = Products.Balances.ToDictionary(b => b.Currency, b => b.Start, StringComparer.Ordinal);
-        var holds = Products.Balances.ToDictionary(b => b.Currency, _ => 0m, StringComparer.Ordinal);
-        foreach (var (order, trade) in _exchange.Trades)
+        var trades = _exchange.Trades;
+        for (; _tradesApplied < trades.Count; _tradesApplied++)
         {
+            var (order, trade) = trades[_tradesApplied];
             var product = Products.Find(order.Product)!;
-            var value = trade.Size * trade.Price;
             var sign = order.Side == Side.Buy ? 1m : -1m;
-            balances[product.Base] += sign * trade.Size;
-            balances[product.Quote] -= (sign * value) + trade.Commission;
+            _balances[product.Base] += sign * trade.Size;
+            _balances[product.Quote] -= (sign * trade.Size * trade.Price) + trade.Commission;
         }
-        foreach (var order in _exchange.Orders.Where(o => !o.Status.IsTerminal()))
+        var balances = _balances;
+        var holds = Products.Balances.ToDictionary(b => b.Currency, _ => 0m, StringComparer.Ordinal);
+        _open.RemoveAll(o => o.Status.IsTerminal());
+        foreach (var order in _open)
         {
             var product = Products.Find(order.Product)!;
             if (order.Side == Side.Buy)
