@@ -51,6 +51,9 @@ public static class ExchangeCommand
           linkage exchange --key out/keys/cdp_api_key.json --seed 7 --faults swarm --ready-file out/ready.json
         """;
 
+    /// <summary>Benchmarks only: called with the book once the server accepts connections, so updates can be made without REST.</summary>
+    internal static Action<ExchangeBook>? Started { get; set; }
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -205,6 +208,7 @@ public static class ExchangeCommand
             await File.WriteAllTextAsync(temporary, ready + "\n");
             File.Move(temporary, readyFile, overwrite: true);
         }
+        Started?.Invoke(book);
         log.WriteLine($"serving seed {options.Seed}, speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, faults {options.Faults.Name}");
 
         var stopping = new TaskCompletionSource();
