@@ -23,7 +23,7 @@ public static class ExchangeCommand
         /api/v3/brokerage and the WebSocket user endpoint at /ws/user, over HTTPS and WSS on loopback, with JWT auth.
 
         keys DIR                 write DIR/cdp_api_key.json ({"name", "privateKey"}, as Coinbase's key download)
-          --algorithm ALG        es256 (EC P-256, PEM; default) or ed25519 (base64 seed and public key)
+          --algorithm ALG        es256 (EC P-256, PEM) or ed25519 (base64 seed and public key) [es256]
 
         options (default in brackets):
           --key FILE             the CDP key clients sign with [DIR/cdp_api_key.json, made (es256) if missing]

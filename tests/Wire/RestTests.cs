@@ -214,6 +214,42 @@ public sealed class RestTests
     }
 
     [Test]
+    public async Task A_good_till_date_order_expires_at_its_end_time_and_post_only_never_crosses()
+    {
+        // Virtual time runs at 20x here, so an end time 40 virtual seconds ahead passes in about 2 s of wall time.
+        var (_, time) = await Send(HttpMethod.Get, "/api/v3/brokerage/time");
+        using var now = JsonDocument.Parse(time);
+        var end = DateTimeOffset.Parse(now.RootElement.GetProperty("iso").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(40);
+        var body = $$$$"""{"client_order_id":"{{{{NewCoid()}}}}","product_id":"BTC-USD","side":"BUY","order_configuration":{"limit_limit_gtd":{"base_size":"0.01","limit_price":"1000.00","end_time":"{{{{end.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ}}}}"}}}""";
+        var (_, created) = await Send(HttpMethod.Post, "/api/v3/brokerage/orders", body);
+        var id = OrderId(created);
+        var status = "";
+        for (var i = 0; i < 50 && status != "EXPIRED"; i++)
+        {
+            await Task.Delay(200);
+            var (_, order) = await Send(HttpMethod.Get, "/api/v3/brokerage/orders/historical/" + id);
+            using var document = JsonDocument.Parse(order);
+            status = document.RootElement.GetProperty("order").GetProperty("status").GetString()!;
+        }
+        Assert.That(status, Is.EqualTo("EXPIRED"));
+        var crossing = $$$$"""{"client_order_id":"{{{{NewCoid()}}}}","product_id":"BTC-USD","side":"BUY","order_configuration":{"limit_limit_gtc":{"base_size":"0.01","limit_price":"90000.00","post_only":true}}}""";
+        var (_, refused) = await Send(HttpMethod.Post, "/api/v3/brokerage/orders", crossing);
+        Assert.That(refused, Does.Contain("\"new_order_failure_reason\":\"INVALID_LIMIT_PRICE_POST_ONLY\""));
+    }
+
+    [Test]
+    public void Help_names_every_option_with_its_default()
+    {
+        var (fileName, prefix) = ExchangeProcess.Command();
+        var help = ExchangeProcess.RunToEnd(fileName, [.. prefix, "--help"]);
+        foreach (var option in new[] { "--key", "--dir", "--host", "--port", "--plain", "--seed", "--speed", "--faults", "--strict-uri", "--duration", "--truth", "--transcript", "--ready-file", "--algorithm", "exit codes", "example" })
+        {
+            Assert.That(help, Does.Contain(option));
+        }
+        Assert.That(help.Split('\n').Count(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal) && l.Contains('[', StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(13), "each option line states its default in brackets");
+    }
+
+    [Test]
     public async Task Market_products_are_public_and_list_the_catalogue()
     {
         using var response = await _http.GetAsync("/api/v3/brokerage/market/products");
