@@ -61,9 +61,9 @@ public abstract class HostTickBenchmarks
         _now = T0.AddDays(3);
         _tick = NextTick(_host.Start(_now, DateTimeOffset.MaxValue, reconcile: false));
         var inFlight = _ledger.InFlight().Count;
-        if (inFlight != 1 || _ledger.Terminal(T0.AddDays(-1)).Count != Terminal + 1)
+        if (inFlight != 1)
         {
-            throw new InvalidOperationException($"staging went wrong: {inFlight} in flight, {_ledger.Terminal(T0.AddDays(-1)).Count} terminal");
+            throw new InvalidOperationException($"staging went wrong: {inFlight} orders in flight, expected 1");
         }
     }
 
@@ -174,7 +174,7 @@ public class PostgresHostTickBenchmarks : HostTickBenchmarks
         using var connection = new NpgsqlConnection(_database);
         connection.Open();
         var columns = SqliteHostTickBenchmarks.Columns(connection,
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'order_metadata_staging' AND table_schema = current_schema() ORDER BY ordinal_position");
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'order_metadata_staging' AND table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position");
         using var command = connection.CreateCommand();
         command.CommandText = $"WITH series(n) AS (SELECT generate_series(1, {count})) "
             + $"INSERT INTO order_metadata_staging ({string.Join(", ", columns)}) SELECT {CloneSelect(columns, template, "")}; ANALYZE order_metadata_staging";
