@@ -66,6 +66,16 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary>Until when periodic messages (heartbeats) keep coming; the runner sets it past the last step.</summary>
     public DateTimeOffset ActiveUntil { get; set; } = DateTimeOffset.MaxValue;
 
+    /// <summary>
+    /// Raised with every <c>user</c> channel update the book decides to send (after coalescing), whether or not an
+    /// in-process connection listens: the wire server's front end fans it out to its own WebSocket connections. It draws
+    /// nothing from the seed, so a simulator run is the same with or without a listener.
+    /// </summary>
+    public event Action<ExchangeOrder, OrderStatus>? OrderUpdated;
+
+    /// <summary>Every trade, in execution order, with its order.</summary>
+    public IReadOnlyList<(ExchangeOrder Order, ExchangeTrade Trade)> Trades => _trades;
+
     /// <summary>Every order, in creation order.</summary>
     public IReadOnlyList<ExchangeOrder> Orders => _orders;
 
@@ -253,7 +263,12 @@ public sealed class SimulatedExchange : IExchangeApi
     }
 
     /// <summary>Cancels the rest of the order. Returns the reason when it cannot be cancelled.</summary>
-    public string? Cancel(string orderId)
+    public string? Cancel(string orderId) => End(orderId, OrderStatus.Cancelled);
+
+    /// <summary>Expires the rest of the order (a good-till-date order past its end time). Returns the reason when it cannot.</summary>
+    public string? Expire(string orderId) => End(orderId, OrderStatus.Expired);
+
+    private string? End(string orderId, OrderStatus status)
     {
         if (!_byId.TryGetValue(orderId, out var order))
         {
@@ -263,7 +278,7 @@ public sealed class SimulatedExchange : IExchangeApi
         {
             return $"the order is already {order.Status}";
         }
-        order.Status = OrderStatus.Cancelled;
+        order.Status = status;
         order.LastUpdateTime = _world.Now;
         if (_feed == FeedKind.Trades)
         {
@@ -358,6 +373,7 @@ public sealed class SimulatedExchange : IExchangeApi
         state.Held = false;
         var raisesCumulative = order.CumulativeQuantity > state.SentCumulative;
         state.SentCumulative = order.CumulativeQuantity;
+        OrderUpdated?.Invoke(order, status);
         var json = Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "update", [(order, status)]));
         if (raisesCumulative && json is not null)
         {

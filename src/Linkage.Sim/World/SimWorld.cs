@@ -15,7 +15,22 @@ public sealed class SimWorld
 
     private readonly EventQueue<Action> _queue = new();
 
-    public DateTimeOffset Now { get; private set; } = Epoch;
+    /// <summary>A world whose clock starts at <see cref="Epoch"/>, as every scenario does.</summary>
+    public SimWorld()
+        : this(Epoch)
+    {
+    }
+
+    /// <summary>
+    /// A world whose clock starts at <paramref name="start"/>: the wire server (<c>linkage exchange</c>) starts its
+    /// virtual clock at the wall time it starts, so the times it writes are near the times its clients' JWTs carry.
+    /// </summary>
+    public SimWorld(DateTimeOffset start)
+    {
+        Now = start;
+    }
+
+    public DateTimeOffset Now { get; private set; }
 
     /// <summary>Events processed so far.</summary>
     public long EventsProcessed { get; private set; }
