@@ -1,0 +1,403 @@
+using System.Collections.Immutable;
+
+namespace Linkage.Engine;
+
+/// <summary>
+/// The committed state some inputs read, fetched before deciding them: an immutable, in-memory answer to exactly the
+/// keys it was fetched for (<see cref="ReadSetKeys"/>, plus what those keys lead to: see <see cref="Fetch"/>).
+/// <see cref="LinkageEngine.Decide(ReadSet, EngineInput, DecisionContext?)"/> reads nothing else, so deciding does no
+/// I/O and cannot fail on a store. A read the set holds no answer for throws <see cref="ReadSetMiss"/> naming the key:
+/// the caller fetches a larger set and decides again.
+/// </summary>
+/// <remarks>
+/// Thread safety: immutable once fetched; any number of decisions may read one set at once. Lists are in the port's
+/// stable orders, as the store returned them.
+/// </remarks>
+public sealed class ReadSet
+{
+    /// <summary>Lists of orders above this length are indexed by client order id when first searched.</summary>
+    private const int ScanMax = 8;
+
+    private readonly Table<ClientOrderId, OrderRecord?>? clients;
+    private readonly Table<ExchangeOrderId, ExchangeEntry>? exchanges;
+    private readonly Table<FillKey, bool>? fillKeys;
+    private readonly Table<ProductId, ImmutableArray<OrderRecord>>? lots;
+    private readonly Table<ProductId, ImmutableArray<OrderRecord>>? exits;
+    private readonly int? parkedCount;
+    private readonly RetentionPage? retention;
+    private readonly ImmutableArray<OrderRecord> terminal;
+
+    /// <summary>The orders of the lists, by client order id; built at the first search of a long list.</summary>
+    private Dictionary<ClientOrderId, OrderRecord>? listed;
+
+    private ReadSet(Fetcher fetched, ReadSetKeys keys)
+    {
+        Keys = keys;
+        clients = fetched.Clients;
+        exchanges = fetched.Exchanges;
+        fillKeys = fetched.FillKeys;
+        lots = fetched.Lots;
+        exits = fetched.Exits;
+        parkedCount = fetched.ParkedCount;
+        retention = fetched.Retention;
+        terminal = fetched.Terminal;
+    }
+
+    /// <summary>The keys this set was fetched for (what they led to is held too).</summary>
+    public ReadSetKeys Keys { get; }
+
+    /// <summary>How many fills are parked in all.</summary>
+    public int ParkedCount => parkedCount ?? throw Miss(static b => b.CountParked());
+
+    /// <summary>
+    /// Fetches the read set of <paramref name="keys"/> from <paramref name="store"/> through its point reads: the
+    /// generic fetch, for any view (a store with a faster bulk read fetches over a view that answers from it). Besides
+    /// the keys it follows what they lead to, so that reads which depend on what is read need no second fetch: for
+    /// every order found by an id, the lists its link reads (an entry: the exits of its product awaiting allocation; an
+    /// exit: the product's open entry lots, or the orders it names in <see cref="Intent.Closes"/>); for every parked
+    /// fill found, the keys of its input (it is decided again when released); and the number of parked fills when an
+    /// exchange order id has neither an order nor an external record (an input about it may park).
+    /// </summary>
+    /// <remarks>I/O: every read of <paramref name="store"/>; a failure propagates (it is the store's, never the decider's).</remarks>
+    public static ReadSet Fetch(ILinkageStoreView store, ReadSetKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        var fetcher = new Fetcher(store);
+        fetcher.Add(keys);
+        fetcher.Finish(keys);
+        return new ReadSet(fetcher, keys);
+    }
+
+    public OrderRecord? FindByClientOrderId(ClientOrderId id)
+    {
+        if (clients is not null && clients.TryGet(id, out var order))
+        {
+            return order;
+        }
+        return Listed(id) ?? throw Miss(b => b.Client(id));
+    }
+
+    public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Exchange(id).Order;
+
+    public bool IsFillKeySeen(FillKey key) =>
+        fillKeys is not null && fillKeys.TryGet(key, out var seen) ? seen : throw Miss(b => b.Fill(key));
+
+    /// <summary>Fills parked for the order, ordered by <c>ParkedAt</c>, then <c>Key</c> (ordinal).</summary>
+    public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Exchange(id).Parked;
+
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Exchange(id).External;
+
+    /// <summary>Entry orders of the product whose <see cref="OrderRecord.Open"/> is positive, oldest first.</summary>
+    public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
+        lots is not null && lots.TryGet(product, out var found) ? found : throw Miss(b => b.Lots(product));
+
+    /// <summary>Exit orders of the product with linked quantity not yet allocated, oldest first.</summary>
+    public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
+        exits is not null && exits.TryGet(product, out var found) ? found : throw Miss(b => b.Exits(product));
+
+    /// <summary>
+    /// Up to <paramref name="max"/> orders terminal at or before <paramref name="cutoff"/> whose intent is not purged, by
+    /// <c>TerminalAt</c>, then client order id: answered from a fetched page with a cutoff at or after this one and at
+    /// least as many orders (the answer is a prefix of it).
+    /// </summary>
+    public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max)
+    {
+        if (retention is not { } page || page.Cutoff < cutoff || page.Max < max)
+        {
+            throw Miss(b => b.Retain(new RetentionPage(cutoff, max)));
+        }
+        return page.Cutoff == cutoff && page.Max == max
+            ? terminal
+            : [.. terminal.TakeWhile(o => o.TerminalAt <= cutoff).Take(max)];
+    }
+
+    private ExchangeEntry Exchange(ExchangeOrderId id) =>
+        exchanges is not null && exchanges.TryGet(id, out var entry) ? entry : throw Miss(b => b.Exchange(id));
+
+    /// <summary>An order held by one of the fetched lists (a lot, a waiting exit, a retention candidate).</summary>
+    private OrderRecord? Listed(ClientOrderId id)
+    {
+        var index = listed;
+        if (index is null)
+        {
+            var count = terminal.Length;
+            foreach (var list in Lists())
+            {
+                count += list.Length;
+            }
+            if (count <= ScanMax)
+            {
+                foreach (var list in Lists().Append(terminal))
+                {
+                    foreach (var order in list)
+                    {
+                        if (order.ClientOrderId == id)
+                        {
+                            return order;
+                        }
+                    }
+                }
+                return null;
+            }
+            index = new Dictionary<ClientOrderId, OrderRecord>(count);
+            foreach (var list in Lists().Append(terminal))
+            {
+                foreach (var order in list)
+                {
+                    index.TryAdd(order.ClientOrderId, order);
+                }
+            }
+            // Built from immutable lists: a racing builder makes an equal index, so either may win.
+            listed = index;
+        }
+        return index.GetValueOrDefault(id);
+    }
+
+    private IEnumerable<ImmutableArray<OrderRecord>> Lists() => (lots?.Values ?? []).Concat(exits?.Values ?? []);
+
+    private static ReadSetMiss Miss(Action<ReadSetKeys.Builder> key)
+    {
+        var builder = new ReadSetKeys.Builder();
+        key(builder);
+        return new ReadSetMiss(builder.Build());
+    }
+
+    /// <summary>What an exchange order id fetched: the order bound to it, the fills parked under it, its external record.</summary>
+    private readonly record struct ExchangeEntry(OrderRecord? Order, ImmutableArray<ParkedFill> Parked, ExternalOrderRecord? External);
+
+    /// <summary>The generic fetch: point reads of a view, following what the keys lead to (see <see cref="Fetch"/>). Used once.</summary>
+    private sealed class Fetcher(ILinkageStoreView store)
+    {
+        private bool mayPark;
+
+        public Table<ClientOrderId, OrderRecord?>? Clients { get; private set; }
+
+        public Table<ExchangeOrderId, ExchangeEntry>? Exchanges { get; private set; }
+
+        public Table<FillKey, bool>? FillKeys { get; private set; }
+
+        public Table<ProductId, ImmutableArray<OrderRecord>>? Lots { get; private set; }
+
+        public Table<ProductId, ImmutableArray<OrderRecord>>? Exits { get; private set; }
+
+        public int? ParkedCount { get; private set; }
+
+        public RetentionPage? Retention { get; private set; }
+
+        public ImmutableArray<OrderRecord> Terminal { get; private set; } = [];
+
+        public void Add(ReadSetKeys keys)
+        {
+            foreach (var id in keys.ClientOrderIds)
+            {
+                Client(id);
+            }
+            foreach (var id in keys.ExchangeOrderIds)
+            {
+                Exchange(id);
+            }
+            foreach (var key in keys.FillKeys)
+            {
+                Fill(key);
+            }
+            foreach (var product in keys.EntryLotProducts)
+            {
+                LotsOf(product);
+            }
+            foreach (var product in keys.ExitProducts)
+            {
+                ExitsOf(product);
+            }
+        }
+
+        /// <summary>The reads not keyed by an id: the parked count (asked, or needed because something may park) and the retention page.</summary>
+        public void Finish(ReadSetKeys keys)
+        {
+            if (keys.ParkedCount || mayPark)
+            {
+                ParkedCount = store.ParkedCount;
+            }
+            if (keys.Retention is { } page)
+            {
+                Retention = page;
+                Terminal = store.TerminalBefore(page.Cutoff, page.Max);
+            }
+        }
+
+        private void Client(ClientOrderId id)
+        {
+            if (Clients?.Contains(id) == true)
+            {
+                return;
+            }
+            var order = store.FindByClientOrderId(id);
+            (Clients ??= new()).Add(id, order);
+            Follow(order);
+        }
+
+        private void Exchange(ExchangeOrderId id)
+        {
+            if (Exchanges?.Contains(id) == true)
+            {
+                return;
+            }
+            var order = store.FindByExchangeOrderId(id);
+            var parked = store.ParkedFor(id);
+            var external = store.FindExternal(id);
+            (Exchanges ??= new()).Add(id, new(order, parked, external));
+            mayPark |= order is null && external is null;
+            Follow(order);
+            foreach (var fill in parked)
+            {
+                // A released parked input is decided again in the same batch: what it reads is read now.
+                Add(ReadSetKeys.Of(fill.Input));
+            }
+        }
+
+        private void Fill(FillKey key)
+        {
+            if (FillKeys?.Contains(key) != true)
+            {
+                (FillKeys ??= new()).Add(key, store.IsFillKeySeen(key));
+            }
+        }
+
+        private void LotsOf(ProductId product)
+        {
+            if (Lots?.Contains(product) != true)
+            {
+                (Lots ??= new()).Add(product, store.OpenEntryLots(product));
+            }
+        }
+
+        private void ExitsOf(ProductId product)
+        {
+            if (Exits?.Contains(product) != true)
+            {
+                (Exits ??= new()).Add(product, store.ExitsAwaitingAllocation(product));
+            }
+        }
+
+        /// <summary>What a link of <paramref name="order"/> reads after it (<c>Decider.AfterLink</c>).</summary>
+        private void Follow(OrderRecord? order)
+        {
+            if (order is null)
+            {
+                return;
+            }
+            var intent = order.Intent;
+            if (intent.Kind == IntentKind.Entry)
+            {
+                ExitsOf(intent.Product);
+            }
+            else if (intent.Closes.IsDefaultOrEmpty)
+            {
+                LotsOf(intent.Product);
+            }
+            else
+            {
+                foreach (var lot in intent.Closes)
+                {
+                    Client(lot);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A read the <see cref="ReadSet"/> holds no answer for: the derivation of the input's keys did not foresee it. Thrown
+/// out of <see cref="LinkageEngine.Decide(ReadSet, EngineInput, DecisionContext?)"/> before any decision is returned;
+/// the caller fetches <see cref="Missing"/> too and decides again (<see cref="ReadSetKeys.Union"/>).
+/// </summary>
+public sealed class ReadSetMiss : Exception
+{
+    public ReadSetMiss(ReadSetKeys missing)
+        : base($"the read set holds no answer for {missing?.ToString() ?? "nothing"}; fetch it too and decide again")
+    {
+        Missing = missing ?? ReadSetKeys.Empty;
+    }
+
+    public ReadSetMiss()
+        : this(ReadSetKeys.Empty)
+    {
+    }
+
+    public ReadSetMiss(string message)
+        : base(message)
+    {
+        Missing = ReadSetKeys.Empty;
+    }
+
+    public ReadSetMiss(string message, Exception inner)
+        : base(message, inner)
+    {
+        Missing = ReadSetKeys.Empty;
+    }
+
+    /// <summary>The keys to fetch as well.</summary>
+    public ReadSetKeys Missing { get; }
+}
+
+/// <summary>
+/// A small map filled once and then only read: a linear search while it holds a few entries (most read sets hold one
+/// of each), a dictionary past that. Keys compare by value; no order of it reaches an output.
+/// </summary>
+internal sealed class Table<TKey, TValue>
+    where TKey : IEquatable<TKey>
+{
+    private const int ScanMax = 8;
+
+    private TKey[] keys = new TKey[1];
+    private TValue[] values = new TValue[1];
+    private Dictionary<TKey, TValue>? index;
+
+    public int Count { get; private set; }
+
+    public IEnumerable<TValue> Values => values.Take(Count);
+
+    public bool Contains(TKey key) => TryGet(key, out _);
+
+    public bool TryGet(TKey key, out TValue value)
+    {
+        if (index is not null)
+        {
+            return index.TryGetValue(key, out value!);
+        }
+        for (var i = 0; i < Count; i++)
+        {
+            if (keys[i].Equals(key))
+            {
+                value = values[i];
+                return true;
+            }
+        }
+        value = default!;
+        return false;
+    }
+
+    public void Add(TKey key, TValue value)
+    {
+        if (Count == keys.Length)
+        {
+            Array.Resize(ref keys, Count * 2);
+            Array.Resize(ref values, Count * 2);
+        }
+        keys[Count] = key;
+        values[Count] = value;
+        Count++;
+        if (index is not null)
+        {
+            index[key] = value;
+        }
+        else if (Count > ScanMax)
+        {
+            index = new Dictionary<TKey, TValue>(Count * 2);
+            for (var i = 0; i < Count; i++)
+            {
+                index[keys[i]] = values[i];
+            }
+        }
+    }
+}
