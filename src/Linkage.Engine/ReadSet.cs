@@ -56,7 +56,8 @@ public sealed class ReadSet
     /// every order found by an id, the lists its link reads (an entry: the exits of its product awaiting allocation; an
     /// exit: the product's open entry lots, or the orders it names in <see cref="Intent.Closes"/>); for every parked
     /// fill found, the keys of its input (it is decided again when released); and the number of parked fills when an
-    /// exchange order id has neither an order nor an external record (an input about it may park).
+    /// exchange order id has neither an order nor an external record (an input about it may park). The exits awaiting
+    /// allocation that are found lead on to the lots they may close (an entry that links lets them allocate).
     /// </summary>
     /// <remarks>I/O: every read of <paramref name="store"/>; a failure propagates (it is the store's, never the decider's).</remarks>
     public static ReadSet Fetch(ILinkageStoreView store, ReadSetKeys keys)
@@ -273,9 +274,31 @@ public sealed class ReadSet
 
         private void ExitsOf(ProductId product)
         {
-            if (Exits?.Contains(product) != true)
+            if (Exits?.Contains(product) == true)
             {
-                (Exits ??= new()).Add(product, store.ExitsAwaitingAllocation(product));
+                return;
+            }
+            var waiting = store.ExitsAwaitingAllocation(product);
+            (Exits ??= new()).Add(product, waiting);
+
+            // An entry that links lets these exits allocate: each reads the lots it closes.
+            foreach (var exit in waiting)
+            {
+                LotsOf(exit);
+            }
+        }
+
+        /// <summary>What allocating <paramref name="exit"/> reads (<c>Decider.AllocateExit</c>): the orders it names, else the product's open entry lots.</summary>
+        private void LotsOf(OrderRecord exit)
+        {
+            if (exit.Intent.Closes.IsDefaultOrEmpty)
+            {
+                LotsOf(exit.Intent.Product);
+                return;
+            }
+            foreach (var lot in exit.Intent.Closes)
+            {
+                Client(lot);
             }
         }
 
@@ -286,21 +309,13 @@ public sealed class ReadSet
             {
                 return;
             }
-            var intent = order.Intent;
-            if (intent.Kind == IntentKind.Entry)
+            if (order.Intent.Kind == IntentKind.Entry)
             {
-                ExitsOf(intent.Product);
-            }
-            else if (intent.Closes.IsDefaultOrEmpty)
-            {
-                LotsOf(intent.Product);
+                ExitsOf(order.Intent.Product);
             }
             else
             {
-                foreach (var lot in intent.Closes)
-                {
-                    Client(lot);
-                }
+                LotsOf(order);
             }
         }
     }
