@@ -19,7 +19,7 @@ namespace Linkage.Engine;
 /// </remarks>
 public static class LinkageEngine
 {
-    /// <summary>Most read sets fetched for one call of <see cref="ReadAndDecide"/> or <see cref="ReadAndDecideMany"/> (each miss adds the keys it names).</summary>
+    /// <summary>Most read sets fetched per input by <see cref="ReadAndDecide"/> and <see cref="ReadAndDecideMany"/> (each miss adds the key it names).</summary>
     public const int ReadAttemptsMax = 8;
 
     /// <summary>Decides what <paramref name="input"/> means given the committed state in <paramref name="reads"/>.</summary>
@@ -86,18 +86,21 @@ public static class LinkageEngine
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
-        return ReadAndDecide(store, ReadSetKeys.Of(input), reads => Decide(reads, input, context));
+        return ReadAndDecide(store, ReadSetKeys.Of(input), ReadAttemptsMax, reads => Decide(reads, input, context));
     }
 
-    /// <summary><see cref="DecideMany"/> from a read set fetched for the whole burst, as <see cref="ReadAndDecide"/> does for one input.</summary>
+    /// <summary>
+    /// <see cref="DecideMany"/> from a read set fetched for the whole burst, as <see cref="ReadAndDecide"/> does for one
+    /// input; a miss re-decides the whole burst from the larger set, at most <see cref="ReadAttemptsMax"/> fetches per input.
+    /// </summary>
     public static ImmutableArray<DecisionBatch> ReadAndDecideMany(ILinkageStoreView store, IReadOnlyList<EngineInput> inputs, DecisionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(inputs);
-        return ReadAndDecide(store, ReadSetKeys.Of(inputs), reads => DecideMany(reads, inputs, context));
+        return ReadAndDecide(store, ReadSetKeys.Of(inputs), ReadAttemptsMax * Math.Max(1, inputs.Count), reads => DecideMany(reads, inputs, context));
     }
 
-    private static T ReadAndDecide<T>(ILinkageStoreView store, ReadSetKeys keys, Func<ReadSet, T> decide)
+    private static T ReadAndDecide<T>(ILinkageStoreView store, ReadSetKeys keys, int attemptsMax, Func<ReadSet, T> decide)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -106,7 +109,7 @@ public static class LinkageEngine
             {
                 return decide(reads);
             }
-            catch (ReadSetMiss miss) when (attempt < ReadAttemptsMax)
+            catch (ReadSetMiss miss) when (attempt < attemptsMax)
             {
                 keys = keys.Union(miss.Missing);
             }
