@@ -18,29 +18,36 @@ public sealed class ReadSet
     /// <summary>Lists of orders above this length are indexed by client order id when first searched.</summary>
     private const int ScanMax = 8;
 
-    private readonly Table<ClientOrderId, OrderRecord?>? clients;
-    private readonly Table<ExchangeOrderId, ExchangeEntry>? exchanges;
-    private readonly Table<FillKey, bool>? fillKeys;
-    private readonly Table<ProductId, ImmutableArray<OrderRecord>>? lots;
-    private readonly Table<ProductId, ImmutableArray<OrderRecord>>? exits;
+    // Set while fetching (the constructor) and never after: the set is immutable once it is handed out.
+    private Table<ClientOrderId, OrderRecord?>? clients;
+    private Table<ExchangeOrderId, ExchangeEntry>? exchanges;
+    private Table<FillKey, bool>? fillKeys;
+    private Table<ProductId, ImmutableArray<OrderRecord>>? lots;
+    private Table<ProductId, ImmutableArray<OrderRecord>>? exits;
     private readonly int? parkedCount;
     private readonly RetentionPage? retention;
-    private readonly ImmutableArray<OrderRecord> terminal;
+    private readonly ImmutableArray<OrderRecord> terminal = [];
+
+    /// <summary>Whether an exchange order id fetched has neither an order nor an external record (an input about it may park).</summary>
+    private bool mayPark;
 
     /// <summary>The orders of the lists, by client order id; built at the first search of a long list.</summary>
     private Dictionary<ClientOrderId, OrderRecord>? listed;
 
-    private ReadSet(Fetcher fetched, ReadSetKeys keys)
+    /// <summary>Fetches the set (see <see cref="Fetch"/>); the store is not kept.</summary>
+    private ReadSet(ILinkageStoreView store, ReadSetKeys keys)
     {
         Keys = keys;
-        clients = fetched.Clients;
-        exchanges = fetched.Exchanges;
-        fillKeys = fetched.FillKeys;
-        lots = fetched.Lots;
-        exits = fetched.Exits;
-        parkedCount = fetched.ParkedCount;
-        retention = fetched.Retention;
-        terminal = fetched.Terminal;
+        Add(store, keys);
+        if (keys.ParkedCount || mayPark)
+        {
+            parkedCount = store.ParkedCount;
+        }
+        if (keys.Retention is { } page)
+        {
+            retention = page;
+            terminal = store.TerminalBefore(page.Cutoff, page.Max);
+        }
     }
 
     /// <summary>The keys this set was fetched for (what they led to is held too).</summary>
@@ -64,10 +71,7 @@ public sealed class ReadSet
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);
-        var fetcher = new Fetcher(store);
-        fetcher.Add(keys);
-        fetcher.Finish(keys);
-        return new ReadSet(fetcher, keys);
+        return new ReadSet(store, keys);
     }
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id)
@@ -167,156 +171,116 @@ public sealed class ReadSet
     /// <summary>What an exchange order id fetched: the order bound to it, the fills parked under it, its external record.</summary>
     private readonly record struct ExchangeEntry(OrderRecord? Order, ImmutableArray<ParkedFill> Parked, ExternalOrderRecord? External);
 
-    /// <summary>The generic fetch: point reads of a view, following what the keys lead to (see <see cref="Fetch"/>). Used once.</summary>
-    private sealed class Fetcher(ILinkageStoreView store)
+    // The generic fetch: point reads of a view, following what the keys lead to (see Fetch). Run by the constructor only.
+    private void Add(ILinkageStoreView store, ReadSetKeys keys)
     {
-        private bool mayPark;
-
-        public Table<ClientOrderId, OrderRecord?>? Clients { get; private set; }
-
-        public Table<ExchangeOrderId, ExchangeEntry>? Exchanges { get; private set; }
-
-        public Table<FillKey, bool>? FillKeys { get; private set; }
-
-        public Table<ProductId, ImmutableArray<OrderRecord>>? Lots { get; private set; }
-
-        public Table<ProductId, ImmutableArray<OrderRecord>>? Exits { get; private set; }
-
-        public int? ParkedCount { get; private set; }
-
-        public RetentionPage? Retention { get; private set; }
-
-        public ImmutableArray<OrderRecord> Terminal { get; private set; } = [];
-
-        public void Add(ReadSetKeys keys)
+        foreach (var id in keys.ClientOrderIds)
         {
-            foreach (var id in keys.ClientOrderIds)
+            FetchClient(store, id);
+        }
+        foreach (var id in keys.ExchangeOrderIds)
+        {
+            FetchExchange(store, id);
+        }
+        foreach (var key in keys.FillKeys)
+        {
+            if (fillKeys?.Contains(key) != true)
             {
-                Client(id);
-            }
-            foreach (var id in keys.ExchangeOrderIds)
-            {
-                Exchange(id);
-            }
-            foreach (var key in keys.FillKeys)
-            {
-                Fill(key);
-            }
-            foreach (var product in keys.EntryLotProducts)
-            {
-                LotsOf(product);
-            }
-            foreach (var product in keys.ExitProducts)
-            {
-                ExitsOf(product);
+                (fillKeys ??= new()).Add(key, store.IsFillKeySeen(key));
             }
         }
-
-        /// <summary>The reads not keyed by an id: the parked count (asked, or needed because something may park) and the retention page.</summary>
-        public void Finish(ReadSetKeys keys)
+        foreach (var product in keys.EntryLotProducts)
         {
-            if (keys.ParkedCount || mayPark)
-            {
-                ParkedCount = store.ParkedCount;
-            }
-            if (keys.Retention is { } page)
-            {
-                Retention = page;
-                Terminal = store.TerminalBefore(page.Cutoff, page.Max);
-            }
+            FetchLots(store, product);
         }
-
-        private void Client(ClientOrderId id)
+        foreach (var product in keys.ExitProducts)
         {
-            if (Clients?.Contains(id) == true)
-            {
-                return;
-            }
-            var order = store.FindByClientOrderId(id);
-            (Clients ??= new()).Add(id, order);
-            Follow(order);
+            FetchExits(store, product);
         }
+    }
 
-        private void Exchange(ExchangeOrderId id)
+    private void FetchClient(ILinkageStoreView store, ClientOrderId id)
+    {
+        if (clients?.Contains(id) == true)
         {
-            if (Exchanges?.Contains(id) == true)
-            {
-                return;
-            }
-            var order = store.FindByExchangeOrderId(id);
-            var parked = store.ParkedFor(id);
-            var external = store.FindExternal(id);
-            (Exchanges ??= new()).Add(id, new(order, parked, external));
-            mayPark |= order is null && external is null;
-            Follow(order);
-            foreach (var fill in parked)
-            {
-                // A released parked input is decided again in the same batch: what it reads is read now.
-                Add(ReadSetKeys.Of(fill.Input));
-            }
+            return;
         }
+        var order = store.FindByClientOrderId(id);
+        (clients ??= new()).Add(id, order);
+        Follow(store, order);
+    }
 
-        private void Fill(FillKey key)
+    private void FetchExchange(ILinkageStoreView store, ExchangeOrderId id)
+    {
+        if (exchanges?.Contains(id) == true)
         {
-            if (FillKeys?.Contains(key) != true)
-            {
-                (FillKeys ??= new()).Add(key, store.IsFillKeySeen(key));
-            }
+            return;
         }
-
-        private void LotsOf(ProductId product)
+        var order = store.FindByExchangeOrderId(id);
+        var parked = store.ParkedFor(id);
+        var external = store.FindExternal(id);
+        (exchanges ??= new()).Add(id, new(order, parked, external));
+        mayPark |= order is null && external is null;
+        Follow(store, order);
+        foreach (var fill in parked)
         {
-            if (Lots?.Contains(product) != true)
-            {
-                (Lots ??= new()).Add(product, store.OpenEntryLots(product));
-            }
+            // A released parked input is decided again in the same batch: what it reads is read now.
+            Add(store, ReadSetKeys.Of(fill.Input));
         }
+    }
 
-        private void ExitsOf(ProductId product)
+    private void FetchLots(ILinkageStoreView store, ProductId product)
+    {
+        if (lots?.Contains(product) != true)
         {
-            if (Exits?.Contains(product) == true)
-            {
-                return;
-            }
-            var waiting = store.ExitsAwaitingAllocation(product);
-            (Exits ??= new()).Add(product, waiting);
-
-            // An entry that links lets these exits allocate: each reads the lots it closes.
-            foreach (var exit in waiting)
-            {
-                LotsOf(exit);
-            }
+            (lots ??= new()).Add(product, store.OpenEntryLots(product));
         }
+    }
 
-        /// <summary>What allocating <paramref name="exit"/> reads (<c>Decider.AllocateExit</c>): the orders it names, else the product's open entry lots.</summary>
-        private void LotsOf(OrderRecord exit)
+    private void FetchExits(ILinkageStoreView store, ProductId product)
+    {
+        if (exits?.Contains(product) == true)
         {
-            if (exit.Intent.Closes.IsDefaultOrEmpty)
-            {
-                LotsOf(exit.Intent.Product);
-                return;
-            }
-            foreach (var lot in exit.Intent.Closes)
-            {
-                Client(lot);
-            }
+            return;
         }
+        var waiting = store.ExitsAwaitingAllocation(product);
+        (exits ??= new()).Add(product, waiting);
 
-        /// <summary>What a link of <paramref name="order"/> reads after it (<c>Decider.AfterLink</c>).</summary>
-        private void Follow(OrderRecord? order)
+        // An entry that links lets these exits allocate: each reads the lots it closes.
+        foreach (var exit in waiting)
         {
-            if (order is null)
-            {
-                return;
-            }
-            if (order.Intent.Kind == IntentKind.Entry)
-            {
-                ExitsOf(order.Intent.Product);
-            }
-            else
-            {
-                LotsOf(order);
-            }
+            FetchLotsOf(store, exit);
+        }
+    }
+
+    /// <summary>What allocating <paramref name="exit"/> reads (<c>Decider.AllocateExit</c>): the orders it names, else the product's open entry lots.</summary>
+    private void FetchLotsOf(ILinkageStoreView store, OrderRecord exit)
+    {
+        if (exit.Intent.Closes.IsDefaultOrEmpty)
+        {
+            FetchLots(store, exit.Intent.Product);
+            return;
+        }
+        foreach (var lot in exit.Intent.Closes)
+        {
+            FetchClient(store, lot);
+        }
+    }
+
+    /// <summary>What a link of <paramref name="order"/> reads after it (<c>Decider.AfterLink</c>).</summary>
+    private void Follow(ILinkageStoreView store, OrderRecord? order)
+    {
+        if (order is null)
+        {
+            return;
+        }
+        if (order.Intent.Kind == IntentKind.Entry)
+        {
+            FetchExits(store, order.Intent.Product);
+        }
+        else
+        {
+            FetchLotsOf(store, order);
         }
     }
 }
@@ -356,21 +320,23 @@ public sealed class ReadSetMiss : Exception
 }
 
 /// <summary>
-/// A small map filled once and then only read: a linear search while it holds a few entries (most read sets hold one
-/// of each), a dictionary past that. Keys compare by value; no order of it reaches an output.
+/// A small map filled once and then only read: the first entry in fields (most read sets hold one of each), then a
+/// linear search over a few more, a dictionary past that. Keys compare by value; no order of it reaches an output.
 /// </summary>
 internal sealed class Table<TKey, TValue>
     where TKey : IEquatable<TKey>
 {
     private const int ScanMax = 8;
 
-    private TKey[] keys = new TKey[1];
-    private TValue[] values = new TValue[1];
+    private TKey firstKey = default!;
+    private TValue firstValue = default!;
+    private TKey[]? keys;
+    private TValue[]? values;
     private Dictionary<TKey, TValue>? index;
 
     public int Count { get; private set; }
 
-    public IEnumerable<TValue> Values => values.Take(Count);
+    public IEnumerable<TValue> Values => Count == 0 ? [] : values is null ? [firstValue] : values.Take(Count - 1).Prepend(firstValue);
 
     public bool Contains(TKey key) => TryGet(key, out _);
 
@@ -380,11 +346,16 @@ internal sealed class Table<TKey, TValue>
         {
             return index.TryGetValue(key, out value!);
         }
-        for (var i = 0; i < Count; i++)
+        if (Count > 0 && firstKey.Equals(key))
         {
-            if (keys[i].Equals(key))
+            value = firstValue;
+            return true;
+        }
+        for (var i = 0; i < Count - 1; i++)
+        {
+            if (keys![i].Equals(key))
             {
-                value = values[i];
+                value = values![i];
                 return true;
             }
         }
@@ -394,13 +365,22 @@ internal sealed class Table<TKey, TValue>
 
     public void Add(TKey key, TValue value)
     {
-        if (Count == keys.Length)
+        if (Count == 0)
         {
-            Array.Resize(ref keys, Count * 2);
-            Array.Resize(ref values, Count * 2);
+            firstKey = key;
+            firstValue = value;
+            Count = 1;
+            return;
         }
-        keys[Count] = key;
-        values[Count] = value;
+        keys ??= new TKey[4];
+        values ??= new TValue[4];
+        if (Count - 1 == keys.Length)
+        {
+            Array.Resize(ref keys, keys.Length * 2);
+            Array.Resize(ref values, values.Length * 2);
+        }
+        keys[Count - 1] = key;
+        values[Count - 1] = value;
         Count++;
         if (index is not null)
         {
@@ -408,8 +388,8 @@ internal sealed class Table<TKey, TValue>
         }
         else if (Count > ScanMax)
         {
-            index = new Dictionary<TKey, TValue>(Count * 2);
-            for (var i = 0; i < Count; i++)
+            index = new Dictionary<TKey, TValue>(Count * 2) { [firstKey] = firstValue };
+            for (var i = 0; i < Count - 1; i++)
             {
                 index[keys[i]] = values[i];
             }

@@ -74,6 +74,19 @@ public sealed class ReadSetKeys
     public static ReadSetKeys Of(EngineInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+
+        // The inputs that arrive by the thousand name at most one id of each kind: their keys are made without a builder.
+        switch (input)
+        {
+            case TradeFillReceived { Fill: { } fill } when fill.Key.Order.Value is not null && fill.Key.Key is not null:
+                return new([], [fill.Key.Order], [fill.Key], [], [], parkedCount: false, retention: null);
+            case OrderUpdate { Order: { } order }:
+                return new(One(order.ClientOrderId), One(order.ExchangeOrderId), [], [], [], parkedCount: false, retention: null);
+            case PlacementOutcome placement:
+                return new(One(placement.ClientOrderId), One(placement.ExchangeOrderId), [], [], [], parkedCount: false, retention: null);
+            default:
+                break;
+        }
         var builder = new Builder();
         builder.Add(input);
         return builder.Build();
@@ -134,6 +147,10 @@ public sealed class ReadSetKeys
             }
         }
     }
+
+    private static ImmutableArray<ClientOrderId> One(ClientOrderId? id) => id is { Value: not null } value ? [value] : [];
+
+    private static ImmutableArray<ExchangeOrderId> One(ExchangeOrderId? id) => id is { Value: not null } value ? [value] : [];
 
     /// <summary>Collects keys; <see cref="Build"/> sorts and removes duplicates. Not thread safe.</summary>
     internal sealed class Builder
