@@ -13,15 +13,18 @@ namespace Linkage.Engine;
 public sealed class DecisionContext
 {
     private readonly Decider decider = new();
-    private int lent;
+    private bool lent;
 
     /// <summary>The decider, over <paramref name="reads"/> with nothing pending; <see cref="Return"/> it when the call ends.</summary>
     internal Decider Lend(ReadSet reads)
     {
-        if (Interlocked.Exchange(ref lent, 1) != 0)
+        // A plain flag: it catches a context lent again before it returned (a call from within a call, or two threads
+        // that share one); it is no lock.
+        if (lent)
         {
             throw new InvalidOperationException("this decision context is lent to a call that has not returned; a context serves one call at a time");
         }
+        lent = true;
         decider.Reset(reads);
         return decider;
     }
@@ -30,6 +33,6 @@ public sealed class DecisionContext
     internal void Return()
     {
         decider.Reset(null);
-        Volatile.Write(ref lent, 0);
+        lent = false;
     }
 }

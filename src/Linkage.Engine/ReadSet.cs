@@ -19,11 +19,13 @@ public sealed class ReadSet
     private const int ScanMax = 8;
 
     // Set while fetching (the constructor) and never after: the set is immutable once it is handed out.
-    private Table<ClientOrderId, OrderRecord?>? clients;
-    private Table<ExchangeOrderId, ExchangeEntry>? exchanges;
-    private Table<FillKey, bool>? fillKeys;
-    private Table<ProductId, ImmutableArray<OrderRecord>>? lots;
-    private Table<ProductId, ImmutableArray<OrderRecord>>? exits;
+    // Tables are structs held in place (no allocation for a table of one entry): never copy one.
+    private Table<ClientOrderId, OrderRecord?> clients;
+    private Table<ExchangeOrderId, ExchangeEntry> exchanges;
+    private Table<FillKey, bool> fillKeys;
+    private Table<ExchangeOrderId, ExternalOrderRecord?> externals;
+    private Table<ProductId, ImmutableArray<OrderRecord>> lots;
+    private Table<ProductId, ImmutableArray<OrderRecord>> exits;
     private readonly int? parkedCount;
     private readonly RetentionPage? retention;
     private readonly ImmutableArray<OrderRecord> terminal = [];
@@ -63,7 +65,9 @@ public sealed class ReadSet
     /// every order found by an id, the lists its link reads (an entry: the exits of its product awaiting allocation; an
     /// exit: the product's open entry lots, or the orders it names in <see cref="Intent.Closes"/>); for every parked
     /// fill found, the keys of its input (it is decided again when released); and the number of parked fills when an
-    /// exchange order id has neither an order nor an external record (an input about it may park). The exits awaiting
+    /// exchange order id has neither an order nor an external record (an input about it may park). The external record of
+    /// an id an order holds is not read (the engine asks for it only while no order holds the id); asking for it anyway
+    /// is a miss naming <see cref="ReadSetKeys.ExternalOrderIds"/>. The exits awaiting
     /// allocation that are found lead on to the lots they may close (an entry that links lets them allocate).
     /// </summary>
     /// <remarks>I/O: every read of <paramref name="store"/>; a failure propagates (it is the store's, never the decider's).</remarks>
@@ -76,7 +80,7 @@ public sealed class ReadSet
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id)
     {
-        if (clients is not null && clients.TryGet(id, out var order))
+        if (clients.TryGet(id, out var order))
         {
             return order;
         }
@@ -86,20 +90,27 @@ public sealed class ReadSet
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Exchange(id).Order;
 
     public bool IsFillKeySeen(FillKey key) =>
-        fillKeys is not null && fillKeys.TryGet(key, out var seen) ? seen : throw Miss(b => b.Fill(key));
+        fillKeys.TryGet(key, out var seen) ? seen : throw Miss(b => b.Fill(key));
 
     /// <summary>Fills parked for the order, ordered by <c>ParkedAt</c>, then <c>Key</c> (ordinal).</summary>
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Exchange(id).Parked;
 
-    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Exchange(id).External;
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id)
+    {
+        if (Exchange(id) is { ExternalFetched: true } entry)
+        {
+            return entry.External;
+        }
+        return externals.TryGet(id, out var external) ? external : throw Miss(b => b.External(id));
+    }
 
     /// <summary>Entry orders of the product whose <see cref="OrderRecord.Open"/> is positive, oldest first.</summary>
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
-        lots is not null && lots.TryGet(product, out var found) ? found : throw Miss(b => b.Lots(product));
+        lots.TryGet(product, out var found) ? found : throw Miss(b => b.Lots(product));
 
     /// <summary>Exit orders of the product with linked quantity not yet allocated, oldest first.</summary>
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
-        exits is not null && exits.TryGet(product, out var found) ? found : throw Miss(b => b.Exits(product));
+        exits.TryGet(product, out var found) ? found : throw Miss(b => b.Exits(product));
 
     /// <summary>
     /// Up to <paramref name="max"/> orders terminal at or before <paramref name="cutoff"/> whose intent is not purged, by
@@ -118,7 +129,7 @@ public sealed class ReadSet
     }
 
     private ExchangeEntry Exchange(ExchangeOrderId id) =>
-        exchanges is not null && exchanges.TryGet(id, out var entry) ? entry : throw Miss(b => b.Exchange(id));
+        exchanges.TryGet(id, out var entry) ? entry : throw Miss(b => b.Exchange(id));
 
     /// <summary>An order held by one of the fetched lists (a lot, a waiting exit, a retention candidate).</summary>
     private OrderRecord? Listed(ClientOrderId id)
@@ -159,7 +170,7 @@ public sealed class ReadSet
         return index.GetValueOrDefault(id);
     }
 
-    private IEnumerable<ImmutableArray<OrderRecord>> Lists() => (lots?.Values ?? []).Concat(exits?.Values ?? []);
+    private IEnumerable<ImmutableArray<OrderRecord>> Lists() => lots.Values.Concat(exits.Values);
 
     private static ReadSetMiss Miss(Action<ReadSetKeys.Builder> key)
     {
@@ -169,7 +180,7 @@ public sealed class ReadSet
     }
 
     /// <summary>What an exchange order id fetched: the order bound to it, the fills parked under it, its external record.</summary>
-    private readonly record struct ExchangeEntry(OrderRecord? Order, ImmutableArray<ParkedFill> Parked, ExternalOrderRecord? External);
+    private readonly record struct ExchangeEntry(OrderRecord? Order, ImmutableArray<ParkedFill> Parked, ExternalOrderRecord? External, bool ExternalFetched);
 
     // The generic fetch: point reads of a view, following what the keys lead to (see Fetch). Run by the constructor only.
     private void Add(ILinkageStoreView store, ReadSetKeys keys)
@@ -182,11 +193,18 @@ public sealed class ReadSet
         {
             FetchExchange(store, id);
         }
+        foreach (var id in keys.ExternalOrderIds)
+        {
+            if (!externals.Contains(id))
+            {
+                externals.Add(id, store.FindExternal(id));
+            }
+        }
         foreach (var key in keys.FillKeys)
         {
-            if (fillKeys?.Contains(key) != true)
+            if (!fillKeys.Contains(key))
             {
-                (fillKeys ??= new()).Add(key, store.IsFillKeySeen(key));
+                fillKeys.Add(key, store.IsFillKeySeen(key));
             }
         }
         foreach (var product in keys.EntryLotProducts)
@@ -201,25 +219,26 @@ public sealed class ReadSet
 
     private void FetchClient(ILinkageStoreView store, ClientOrderId id)
     {
-        if (clients?.Contains(id) == true)
+        if (clients.Contains(id))
         {
             return;
         }
         var order = store.FindByClientOrderId(id);
-        (clients ??= new()).Add(id, order);
+        clients.Add(id, order);
         Follow(store, order);
     }
 
     private void FetchExchange(ILinkageStoreView store, ExchangeOrderId id)
     {
-        if (exchanges?.Contains(id) == true)
+        if (exchanges.Contains(id))
         {
             return;
         }
         var order = store.FindByExchangeOrderId(id);
         var parked = store.ParkedFor(id);
-        var external = store.FindExternal(id);
-        (exchanges ??= new()).Add(id, new(order, parked, external));
+        // The engine reads an id's external record only while no order holds the id; a bound id's is fetched if a miss asks.
+        var external = order is null ? store.FindExternal(id) : null;
+        exchanges.Add(id, new(order, parked, external, ExternalFetched: order is null));
         mayPark |= order is null && external is null;
         Follow(store, order);
         foreach (var fill in parked)
@@ -231,20 +250,20 @@ public sealed class ReadSet
 
     private void FetchLots(ILinkageStoreView store, ProductId product)
     {
-        if (lots?.Contains(product) != true)
+        if (!lots.Contains(product))
         {
-            (lots ??= new()).Add(product, store.OpenEntryLots(product));
+            lots.Add(product, store.OpenEntryLots(product));
         }
     }
 
     private void FetchExits(ILinkageStoreView store, ProductId product)
     {
-        if (exits?.Contains(product) == true)
+        if (exits.Contains(product))
         {
             return;
         }
         var waiting = store.ExitsAwaitingAllocation(product);
-        (exits ??= new()).Add(product, waiting);
+        exits.Add(product, waiting);
 
         // An entry that links lets these exits allocate: each reads the lots it closes.
         foreach (var exit in waiting)
@@ -323,24 +342,25 @@ public sealed class ReadSetMiss : Exception
 /// A small map filled once and then only read: the first entry in fields (most read sets hold one of each), then a
 /// linear search over a few more, a dictionary past that. Keys compare by value; no order of it reaches an output.
 /// </summary>
-internal sealed class Table<TKey, TValue>
+/// <remarks>A mutable struct: keep it in a field and call it there; a copy would not see later entries.</remarks>
+internal struct Table<TKey, TValue>
     where TKey : IEquatable<TKey>
 {
     private const int ScanMax = 8;
 
-    private TKey firstKey = default!;
-    private TValue firstValue = default!;
+    private TKey firstKey;
+    private TValue firstValue;
     private TKey[]? keys;
     private TValue[]? values;
     private Dictionary<TKey, TValue>? index;
 
-    public int Count { get; private set; }
+    public int Count { readonly get; private set; }
 
-    public IEnumerable<TValue> Values => Count == 0 ? [] : values is null ? [firstValue] : values.Take(Count - 1).Prepend(firstValue);
+    public readonly IEnumerable<TValue> Values => Count == 0 ? [] : values is null ? [firstValue] : values.Take(Count - 1).Prepend(firstValue);
 
-    public bool Contains(TKey key) => TryGet(key, out _);
+    public readonly bool Contains(TKey key) => TryGet(key, out _);
 
-    public bool TryGet(TKey key, out TValue value)
+    public readonly bool TryGet(TKey key, out TValue value)
     {
         if (index is not null)
         {

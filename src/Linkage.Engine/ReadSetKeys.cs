@@ -33,10 +33,12 @@ public sealed class ReadSetKeys
         ImmutableArray<ProductId> entryLotProducts,
         ImmutableArray<ProductId> exitProducts,
         bool parkedCount,
-        RetentionPage? retention)
+        RetentionPage? retention,
+        ImmutableArray<ExchangeOrderId> externalOrderIds = default)
     {
         ClientOrderIds = clientOrderIds;
         ExchangeOrderIds = exchangeOrderIds;
+        ExternalOrderIds = externalOrderIds.IsDefault ? [] : externalOrderIds;
         FillKeys = fillKeys;
         EntryLotProducts = entryLotProducts;
         ExitProducts = exitProducts;
@@ -47,8 +49,14 @@ public sealed class ReadSetKeys
     /// <summary>Orders to find by client order id.</summary>
     public ImmutableArray<ClientOrderId> ClientOrderIds { get; }
 
-    /// <summary>Exchange order ids whose bound order, parked fills and external record are read.</summary>
+    /// <summary>
+    /// Exchange order ids whose bound order and parked fills are read, and their external record when no order is bound
+    /// to them (the engine asks for the external record of an id only while no order holds it).
+    /// </summary>
     public ImmutableArray<ExchangeOrderId> ExchangeOrderIds { get; }
+
+    /// <summary>Exchange order ids whose external record is read even though an order is bound to them (only a miss asks this).</summary>
+    public ImmutableArray<ExchangeOrderId> ExternalOrderIds { get; }
 
     /// <summary>Fill keys whose recording is checked.</summary>
     public ImmutableArray<FillKey> FillKeys { get; }
@@ -67,7 +75,7 @@ public sealed class ReadSetKeys
 
     /// <summary>Whether there is nothing to read.</summary>
     public bool IsEmpty =>
-        ClientOrderIds.IsEmpty && ExchangeOrderIds.IsEmpty && FillKeys.IsEmpty && EntryLotProducts.IsEmpty && ExitProducts.IsEmpty
+        ClientOrderIds.IsEmpty && ExchangeOrderIds.IsEmpty && ExternalOrderIds.IsEmpty && FillKeys.IsEmpty && EntryLotProducts.IsEmpty && ExitProducts.IsEmpty
         && !ParkedCount && Retention is null;
 
     /// <summary>The keys deciding <paramref name="input"/> reads, as far as the input tells. Never throws for bad input.</summary>
@@ -125,6 +133,7 @@ public sealed class ReadSetKeys
         var text = new StringBuilder();
         List("client", ClientOrderIds.Select(id => id.Value));
         List("exchange", ExchangeOrderIds.Select(id => id.Value));
+        List("external", ExternalOrderIds.Select(id => id.Value));
         List("fill", FillKeys.Select(k => k.ToString()));
         List("lots", EntryLotProducts.Select(p => p.Value));
         List("exits", ExitProducts.Select(p => p.Value));
@@ -157,6 +166,7 @@ public sealed class ReadSetKeys
     {
         private readonly List<ClientOrderId> clientIds = [];
         private readonly List<ExchangeOrderId> exchangeIds = [];
+        private readonly List<ExchangeOrderId> externalIds = [];
         private readonly List<FillKey> fillKeys = [];
         private readonly List<ProductId> lotProducts = [];
         private readonly List<ProductId> exitProducts = [];
@@ -176,6 +186,14 @@ public sealed class ReadSetKeys
             if (id is { Value: not null } value)
             {
                 exchangeIds.Add(value);
+            }
+        }
+
+        public void External(ExchangeOrderId id)
+        {
+            if (id.Value is not null)
+            {
+                externalIds.Add(id);
             }
         }
 
@@ -275,6 +293,7 @@ public sealed class ReadSetKeys
         {
             clientIds.AddRange(keys.ClientOrderIds);
             exchangeIds.AddRange(keys.ExchangeOrderIds);
+            externalIds.AddRange(keys.ExternalOrderIds);
             fillKeys.AddRange(keys.FillKeys);
             lotProducts.AddRange(keys.EntryLotProducts);
             exitProducts.AddRange(keys.ExitProducts);
@@ -286,7 +305,7 @@ public sealed class ReadSetKeys
         }
 
         public ReadSetKeys Build() =>
-            clientIds.Count == 0 && exchangeIds.Count == 0 && fillKeys.Count == 0 && lotProducts.Count == 0 && exitProducts.Count == 0
+            clientIds.Count == 0 && exchangeIds.Count == 0 && externalIds.Count == 0 && fillKeys.Count == 0 && lotProducts.Count == 0 && exitProducts.Count == 0
             && !parkedCount && retention is null
                 ? Empty
                 : new(
@@ -299,7 +318,8 @@ public sealed class ReadSetKeys
                     Sorted(lotProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
                     Sorted(exitProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
                     parkedCount,
-                    retention);
+                    retention,
+                    Sorted(externalIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)));
 
         private static ImmutableArray<T> Sorted<T>(List<T> items, Comparison<T> compare)
         {

@@ -129,9 +129,10 @@ internal sealed class ReadCache
         openOrders[(product.Value, kind)] = orders;
     }
 
-    /// <summary>Whether everything a read set reads by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills, its external record (or its absence).</summary>
+    /// <summary>Whether everything read by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills, and its external record when no order holds it.</summary>
     public bool HoldsAllOf(string exchangeId) =>
-        clientIdByExchangeId.ContainsKey(exchangeId) && fillKeys.ContainsKey(exchangeId) && parked.ContainsKey(exchangeId) && externals.ContainsKey(exchangeId);
+        clientIdByExchangeId.ContainsKey(exchangeId) && fillKeys.ContainsKey(exchangeId) && parked.ContainsKey(exchangeId)
+        && (clientIdByExchangeId[exchangeId] is not null || externals.ContainsKey(exchangeId));
 
     /// <summary>Remembers what a bulk read found for <paramref name="exchangeIds"/>, including every absence (the rows are complete for those ids).</summary>
     public void Loaded(ImmutableArray<string> exchangeIds, BulkRows rows)

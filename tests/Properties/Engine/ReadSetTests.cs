@@ -102,6 +102,25 @@ public sealed class ReadSetTests
     }
 
     [Test]
+    public void The_external_record_of_an_id_an_order_holds_is_fetched_only_when_a_miss_asks_for_it()
+    {
+        using var rig = new Rig();
+        rig.Feed(Received(First), Ack(First, "x1"));
+        var fill = Rest("x1", "r-1", 0.001m);
+
+        var reads = ReadSet.Fetch(rig.Store, ReadSetKeys.Of(fill));
+        var miss = Assert.Throws<ReadSetMiss>(() => reads.FindExternal(Eid("x1")))!;
+        var more = ReadSet.Fetch(rig.Store, ReadSetKeys.Of(fill).Union(miss.Missing));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reads.FindByExchangeOrderId(Eid("x1"))?.ClientOrderId, Is.EqualTo(Coid(First)));
+            Assert.That(miss.Missing.ExternalOrderIds, Is.EqualTo(new[] { Eid("x1") }));
+            Assert.That(more.FindExternal(Eid("x1")), Is.Null);
+        });
+    }
+
+    [Test]
     public void A_miss_is_fetched_and_decided_again_to_what_a_complete_read_set_decides()
     {
         using var complete = new Rig();
