@@ -56,7 +56,7 @@ internal static class Breakdown
         {
             var fill = Workload.Fill(orders[i % orders.Length], i);
             decide.Start();
-            var batch = LinkageEngine.Decide(store, fill);
+            var batch = LinkageEngine.ReadAndDecide(store, fill);
             decide.Stop();
             apply.Start();
             var result = store.Apply(batch);

@@ -172,14 +172,14 @@ public class FillBenchmarks
     }
 
     /// <summary>
-    /// Decides the fills as one burst (<see cref="LinkageEngine.DecideMany"/> over <see cref="SqlLinkageStore.ReadAhead(IReadOnlyList{EngineInput})"/>:
+    /// Decides the fills as one burst (<see cref="LinkageEngine.DecideMany"/> over one read set, <see cref="SqlLinkageStore.Read(ReadSetKeys)"/>:
     /// fills of one order chain their versions) and applies it in one group commit.
     /// </summary>
     private int Grouped(TradeFillReceived[] fills)
     {
         var store = (SqlLinkageStore)_store!;
         var applied = 0;
-        foreach (var result in store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(fills), fills)))
+        foreach (var result in store.ApplyMany(LinkageEngine.ReadAndDecideMany(store, fills)))
         {
             Workload.Require(result, "a grouped fill");
             applied++;

@@ -127,7 +127,7 @@ internal static class Staging
             var batches = new DecisionBatch[chunk.Length];
             for (var i = 0; i < chunk.Length; i++)
             {
-                batches[i] = LinkageEngine.Decide(decider, chunk[i]);
+                batches[i] = LinkageEngine.ReadAndDecide(decider, chunk[i]);
                 Workload.Require(decider.Apply(batches[i]), "staging");
             }
             foreach (var result in sql.SelectMany(store => store.ApplyMany(batches)))

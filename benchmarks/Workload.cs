@@ -133,7 +133,7 @@ public static class Workload
     {
         foreach (var chunk in inputs.Chunk(StagingChunk))
         {
-            var batches = chunk.Select(input => LinkageEngine.Decide(store, input)).ToArray();
+            var batches = chunk.Select(input => LinkageEngine.ReadAndDecide(store, input)).ToArray();
             var results = store is SqlLinkageStore sql ? [.. sql.ApplyMany(batches)] : batches.Select(store.Apply).ToArray();
             foreach (var result in results)
             {

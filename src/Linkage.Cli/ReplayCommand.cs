@@ -97,6 +97,7 @@ internal static class ReplayCommand
             ReplayText.WriteTable(output, results);
             ReplayText.WriteFailures(output, results);
             ReplayText.WriteSpeed(output, results.Count, TimeSpan.FromTicks(results.Sum(r => r.SimulatedDuration.Ticks)), host.Elapsed());
+            ReplayText.WriteReadSets(output, results.Aggregate(default(ReadSetCounts), (sum, r) => sum + r.ReadSets));
         }
         var reportFailed = arguments.JsonFile is { } json && !WriteReport(json, arguments, results, error);
         if (!loadErrors.IsEmpty || reportFailed)

@@ -85,6 +85,16 @@ internal static class ReplayText
             $"replayed {scenarios} scenario(s): {Human(simulated)} of simulated time in {wall.TotalSeconds:0.000} s wall clock ({Human(TimeSpan.FromSeconds(Math.Min(ratio, TimeSpan.MaxValue.TotalSeconds / 2)))} simulated per second, {ratio:#,0}x real time)"));
     }
 
+    /// <summary>How often deciding met a read the key derivation did not foresee (engine design; nothing for legacy).</summary>
+    public static void WriteReadSets(TextWriter output, ReadSetCounts counts)
+    {
+        if (counts.Inputs > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read sets: {counts.Inputs:#,0} inputs decided, {counts.Misses:#,0} read-set misses ({counts.MissesPerThousand:0.##} per 1,000 inputs)"));
+        }
+    }
+
     /// <summary>A failure's time as a scenario duration, truncated to the millisecond (the format's finest unit).</summary>
     public static string At(TimeSpan at) => ScenarioDurations.Format(TimeSpan.FromTicks(Math.Max(0, at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond))));
 

@@ -8,10 +8,9 @@ namespace Linkage.Engine;
 /// reflected in the view as soon as it is made, so later steps of the same batch read it.
 /// </summary>
 /// <remarks>
-/// Not thread safe: a decider and its view serve one thread for one call of <see cref="LinkageEngine"/> at a time
-/// (<see cref="Rent"/>, <see cref="Return"/>). Each thread keeps one between calls, so deciding a fill allocates
-/// neither; the engine stays safe to call from several threads at once, and a call made while deciding (a view that
-/// decides) rents a decider of its own.
+/// Not thread safe: a decider and its view serve one call of <see cref="LinkageEngine"/> at a time. A
+/// <see cref="DecisionContext"/> owns one and hands it to the engine call by call, so a caller that keeps its context
+/// decides without allocating a decider per input; nothing of one call reaches the next (<see cref="Reset"/>).
 /// <para>
 /// Each handler validates everything it can before it emits its first write, so a rejected input leaves the state
 /// unchanged apart from its quarantine record and alert. Every order write reads the order's latest version from the
@@ -25,9 +24,6 @@ internal sealed partial class Decider
     /// <summary>Decisions in a usual batch (a fill's record and link, an intent, a duplicate): the builder's initial capacity.</summary>
     private const int DecisionsUsual = 2;
 
-    [ThreadStatic]
-    private static Decider? spare;
-
     private readonly PendingView view = new();
 
     // A builder that is full hands its array over without a copy; a bigger batch grows it.
@@ -36,25 +32,11 @@ internal sealed partial class Decider
     /// <summary>The time of the input being decided; every time written is this one.</summary>
     private DateTimeOffset now;
 
-    private Decider()
+    /// <summary>Reads <paramref name="committed"/> from now on, with nothing pending (null: nothing, between calls).</summary>
+    public void Reset(ReadSet? committed)
     {
-    }
-
-    /// <summary>This thread's spare decider (or a new one), with its view over <paramref name="committed"/> and nothing pending.</summary>
-    public static Decider Rent(ILinkageStoreView committed)
-    {
-        var decider = spare ?? new Decider();
-        spare = null;
-        decider.view.Reset(committed);
-        return decider;
-    }
-
-    /// <summary>Gives the decider back for this thread's next call, holding nothing of the last one.</summary>
-    public static void Return(Decider decider)
-    {
-        decider.view.Reset(null);
-        decider.decisions.Clear();
-        spare = decider;
+        view.Reset(committed);
+        decisions.Clear();
     }
 
     /// <summary>Decides <paramref name="input"/> against the view (with what earlier inputs of the same rental decided).</summary>

@@ -13,9 +13,9 @@ namespace Linkage.Engine;
 /// the port documents, so no hash order leaks into a decision. Not thread safe: each <see cref="Decider"/> has one,
 /// <see cref="Reset"/> for every call of the engine.
 /// </remarks>
-internal sealed class PendingView : ILinkageStoreView
+internal sealed class PendingView
 {
-    private ILinkageStoreView? committed;
+    private ReadSet? committed;
 
     // Most inputs write one order and record one fill key, and what is pending lives for one call of the engine, so
     // the first order and the first key are kept in fields and the collections are made only for a second one (or on
@@ -29,8 +29,8 @@ internal sealed class PendingView : ILinkageStoreView
     private HashSet<(string Order, string Key)>? parkedRemoved;
     private Dictionary<string, ExternalOrderRecord>? externals;
 
-    /// <summary>The committed state this call of the engine reads.</summary>
-    private ILinkageStoreView Committed => committed ?? throw new InvalidOperationException("a pending view was read outside a call of the engine");
+    /// <summary>The committed state this call of the engine reads: the read set fetched before it, nothing else.</summary>
+    private ReadSet Committed => committed ?? throw new InvalidOperationException("a pending view was read outside a call of the engine");
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id) => Pending(id.Value) ?? Committed.FindByClientOrderId(id);
 
@@ -81,7 +81,7 @@ internal sealed class PendingView : ILinkageStoreView
     ];
 
     /// <summary>Forgets everything pending and reads <paramref name="state"/> from now on (nothing, between calls).</summary>
-    public void Reset(ILinkageStoreView? state)
+    public void Reset(ReadSet? state)
     {
         committed = state;
         onlyOrder = null;

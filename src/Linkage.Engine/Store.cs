@@ -3,8 +3,8 @@ using System.Collections.Immutable;
 namespace Linkage.Engine;
 
 /// <summary>
-/// What the engine reads while deciding. Implementations answer from committed state only. Every list is returned in a
-/// stable order (documented per member), never in hash order.
+/// What the engine reads, fetched into a <see cref="ReadSet"/> before deciding (<see cref="Read"/>). Implementations
+/// answer from committed state only. Every list is returned in a stable order (documented per member), never in hash order.
 /// </summary>
 public interface ILinkageStoreView
 {
@@ -34,19 +34,14 @@ public interface ILinkageStoreView
 
     /// <summary>Up to <paramref name="max"/> orders terminal at or before <paramref name="cutoff"/> whose intent is not purged, by <c>TerminalAt</c>, then client order id.</summary>
     ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max);
-}
 
-/// <summary>
-/// A view that hands out a view for the reads of one decision (<see cref="LinkageEngine.Decide"/> asks once per input).
-/// A store that caches reads checks once, at the first read through that view, that its cache is current, instead of
-/// before every read: the reads of one decision are then as fresh as the first, which the optimistic versions already
-/// allow (reads outside a transaction are never one snapshot, and a write decided from an older version is a conflict).
-/// Optional: a view that does not implement it is read directly.
-/// </summary>
-public interface IDecisionScopedView : ILinkageStoreView
-{
-    /// <summary>A view for one decision's reads; does no I/O itself (the first read does).</summary>
-    ILinkageStoreView ForDecision();
+    /// <summary>
+    /// The read set of <paramref name="keys"/>: everything deciding the inputs they were derived from reads, fetched
+    /// now, as an immutable in-memory answer (<see cref="ReadSet"/>). By default the generic fetch over the point reads
+    /// above (<see cref="ReadSet.Fetch"/>); a store that can read in bulk (the SQL stores) fetches the same answer in
+    /// fewer round trips. The only store I/O of deciding: <see cref="LinkageEngine.Decide(ReadSet, EngineInput, DecisionContext?)"/> reads the set alone.
+    /// </summary>
+    ReadSet Read(ReadSetKeys keys) => ReadSet.Fetch(this, keys);
 }
 
 /// <summary>Result of applying a batch.</summary>

@@ -4,16 +4,20 @@ using System.Collections.Immutable;
 namespace Linkage.Host;
 
 /// <summary>
-/// The engine design (<c>engine</c>) as a correlator: decide against the store, apply the batch in one transaction,
-/// and on a conflict (another writer changed what was read) decide again against the new state.
+/// The engine design (<c>engine</c>) as a correlator: fetch the input's read set from the store, decide from it (pure),
+/// apply the batch in one transaction, and on a conflict (another writer changed what was read) do it all again.
 /// </summary>
 /// <remarks>
-/// <see cref="Process"/> never throws. A store failure (an exception from a read or from <c>Apply</c>) is retried up
-/// to <see cref="StoreRetriesMax"/> times, deciding afresh each time (the failed commit may in fact have succeeded, and
-/// re-deciding turns it into duplicates); then <see cref="ProcessStatus.StoreFailed"/> is returned and the host keeps
-/// the input. An exception from <see cref="LinkageEngine.Decide"/> itself is a bug: the input is quarantined with
-/// reason <c>internal error: ...</c> and an <see cref="AlertKind.InternalError"/> alert, so one bad input cannot stop
-/// the loop. Thread safety: as safe as the store (several correlators may share one store).
+/// <see cref="Process"/> never throws. The three steps fail differently. Fetching (<see cref="ILinkageStoreView.Read"/>)
+/// and applying are the store's I/O: an exception from either is retried up to <see cref="StoreRetriesMax"/> times,
+/// fetching and deciding afresh each time (the failed commit may in fact have succeeded, and re-deciding turns it into
+/// duplicates); then <see cref="ProcessStatus.StoreFailed"/> is returned and the host keeps the input. Deciding
+/// (<see cref="LinkageEngine.Decide(ReadSet, EngineInput, DecisionContext?)"/>) does no I/O: a <see cref="ReadSetMiss"/>
+/// (a read the key derivation did not foresee) fetches the missing keys too and decides again, at most
+/// <see cref="ReadMissesMax"/> times per input; any other exception is a bug, and the input is quarantined with reason
+/// <c>internal error: ...</c> and an <see cref="AlertKind.InternalError"/> alert, so one bad input cannot stop the loop.
+/// Thread safety: as safe as the store (several correlators may share one store, and one correlator may be called from
+/// several threads: each call takes its own <see cref="DecisionContext"/>).
 /// </remarks>
 public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metrics = null) : ICorrelator
 {
@@ -23,38 +27,86 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     /// <summary>Most times a failing store call is retried for one input before the input is handed back to the host.</summary>
     public const int StoreRetriesMax = 3;
 
+    /// <summary>Most read-set misses for one input before it is quarantined as an internal error (each miss fetches the keys it names).</summary>
+    public const int ReadMissesMax = LinkageEngine.ReadAttemptsMax - 1;
+
+    // One spare context, taken by a call and put back when it returns: a call made while another runs makes its own.
+    private DecisionContext? _spare = new();
+    private long _inputs;
+    private long _misses;
+
     /// <inheritdoc />
     public string Design => "engine";
 
     /// <summary>The store this correlator decides against and writes to.</summary>
     public ILinkageStore Store { get; } = store ?? throw new ArgumentNullException(nameof(store));
 
-    // Made once: the wrapper holds nothing but the store (a store that scopes its reads per decision gets a fresh
-    // wrapper per decision from ForDecision).
-    private readonly GuardedView guarded = new(store);
+    /// <summary>Inputs this correlator has processed (each counted once, however often it was decided).</summary>
+    public long InputsProcessed => Interlocked.Read(ref _inputs);
+
+    /// <summary>Read-set misses met while deciding them: reads the key derivation did not foresee, each costing a second fetch.</summary>
+    public long ReadSetMisses => Interlocked.Read(ref _misses);
 
     /// <inheritdoc />
     public ProcessResult Process(EngineInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        Interlocked.Increment(ref _inputs);
+        var context = Interlocked.Exchange(ref _spare, null) ?? new DecisionContext();
+        try
+        {
+            return Decided(input, context);
+        }
+        finally
+        {
+            Volatile.Write(ref _spare, context);
+        }
+    }
+
+    private ProcessResult Decided(EngineInput input, DecisionContext context)
+    {
+        ReadSetKeys keys;
+        try
+        {
+            keys = ReadSetKeys.Of(input);
+        }
+        // The derivation never throws for bad input; if it ever does, deciding from nothing learns the keys by misses.
+        catch (Exception)
+        {
+            keys = ReadSetKeys.Empty;
+        }
         var storeFailures = 0;
         var conflicts = 0;
+        var misses = 0;
         while (true)
         {
-            DecisionBatch batch;
+            ReadSet reads;
             try
             {
-                batch = LinkageEngine.Decide(guarded, input);
+                reads = Store.Read(keys);
             }
-            catch (StoreReadException failure)
+            // Any store exception is an I/O failure to retry, then report; it must not escape Process.
+            catch (Exception failure)
             {
                 if (++storeFailures > StoreRetriesMax)
                 {
-                    return StoreFailed(null, failure.InnerException ?? failure);
+                    return StoreFailed(null, failure);
                 }
                 continue;
             }
-            // A bug in Decide must quarantine the input, not stop the host's loop (law V1).
+            DecisionBatch batch;
+            try
+            {
+                batch = LinkageEngine.Decide(reads, input, context);
+            }
+            catch (ReadSetMiss miss) when (misses < ReadMissesMax)
+            {
+                misses++;
+                Interlocked.Increment(ref _misses);
+                keys = keys.Union(miss.Missing);
+                continue;
+            }
+            // A bug in Decide (a miss beyond the bound included) must quarantine the input, not stop the host's loop (law V1).
             catch (Exception bug)
             {
                 batch = InternalError(input, bug);
@@ -104,50 +156,5 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             new InputRejected(Quarantine.Record(input, input.At, reason, null)),
             new AlertRaised(new AlertRecord { At = input.At, Kind = AlertKind.InternalError, Detail = reason }),
         ]);
-    }
-
-    /// <summary>Marks a failure of the store's reads, so it is retried as I/O and not mistaken for a bug in Decide.</summary>
-    private sealed class StoreReadException(Exception inner) : Exception(inner.Message, inner);
-
-    /// <summary>
-    /// The store's view with every read failure wrapped in a <see cref="StoreReadException"/>. The reads are static
-    /// lambdas with their argument passed alongside, so no closure is allocated per read (a fill makes several).
-    /// </summary>
-    private sealed class GuardedView(ILinkageStoreView inner) : IDecisionScopedView
-    {
-        public int ParkedCount => Read(0, static (view, _) => view.ParkedCount);
-
-        public OrderRecord? FindByClientOrderId(ClientOrderId id) => Read(id, static (view, id) => view.FindByClientOrderId(id));
-
-        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => Read(id, static (view, id) => view.FindByExchangeOrderId(id));
-
-        public bool IsFillKeySeen(FillKey key) => Read(key, static (view, key) => view.IsFillKeySeen(key));
-
-        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Read(id, static (view, id) => view.ParkedFor(id));
-
-        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Read(id, static (view, id) => view.FindExternal(id));
-
-        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Read(product, static (view, product) => view.OpenEntryLots(product));
-
-        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
-            Read(product, static (view, product) => view.ExitsAwaitingAllocation(product));
-
-        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
-            Read((cutoff, max), static (view, a) => view.TerminalBefore(a.cutoff, a.max));
-
-        public ILinkageStoreView ForDecision() => inner is IDecisionScopedView scoped ? new GuardedView(scoped.ForDecision()) : this;
-
-        private T Read<TArgument, T>(TArgument argument, Func<ILinkageStoreView, TArgument, T> read)
-        {
-            try
-            {
-                return read(inner, argument);
-            }
-            // Every store failure is wrapped; the correlator decides what to do with it.
-            catch (Exception failure)
-            {
-                throw new StoreReadException(failure);
-            }
-        }
     }
 }

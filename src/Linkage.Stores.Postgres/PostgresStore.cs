@@ -195,9 +195,9 @@ public sealed class PostgresStore : SqlLinkageStore
     /// fill keys are recorded, the parked fills and external records under its exchange order ids, then the exits awaiting allocation in the
     /// products of those orders. Parked fills and exits are ordered in memory, as <see cref="ReadAheadView"/> needs.
     /// </remarks>
-    private protected override ValueTask<ILinkageStoreView> ReadAhead(IReadOnlyList<EngineInput> inputs, bool async, CancellationToken ct)
+    private protected override ValueTask<ILinkageStoreView> ReadAhead(ReadSetKeys readSetKeys, bool async, CancellationToken ct)
     {
-        var keys = ReadAheadKeys.Of(inputs);
+        var keys = ReadAheadKeys.Of(readSetKeys);
         return WithConnection<ILinkageStoreView>(async connection =>
         {
             var ids = new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ExchangeOrderIds.ToArray() };

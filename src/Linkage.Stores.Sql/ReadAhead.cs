@@ -4,54 +4,13 @@ using Linkage.Engine;
 namespace Linkage.Stores.Sql;
 
 /// <summary>
-/// The ids a burst of inputs will ask about: the exchange order ids its fills, updates and acknowledgements name, the
-/// client order ids its updates and acknowledgements name, and its fills' keys. A store reads all of their state in one
-/// round trip.
+/// The ids of a read set's keys a store reads ahead in bulk: the exchange order ids (their orders, fill keys, parked
+/// fills and external records), the client order ids, and the fill keys, as the ordinal strings the queries take.
 /// </summary>
 internal sealed record ReadAheadKeys(ImmutableArray<string> ExchangeOrderIds, ImmutableArray<string> ClientOrderIds, ImmutableArray<FillKey> FillKeys)
 {
-    public static ReadAheadKeys Of(IEnumerable<EngineInput> inputs)
-    {
-        var exchangeIds = new SortedSet<string>(StringComparer.Ordinal);
-        var clientIds = new SortedSet<string>(StringComparer.Ordinal);
-        var fillKeys = new List<FillKey>();
-        foreach (var input in inputs)
-        {
-            switch (input)
-            {
-                case TradeFillReceived { Fill: { } fill }:
-                    exchangeIds.Add(fill.Key.Order.Value);
-                    fillKeys.Add(fill.Key);
-                    break;
-                case OrderUpdate { Order: { } order }:
-                    exchangeIds.Add(order.ExchangeOrderId.Value);
-                    Add(clientIds, order.ClientOrderId);
-                    break;
-                case PlacementOutcome placement:
-                    Add(clientIds, placement.ClientOrderId);
-                    if (placement.ExchangeOrderId is { } acknowledged)
-                    {
-                        exchangeIds.Add(acknowledged.Value);
-                    }
-                    break;
-                case OrderNotOurs notOurs:
-                    exchangeIds.Add(notOurs.ExchangeOrderId.Value);
-                    break;
-                default:
-                    // Intents, ticks and malformed inputs read little or nothing by id; their reads go to the store.
-                    break;
-            }
-        }
-        return new([.. exchangeIds.Where(id => id is not null)], [.. clientIds], [.. fillKeys.Where(k => k.Order.Value is not null && k.Key is not null).Distinct()]);
-    }
-
-    private static void Add(SortedSet<string> ids, ClientOrderId? id)
-    {
-        if (id?.Value is { } value)
-        {
-            ids.Add(value);
-        }
-    }
+    public static ReadAheadKeys Of(ReadSetKeys keys) =>
+        new([.. keys.ExchangeOrderIds.Select(id => id.Value)], [.. keys.ClientOrderIds.Select(id => id.Value)], keys.FillKeys);
 }
 
 /// <summary>

@@ -129,7 +129,7 @@ internal sealed class ReadCache
         openOrders[(product.Value, kind)] = orders;
     }
 
-    /// <summary>Whether everything read by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills.</summary>
+    /// <summary>Whether everything read by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills, and its external record when no order holds it.</summary>
     public bool HoldsAllOf(string exchangeId) =>
         clientIdByExchangeId.ContainsKey(exchangeId) && fillKeys.ContainsKey(exchangeId) && parked.ContainsKey(exchangeId)
         && (clientIdByExchangeId[exchangeId] is not null || externals.ContainsKey(exchangeId));

@@ -17,7 +17,7 @@ namespace Linkage.Stores.Sql;
 /// Thread safety: every member may be called from several threads; each call is atomic.
 /// Times come back in UTC (the same instants: <see cref="DateTimeOffset"/> equality compares instants).
 /// </remarks>
-public abstract partial class SqlLinkageStore : ILinkageStore, IDecisionScopedView
+public abstract partial class SqlLinkageStore : ILinkageStore
 {
     /// <summary>What the engine read, kept while the derived store can prove it current (see <see cref="DataVersion"/>); null when it cannot.</summary>
     private readonly ReadCache? _cache;
@@ -85,22 +85,24 @@ public abstract partial class SqlLinkageStore : ILinkageStore, IDecisionScopedVi
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => Sync(TerminalBefore(cutoff, max, false, default));
 
-    /// <inheritdoc />
-    /// <remarks>With a read cache, a view that checks the cache is current once, at its first read (see <see cref="DecisionReads"/>); else the store itself.</remarks>
+    /// <summary>
+    /// A view for the reads of one decision: with a read cache, one that checks the cache is current once, at its first
+    /// read (see <see cref="DecisionReads"/>); else the store itself. Does no I/O itself.
+    /// </summary>
     public ILinkageStoreView ForDecision() => _cache is null ? this : new DecisionReads(this);
 
     /// <summary>
-    /// A view for deciding a burst of <paramref name="inputs"/> together (<see cref="LinkageEngine.DecideMany"/>), then
-    /// applying it with <see cref="ApplyMany"/>: PostgreSQL reads the state the burst will ask about in one round trip
-    /// (instead of one per read); SQLite checks its read cache once for the whole burst and fills what it lacks about
-    /// the burst's exchange order ids with four bulk queries (instead of three per fill). Reads the burst did not
-    /// foresee go to the store. Decide from it promptly: like any read, it may be overtaken by another writer, which
-    /// the versions turn into a conflict at apply time.
+    /// The read set of <paramref name="keys"/> (<see cref="ILinkageStoreView.Read"/>), fetched in bulk: PostgreSQL reads
+    /// the state the keys name in one round trip (instead of one per read); SQLite checks its read cache once and fills
+    /// what it lacks about the keys' exchange order ids with four bulk queries (instead of three per fill). What the keys
+    /// lead to and the bulk read did not cover (an exit's open lots, a released parked input's keys) is read point by
+    /// point, as <see cref="ReadSet.Fetch"/> does for any view. Decide from it promptly: like any read, it may be
+    /// overtaken by another writer, which the versions turn into a conflict at apply time.
     /// </summary>
-    public ILinkageStoreView ReadAhead(IReadOnlyList<EngineInput> inputs) => Sync(ReadAhead(inputs, false, default));
+    public ReadSet Read(ReadSetKeys keys) => Sync(Read(keys, false, default));
 
-    /// <inheritdoc cref="ReadAhead(IReadOnlyList{EngineInput})"/>
-    public ValueTask<ILinkageStoreView> ReadAheadAsync(IReadOnlyList<EngineInput> inputs, CancellationToken ct = default) => ReadAhead(inputs, true, ct);
+    /// <inheritdoc cref="Read(ReadSetKeys)"/>
+    public ValueTask<ReadSet> ReadAsync(ReadSetKeys keys, CancellationToken ct = default) => Read(keys, true, ct);
 
     /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch) => Sync(Apply([batch], false, default))[0];
@@ -258,10 +260,19 @@ public abstract partial class SqlLinkageStore : ILinkageStore, IDecisionScopedVi
     private protected abstract ValueTask<ImmutableArray<T>> Read<T>(
         DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct);
 
-    /// <summary>The view <see cref="ReadAhead(IReadOnlyList{EngineInput})"/> returns; by default one decision scope over the store.</summary>
-    private protected virtual ValueTask<ILinkageStoreView> ReadAhead(IReadOnlyList<EngineInput> inputs, bool async, CancellationToken ct)
+    private async ValueTask<ReadSet> Read(ReadSetKeys keys, bool async, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(keys);
+        return ReadSet.Fetch(await ReadAhead(keys, async, ct).ConfigureAwait(false), keys);
+    }
+
+    /// <summary>
+    /// The view <see cref="Read(ReadSetKeys)"/> fetches <paramref name="keys"/> over, having read ahead what it can in
+    /// bulk; by default one decision scope over the store (no read-ahead).
+    /// </summary>
+    private protected virtual ValueTask<ILinkageStoreView> ReadAhead(ReadSetKeys keys, bool async, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
         return ValueTask.FromResult(ForDecision());
     }
 
@@ -274,14 +285,14 @@ public abstract partial class SqlLinkageStore : ILinkageStore, IDecisionScopedVi
     /// a query would.
     /// </summary>
     private protected ValueTask<ILinkageStoreView> ReadAheadIntoCache(
-        IReadOnlyList<EngineInput> inputs, Func<DbConnection, ImmutableArray<string>, ValueTask<BulkRows>> read, bool async, CancellationToken ct)
+        ReadSetKeys readSetKeys, Func<DbConnection, ImmutableArray<string>, ValueTask<BulkRows>> read, bool async, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(readSetKeys);
         if (_cache is null)
         {
             throw new NotSupportedException($"{GetType().Name} keeps no read cache");
         }
-        var keys = ReadAheadKeys.Of(inputs);
+        var keys = ReadAheadKeys.Of(readSetKeys);
         return WithConnection<ILinkageStoreView>(
             async connection =>
             {

@@ -241,9 +241,9 @@ public sealed partial class SqliteStore : SqlLinkageStore
     /// Warms the read cache for the burst's exchange order ids in four queries (orders, fill keys, parked fills,
     /// external orders; the ids go as one JSON array, unpacked by <c>json_each</c>), then decides from the cache.
     /// </remarks>
-    private protected override ValueTask<ILinkageStoreView> ReadAhead(IReadOnlyList<EngineInput> inputs, bool async, CancellationToken ct) =>
+    private protected override ValueTask<ILinkageStoreView> ReadAhead(ReadSetKeys keys, bool async, CancellationToken ct) =>
         ReadAheadIntoCache(
-            inputs,
+            keys,
             (_, ids) =>
             {
                 var json = JsonSerializer.Serialize(ids);

@@ -71,6 +71,9 @@ public static class ScenarioRunner
         private SimulatedDriver _host = null!;
         private int _duplicatesIgnored;
 
+        /// <summary>Read-set counts of the correlators of earlier process lives (the current one's are added at the end).</summary>
+        private ReadSetCounts _readSets;
+
         /// <summary>The intent payload being handed to the webhook right now: a death before it returns makes the strategy post it again.</summary>
         private string? _delivering;
 
@@ -153,6 +156,7 @@ public static class ScenarioRunner
                 Links = links,
                 Allocations = allocations,
                 ExternalOrders = _store?.ExternalOrders() ?? [],
+                ReadSets = _readSets + Counts(_correlator),
             };
         }
 
@@ -225,6 +229,10 @@ public static class ScenarioRunner
             }
             else
             {
+                if (_correlator is not null)
+                {
+                    _readSets += Counts(_correlator);
+                }
                 _store = _stores!.Open();
                 _correlator = new EngineCorrelator(_store);
             }
@@ -233,6 +241,9 @@ public static class ScenarioRunner
             _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture);
             _host.Start(_activeUntil, reconcile);
         }
+
+        private static ReadSetCounts Counts(ICorrelator correlator) =>
+            correlator is EngineCorrelator engine ? new(engine.InputsProcessed, engine.ReadSetMisses) : default;
 
         private void Capture(string kind, string json) => _capture.Add(new CaptureLine(_world.Now, kind, json));
 

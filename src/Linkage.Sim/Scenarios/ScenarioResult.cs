@@ -85,6 +85,12 @@ public sealed record ScenarioResult
     /// <summary>Every link the design made, for cross-store and metamorphic comparisons.</summary>
     public ImmutableArray<Engine.LinkRecord> Links { get; init; } = [];
 
+    /// <summary>
+    /// Inputs the engine decided and the read-set misses met deciding them, summed over the run's process lives (engine
+    /// design only). A diagnostic of the key derivation for the console, never written to the report.
+    /// </summary>
+    public ReadSetCounts ReadSets { get; init; }
+
     /// <summary>Every exit allocation (engine design only).</summary>
     public ImmutableArray<Engine.AllocationRecord> Allocations { get; init; } = [];
 
@@ -97,4 +103,13 @@ public sealed record ScenarioResult
     public int Missing => Trades.Count(t => t.Verdict == TradeVerdict.Missing);
     public int Lost => Trades.Count(t => t.Verdict == TradeVerdict.Lost);
     public int External => Trades.Count(t => t.Verdict == TradeVerdict.External);
+}
+
+/// <summary>Inputs decided and read-set misses met (each miss is a read the key derivation did not foresee, and one more fetch).</summary>
+public readonly record struct ReadSetCounts(long Inputs, long Misses)
+{
+    public static ReadSetCounts operator +(ReadSetCounts a, ReadSetCounts b) => new(a.Inputs + b.Inputs, a.Misses + b.Misses);
+
+    /// <summary>Misses per 1,000 inputs (0 without inputs).</summary>
+    public double MissesPerThousand => Inputs == 0 ? 0 : Misses * 1000.0 / Inputs;
 }

@@ -16,32 +16,32 @@ public sealed class DeciderTests
     public void Store_failure_mid_decision_leaves_nothing_for_the_next_decision()
     {
         using var store = Bound(out var fill);
-        var expected = LinkageEngine.Decide(store, fill);
+        var expected = LinkageEngine.ReadAndDecide(store, fill);
         var failing = ForwardingStore.Over(store);
         // Read after the fill's record and link are pending: the failure interrupts a batch half made.
         failing.Setup(s => s.ExitsAwaitingAllocation(It.IsAny<ProductId>())).Throws(new IOException("store went away"));
 
-        Assert.Throws<IOException>(() => LinkageEngine.Decide(failing.Object, fill));
+        Assert.Throws<IOException>(() => LinkageEngine.ReadAndDecide(failing.Object, fill));
 
-        Assert.That(LinkageEngine.Decide(store, fill).Decisions, Is.EqualTo(expected.Decisions));
+        Assert.That(LinkageEngine.ReadAndDecide(store, fill).Decisions, Is.EqualTo(expected.Decisions));
     }
 
     [Test]
     public void Decision_made_while_another_is_being_made_on_the_same_thread_leaves_it_intact()
     {
         using var store = Bound(out var fill);
-        var expected = LinkageEngine.Decide(store, fill);
+        var expected = LinkageEngine.ReadAndDecide(store, fill);
         var other = Rest("x2", "e2", 0.001m);
-        var otherExpected = LinkageEngine.Decide(store, other);
+        var otherExpected = LinkageEngine.ReadAndDecide(store, other);
         var nesting = ForwardingStore.Over(store);
         var nested = new List<DecisionBatch>();
         nesting.Setup(s => s.ExitsAwaitingAllocation(It.IsAny<ProductId>())).Returns((ProductId product) =>
         {
-            nested.Add(LinkageEngine.Decide(store, other));
+            nested.Add(LinkageEngine.ReadAndDecide(store, other));
             return store.ExitsAwaitingAllocation(product);
         });
 
-        var outer = LinkageEngine.Decide(nesting.Object, fill);
+        var outer = LinkageEngine.ReadAndDecide(nesting.Object, fill);
 
         Assert.Multiple(() =>
         {

@@ -153,7 +153,7 @@ public sealed class ExternalAndParkingTests
         var full = new FullParking(store);
         var fill = Rest("x1", "e1", 0.001m);
 
-        var batch = LinkageEngine.Decide(full, fill);
+        var batch = LinkageEngine.ReadAndDecide(full, fill);
         Assert.That(store.Apply(batch).Status, Is.EqualTo(ApplyStatus.Applied));
 
         Assert.Multiple(() =>
@@ -163,7 +163,7 @@ public sealed class ExternalAndParkingTests
             Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.ParkedFillsFull));
             Assert.That(store.Parked(), Is.Empty);
         });
-        Assert.That(LinkageEngine.Decide(store, fill).Of<FillParked>(), Has.Length.EqualTo(1), "below the bound the same fill parks");
+        Assert.That(LinkageEngine.ReadAndDecide(store, fill).Of<FillParked>(), Has.Length.EqualTo(1), "below the bound the same fill parks");
     }
 
     /// <summary>The reference store's view, reporting the parking full (a hand-written fake: 10 000 real fills would only slow the test).</summary>

@@ -45,7 +45,7 @@ public sealed class MemoryStoreProperties
         {
             Assert.That(correlator.Process(input).Succeeded, Is.True);
         }
-        var batch = LinkageEngine.Decide(store, history.Inputs[history.Corrupted]);
+        var batch = LinkageEngine.ReadAndDecide(store, history.Inputs[history.Corrupted]);
         var writes = batch.Decisions.Select((d, i) => (d, i)).Where(x => x.d is OrderDecision).Select(x => x.i).ToArray();
         if (writes.Length == 0)
         {

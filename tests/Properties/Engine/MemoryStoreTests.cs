@@ -12,9 +12,9 @@ public sealed class MemoryStoreTests
     {
         using var store = new MemoryStore();
         var entry = Entry("aaa");
-        store.Apply(LinkageEngine.Decide(store, Received(entry)));
-        var ack = LinkageEngine.Decide(store, Ack(entry, "x1"));
-        var competing = LinkageEngine.Decide(store, Timeout(entry));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(entry)));
+        var ack = LinkageEngine.ReadAndDecide(store, Ack(entry, "x1"));
+        var competing = LinkageEngine.ReadAndDecide(store, Timeout(entry));
         Assert.That(store.Apply(competing).Status, Is.EqualTo(ApplyStatus.Applied));
         var alert = new AlertRaised(new AlertRecord { At = At(1), Kind = AlertKind.QuantityMismatch, Detail = "first in the batch" });
 
@@ -34,10 +34,10 @@ public sealed class MemoryStoreTests
     {
         using var store = new MemoryStore();
         var entry = Entry("aaa");
-        store.Apply(LinkageEngine.Decide(store, Received(entry)));
-        store.Apply(LinkageEngine.Decide(store, Ack(entry, "x1")));
-        var first = LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m));
-        var second = LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(entry)));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Ack(entry, "x1")));
+        var first = LinkageEngine.ReadAndDecide(store, Rest("x1", "e1", 0.001m));
+        var second = LinkageEngine.ReadAndDecide(store, Rest("x1", "e1", 0.001m));
 
         Assert.Multiple(() =>
         {
@@ -51,7 +51,7 @@ public sealed class MemoryStoreTests
     public void Intent_staged_twice_is_a_conflict()
     {
         using var store = new MemoryStore();
-        var batch = LinkageEngine.Decide(store, Received(Entry("aaa")));
+        var batch = LinkageEngine.ReadAndDecide(store, Received(Entry("aaa")));
 
         Assert.Multiple(() =>
         {
@@ -65,10 +65,10 @@ public sealed class MemoryStoreTests
     {
         using var store = new MemoryStore();
         var entry = Entry("aaa");
-        store.Apply(LinkageEngine.Decide(store, Received(entry)));
-        store.Apply(LinkageEngine.Decide(store, Rest("x1", "e1", 0.001m)));
-        var viaAck = LinkageEngine.Decide(store, Ack(entry, "x1"));
-        var viaFeed = LinkageEngine.Decide(store, Update("x1", entry, 0m));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(entry)));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Rest("x1", "e1", 0.001m)));
+        var viaAck = LinkageEngine.ReadAndDecide(store, Ack(entry, "x1"));
+        var viaFeed = LinkageEngine.ReadAndDecide(store, Update("x1", entry, 0m));
 
         Assert.Multiple(() =>
         {
@@ -84,10 +84,10 @@ public sealed class MemoryStoreTests
         using var store = new MemoryStore();
         var first = Entry("aaa");
         var second = Entry("bbb", decidedSecond: 5);
-        store.Apply(LinkageEngine.Decide(store, Received(first)));
-        store.Apply(LinkageEngine.Decide(store, Received(second)));
-        var bindFirst = LinkageEngine.Decide(store, Ack(first, "x1"));
-        var bindSecond = LinkageEngine.Decide(store, Ack(second, "x1"));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(first)));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(second)));
+        var bindFirst = LinkageEngine.ReadAndDecide(store, Ack(first, "x1"));
+        var bindSecond = LinkageEngine.ReadAndDecide(store, Ack(second, "x1"));
 
         Assert.Multiple(() =>
         {
@@ -209,7 +209,7 @@ public sealed class MemoryStoreTests
         {
             rig.Feed(Received(entry, i), Ack(entry, $"x{i}", i + 0.1), Update($"x{i}", entry, 0.002m, status: OrderStatus.Filled, second: i + 0.2));
         }
-        var purge = LinkageEngine.Decide(rig.Store, new Tick(At(20) + Limits.RetentionAfterTerminal));
+        var purge = LinkageEngine.ReadAndDecide(rig.Store, new Tick(At(20) + Limits.RetentionAfterTerminal));
         var before = rig.Store.Snapshot();
 
         Assert.Multiple(() =>

@@ -99,10 +99,10 @@ public sealed class RejectionTests
     {
         using var store = new MemoryStore();
         var entry = Entry("aaa");
-        store.Apply(LinkageEngine.Decide(store, Received(entry)));
+        store.Apply(LinkageEngine.ReadAndDecide(store, Received(entry)));
         var before = ImmutableArray.CreateRange(store.Orders());
 
-        LinkageEngine.Decide(store, Ack(entry, "x1"));
+        LinkageEngine.ReadAndDecide(store, Ack(entry, "x1"));
 
         Assert.That(store.Orders(), Is.EqualTo(before));
     }

@@ -34,7 +34,7 @@ public abstract class BurstProperties : DatabaseFixture
                 }
                 var burst = Enumerable.Range(start, i - start).Select(j => delivery[j].Make(At(10 + j))).ToList();
                 var expected = burst.Select(referenceCorrelator.Process).ToList();
-                var batches = LinkageEngine.DecideMany(store.ReadAhead(burst), burst);
+                var batches = LinkageEngine.ReadAndDecideMany(store, burst);
                 var results = store.ApplyMany(batches);
                 for (var k = 0; k < burst.Count; k++)
                 {

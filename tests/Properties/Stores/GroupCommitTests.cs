@@ -29,7 +29,7 @@ public abstract class GroupCommitTests : DatabaseFixture
         var expected = burst.Select(new EngineCorrelator(reference).Process).ToList();
         var merged = Merged(store);
 
-        var results = store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(burst), burst));
+        var results = store.ApplyMany(LinkageEngine.ReadAndDecideMany(store, burst));
 
         Assert.That(results.Select(r => r.Status), Is.All.EqualTo(ApplyStatus.Applied), string.Join("; ", results.Select(r => r.Detail)));
         Assert.That(expected.Select(r => r.Status), Is.All.EqualTo(ProcessStatus.Applied));
@@ -44,7 +44,7 @@ public abstract class GroupCommitTests : DatabaseFixture
         using var reference = new MemoryStore();
         Stage(store, reference);
         var burst = Burst();
-        var batches = LinkageEngine.DecideMany(store.ReadAhead(burst), burst);
+        var batches = LinkageEngine.ReadAndDecideMany(store, burst);
 
         // Another engine instance links a fill of order a after the burst was decided.
         var overtaking = Rest("ex-a", "other", 0.01m, second: 3);
@@ -108,7 +108,7 @@ public abstract class GroupCommitTests : DatabaseFixture
             Assert.That(referenceEngine.Process(input).Status, Is.EqualTo(ProcessStatus.Applied));
         }
 
-        var results = store.ApplyMany(LinkageEngine.DecideMany(store.ReadAhead(burst), burst));
+        var results = store.ApplyMany(LinkageEngine.ReadAndDecideMany(store, burst));
 
         Assert.That(results.Select(r => r.Status), Is.All.EqualTo(ApplyStatus.Applied), "decided from the state the other writer left: " + string.Join("; ", results.Select(r => r.Detail)));
         StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the burst");

@@ -9,7 +9,7 @@ namespace Linkage.Properties.Support;
 /// </summary>
 internal static class ForwardingStore
 {
-    /// <summary>A mock of <paramref name="inner"/>: every read the engine makes while deciding forwards to it; writes are left to the caller.</summary>
+    /// <summary>A mock of <paramref name="inner"/>: every read of a read set forwards to it; writes are left to the caller.</summary>
     public static Mock<ILinkageStore> Over(ILinkageStore inner, MockBehavior behavior = MockBehavior.Default)
     {
         var mock = new Mock<ILinkageStore>(behavior);
@@ -21,6 +21,9 @@ internal static class ForwardingStore
         mock.Setup(s => s.FindExternal(It.IsAny<ExchangeOrderId>())).Returns((ExchangeOrderId id) => inner.FindExternal(id));
         mock.Setup(s => s.OpenEntryLots(It.IsAny<ProductId>())).Returns((ProductId p) => inner.OpenEntryLots(p));
         mock.Setup(s => s.ExitsAwaitingAllocation(It.IsAny<ProductId>())).Returns((ProductId p) => inner.ExitsAwaitingAllocation(p));
+
+        // The read set is fetched through the mock's point reads, so a fault planted on one of them is met while fetching.
+        mock.Setup(s => s.Read(It.IsAny<ReadSetKeys>())).Returns((ReadSetKeys keys) => ReadSet.Fetch(mock.Object, keys));
         return mock;
     }
 }

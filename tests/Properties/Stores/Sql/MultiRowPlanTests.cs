@@ -22,7 +22,7 @@ public sealed class MultiRowPlanTests
     {
         var (store, _) = Book();
         var fills = new List<EngineInput> { Rest("ex-a", "t1", 0.1m), Rest("ex-b", "t2", 0.1m), Rest("ex-a", "t3", 0.2m), Rest("ex-a", "t4", 0.3m) };
-        var plan = Plan(LinkageEngine.DecideMany(store, fills));
+        var plan = Plan(LinkageEngine.ReadAndDecideMany(store, fills));
 
         var merged = MultiRowPlan.Of(plan);
 
@@ -43,7 +43,7 @@ public sealed class MultiRowPlanTests
     [Test]
     public void An_order_staged_and_bound_in_one_group_is_not_merged()
     {
-        var staged = LinkageEngine.Decide(new MemoryStore(), Received(A));
+        var staged = LinkageEngine.ReadAndDecide(new MemoryStore(), Received(A));
         var plan = Plan([staged, new DecisionBatch(Ack(A, "ex-a"), [new OrderBound(Next(staged.Of<IntentStaged>()[0].Order, "ex-a"), LinkProvenance.ClientOrderId)])]);
 
         Assert.That(MultiRowPlan.Of(plan), Is.Null, "an insert and an update of one row must run in order");
