@@ -18,11 +18,11 @@ public sealed record ParseError(string Reason, string? Field)
 /// </summary>
 public sealed class ParseResult<T>
 {
-    private readonly T? value;
+    private readonly T? _value;
 
     internal ParseResult(T value)
     {
-        this.value = value;
+        _value = value;
         IsSuccess = true;
     }
 
@@ -33,7 +33,7 @@ public sealed class ParseResult<T>
     public bool IsSuccess { get; }
 
     /// <summary>The parsed value; reading it from a failed result is a programmer error and throws.</summary>
-    public T Value => IsSuccess ? value! : throw new InvalidOperationException($"The parse failed: {Error}");
+    public T Value => IsSuccess ? _value! : throw new InvalidOperationException($"The parse failed: {Error}");
 
     /// <summary>Why the message was refused, or null on success.</summary>
     public ParseError? Error { get; }
@@ -47,11 +47,11 @@ public sealed class ParseResult<T>
     /// <summary>Gets the value when the parse succeeded.</summary>
     public bool TryGetValue([MaybeNullWhen(false)] out T result)
     {
-        result = value;
+        result = _value;
         return IsSuccess;
     }
 
-    public override string ToString() => IsSuccess ? $"Ok({value})" : $"Error({Error})";
+    public override string ToString() => IsSuccess ? $"Ok({_value})" : $"Error({Error})";
 }
 
 /// <summary>Factory for <see cref="ParseResult{T}"/>.</summary>

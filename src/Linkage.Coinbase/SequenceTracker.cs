@@ -44,21 +44,21 @@ public sealed class SequenceTracker
     /// <summary>Default for the longest silence between heartbeats (they are sent once a second).</summary>
     public static readonly TimeSpan HeartbeatSilenceMaxDefault = TimeSpan.FromSeconds(5);
 
-    private readonly TimeSpan heartbeatSilenceMax;
-    private long? lastSequence;
-    private long? lastHeartbeatCounter;
-    private DateTimeOffset? lastHeartbeatAt;
-    private bool silenceReported;
+    private readonly TimeSpan _heartbeatSilenceMax;
+    private long? _lastSequence;
+    private long? _lastHeartbeatCounter;
+    private DateTimeOffset? _lastHeartbeatAt;
+    private bool _silenceReported;
 
     /// <param name="heartbeatSilenceMax">The longest silence between heartbeats before <see cref="SequenceAnomalyKind.HeartbeatSilence"/>; positive.</param>
     public SequenceTracker(TimeSpan? heartbeatSilenceMax = null)
     {
-        this.heartbeatSilenceMax = heartbeatSilenceMax ?? HeartbeatSilenceMaxDefault;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(this.heartbeatSilenceMax, TimeSpan.Zero, nameof(heartbeatSilenceMax));
+        _heartbeatSilenceMax = heartbeatSilenceMax ?? HeartbeatSilenceMaxDefault;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_heartbeatSilenceMax, TimeSpan.Zero, nameof(heartbeatSilenceMax));
     }
 
     /// <summary>The last sequence number accepted on this connection, or null before the first.</summary>
-    public long? LastSequence => lastSequence;
+    public long? LastSequence => _lastSequence;
 
     /// <summary>
     /// The host opened a new connection: the counter restarts at 0 and heartbeat tracking starts over. Reports
@@ -67,12 +67,12 @@ public sealed class SequenceTracker
     /// </summary>
     public ImmutableArray<SequenceAnomaly> NewConnection()
     {
-        var hadMessages = lastSequence is not null;
-        var detail = hadMessages ? $"new connection after sequence {Text(lastSequence!.Value)}" : "";
-        lastSequence = null;
-        lastHeartbeatCounter = null;
-        lastHeartbeatAt = null;
-        silenceReported = false;
+        var hadMessages = _lastSequence is not null;
+        var detail = hadMessages ? $"new connection after sequence {Text(_lastSequence!.Value)}" : "";
+        _lastSequence = null;
+        _lastHeartbeatCounter = null;
+        _lastHeartbeatAt = null;
+        _silenceReported = false;
         return hadMessages ? [new SequenceAnomaly(SequenceAnomalyKind.Reconnected, detail)] : [];
     }
 
@@ -110,19 +110,19 @@ public sealed class SequenceTracker
 
     private void ObserveSequence(long sequence, ImmutableArray<SequenceAnomaly>.Builder anomalies)
     {
-        if (lastSequence is not { } last)
+        if (_lastSequence is not { } last)
         {
             // A new connection's counter starts at 0; a later first number means its first messages were lost.
             if (sequence != 0)
             {
                 anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.Gap, $"expected 0, got {Text(sequence)}"));
             }
-            lastSequence = sequence;
+            _lastSequence = sequence;
             return;
         }
         if (sequence == last + 1)
         {
-            lastSequence = sequence;
+            _lastSequence = sequence;
         }
         else if (sequence == last)
         {
@@ -131,8 +131,8 @@ public sealed class SequenceTracker
         else if (sequence == 0)
         {
             anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.CounterReset, $"counter restarted at 0 after {Text(last)}"));
-            lastSequence = 0;
-            lastHeartbeatCounter = null;
+            _lastSequence = 0;
+            _lastHeartbeatCounter = null;
         }
         else if (sequence < last)
         {
@@ -141,37 +141,37 @@ public sealed class SequenceTracker
         else
         {
             anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.Gap, $"expected {Text(last + 1)}, got {Text(sequence)}"));
-            lastSequence = sequence;
+            _lastSequence = sequence;
         }
     }
 
     private void ObserveHeartbeat(HeartbeatMessage heartbeat, ImmutableArray<SequenceAnomaly>.Builder anomalies)
     {
         AddSilence(heartbeat.Timestamp, anomalies);
-        if (lastHeartbeatCounter is { } last && heartbeat.Counter > last + 1)
+        if (_lastHeartbeatCounter is { } last && heartbeat.Counter > last + 1)
         {
             anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.HeartbeatGap, $"expected heartbeat {Text(last + 1)}, got {Text(heartbeat.Counter)}"));
         }
-        if (lastHeartbeatCounter is not { } previous || heartbeat.Counter > previous)
+        if (_lastHeartbeatCounter is not { } previous || heartbeat.Counter > previous)
         {
-            lastHeartbeatCounter = heartbeat.Counter;
+            _lastHeartbeatCounter = heartbeat.Counter;
         }
-        if (lastHeartbeatAt is not { } at || heartbeat.Timestamp > at)
+        if (_lastHeartbeatAt is not { } at || heartbeat.Timestamp > at)
         {
-            lastHeartbeatAt = heartbeat.Timestamp;
+            _lastHeartbeatAt = heartbeat.Timestamp;
         }
-        silenceReported = false;
+        _silenceReported = false;
     }
 
     private void AddSilence(DateTimeOffset now, ImmutableArray<SequenceAnomaly>.Builder anomalies)
     {
-        if (silenceReported || lastHeartbeatAt is not { } last || now - last <= heartbeatSilenceMax)
+        if (_silenceReported || _lastHeartbeatAt is not { } last || now - last <= _heartbeatSilenceMax)
         {
             return;
         }
-        silenceReported = true;
+        _silenceReported = true;
         var silence = (now - last).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var allowed = heartbeatSilenceMax.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var allowed = _heartbeatSilenceMax.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.HeartbeatSilence, $"no heartbeat for {silence} s (more than {allowed} s)"));
     }
 

@@ -11,20 +11,20 @@ internal sealed partial class Decider
             return;
         }
         var fill = input.Fill;
-        if (view.IsFillKeySeen(fill.Key))
+        if (_view.IsFillKeySeen(fill.Key))
         {
             Duplicate(DuplicateKind.FillKey, fill.Key.ToString());
             return;
         }
         var exchangeId = fill.ExchangeOrderId;
-        if (view.FindByExchangeOrderId(exchangeId) is { } order)
+        if (_view.FindByExchangeOrderId(exchangeId) is { } order)
         {
             OnBotTrade(input, order);
             return;
         }
-        if (view.FindExternal(exchangeId) is { } external)
+        if (_view.FindExternal(exchangeId) is { } external)
         {
-            Emit(new FillRecorded(new FillRecord { Fill = fill, At = now }));
+            Emit(new FillRecorded(new FillRecord { Fill = fill, At = _now }));
             Emit(new ExternalRecorded(external with
             {
                 ObservedQuantity = external.ObservedQuantity + (fill.TradeType == TradeType.Fill ? fill.Size : 0m),
@@ -62,7 +62,7 @@ internal sealed partial class Decider
         }
         // The key is recorded for every trade type, so a re-delivered adjustment is recognised too; only FILL rows are
         // executed quantity (REVERSAL, CORRECTION and SYNTHETIC rows are adjustments).
-        Emit(new FillRecorded(new FillRecord { Fill = fill, ClientOrderId = order.ClientOrderId, At = now }));
+        Emit(new FillRecorded(new FillRecord { Fill = fill, ClientOrderId = order.ClientOrderId, At = _now }));
         if (isFill)
         {
             var provenance = input.FromReconciliation ? LinkProvenance.Reconciliation : LinkProvenance.ExchangeOrderId;
@@ -82,9 +82,9 @@ internal sealed partial class Decider
             AllocateExit(order, link.Price, alertRemainder: true);
             return;
         }
-        foreach (var waiting in view.ExitsAwaitingAllocation(order.Intent.Product))
+        foreach (var waiting in _view.ExitsAwaitingAllocation(order.Intent.Product))
         {
-            if (waiting.Intent.Side != order.Intent.Side && view.FindByClientOrderId(waiting.ClientOrderId) is { } exit)
+            if (waiting.Intent.Side != order.Intent.Side && _view.FindByClientOrderId(waiting.ClientOrderId) is { } exit)
             {
                 AllocateExit(exit, exit.Linked.AveragePrice ?? link.Price, alertRemainder: false);
             }
@@ -100,7 +100,7 @@ internal sealed partial class Decider
     {
         var remaining = exit.Open;
         var lots = exit.Intent.Closes.IsDefaultOrEmpty
-            ? [.. view.OpenEntryLots(exit.Intent.Product).Select(o => o.ClientOrderId)]
+            ? [.. _view.OpenEntryLots(exit.Intent.Product).Select(o => o.ClientOrderId)]
             : exit.Intent.Closes;
         foreach (var lotId in lots)
         {
@@ -108,7 +108,7 @@ internal sealed partial class Decider
             {
                 break;
             }
-            if (view.FindByClientOrderId(lotId) is not { Open: > 0m } entry || entry.Intent.Kind != IntentKind.Entry
+            if (_view.FindByClientOrderId(lotId) is not { Open: > 0m } entry || entry.Intent.Kind != IntentKind.Entry
                 || entry.Intent.Product != exit.Intent.Product || entry.Intent.Side == exit.Intent.Side)
             {
                 continue;
@@ -132,7 +132,7 @@ internal sealed partial class Decider
                 RealizedPnl = entry.Intent.Side == Side.Buy ? gain : -gain,
                 ExitTrigger = exit.Intent.Trigger,
                 SellScore = exit.Intent.SellScore,
-                At = now,
+                At = _now,
             }));
             remaining -= quantity;
         }
@@ -155,7 +155,7 @@ internal sealed partial class Decider
         {
             return;
         }
-        foreach (var order in view.TerminalBefore(input.At - Limits.RetentionAfterTerminal, Limits.RetentionBatchMax))
+        foreach (var order in _view.TerminalBefore(input.At - Limits.RetentionAfterTerminal, Limits.RetentionBatchMax))
         {
             Emit(new IntentPurged(Next(order, order with { Intent = Purged(order.Intent), IntentPurged = true })));
         }

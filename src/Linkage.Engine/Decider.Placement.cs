@@ -12,7 +12,7 @@ internal sealed partial class Decider
         }
         var intent = input.Intent;
         var clientId = ClientOrderIds.For(intent);
-        if (view.FindByClientOrderId(clientId) is { } staged)
+        if (_view.FindByClientOrderId(clientId) is { } staged)
         {
             // Retention drops bulky metadata, so a late re-delivery is compared with what retention would have kept.
             var same = staged.IntentPurged ? Purged(intent).Equals(staged.Intent) : intent.Equals(staged.Intent);
@@ -26,7 +26,7 @@ internal sealed partial class Decider
             }
             return;
         }
-        Emit(new IntentStaged(new OrderRecord { ClientOrderId = clientId, Intent = intent, StagedAt = now }));
+        Emit(new IntentStaged(new OrderRecord { ClientOrderId = clientId, Intent = intent, StagedAt = _now }));
     }
 
     private void OnPlacement(PlacementOutcome input)
@@ -36,7 +36,7 @@ internal sealed partial class Decider
             Reject(input, problem);
             return;
         }
-        if (view.FindByClientOrderId(input.ClientOrderId) is not { } order)
+        if (_view.FindByClientOrderId(input.ClientOrderId) is not { } order)
         {
             Reject(input, new("client_order_id", $"no intent is staged under client order id {input.ClientOrderId}"));
             return;
@@ -102,7 +102,7 @@ internal sealed partial class Decider
             Placement = PlacementState.Rejected,
             RejectReason = input.RejectReason,
             Status = OrderStatus.Failed,
-            TerminalAt = now,
+            TerminalAt = _now,
         };
         Emit(new OrderStatusChanged(Next(order, rejected), $"rejected: {input.RejectReason ?? "no reason given"}"));
     }

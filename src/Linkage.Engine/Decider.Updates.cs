@@ -12,8 +12,8 @@ internal sealed partial class Decider
         }
         var state = input.Order;
         var order = state.ClientOrderId is { } clientId
-            ? view.FindByClientOrderId(clientId)
-            : view.FindByExchangeOrderId(state.ExchangeOrderId);
+            ? _view.FindByClientOrderId(clientId)
+            : _view.FindByExchangeOrderId(state.ExchangeOrderId);
         if (order is null)
         {
             OnUnknownOrderState(input);
@@ -29,7 +29,7 @@ internal sealed partial class Decider
             RejectForRejectedOrder(input, order, state.CumulativeQuantity is > 0m);
             return;
         }
-        var mark = decisions.Count;
+        var mark = _decisions.Count;
         var provenance = input.FromReconciliation ? LinkProvenance.Reconciliation
             : state.ClientOrderId is not null ? LinkProvenance.ClientOrderId
             : LinkProvenance.ExchangeOrderId;
@@ -46,7 +46,7 @@ internal sealed partial class Decider
         order = AdoptStatus(order, state.Status);
         AbsorbQuantities(order, input, provenance);
         ReleaseParked(state.ExchangeOrderId);
-        if (decisions.Count == mark)
+        if (_decisions.Count == mark)
         {
             Duplicate(DuplicateKind.StaleCumulative, SyntheticKey(state.ExchangeOrderId, state.CumulativeQuantity));
         }
@@ -84,7 +84,7 @@ internal sealed partial class Decider
         {
             return order;
         }
-        var next = Next(order, order with { Status = reported, TerminalAt = reported.IsTerminal() ? now : order.TerminalAt });
+        var next = Next(order, order with { Status = reported, TerminalAt = reported.IsTerminal() ? _now : order.TerminalAt });
         Emit(new OrderStatusChanged(next, $"status {reported}"));
         return next;
     }
@@ -199,7 +199,7 @@ internal sealed partial class Decider
             BuyScore = intent.BuyScore,
             SellScore = intent.SellScore,
             Trigger = intent.Trigger,
-            At = now,
+            At = _now,
         };
         Emit(new Linked(next, link));
         AfterLink(next, link);
@@ -217,14 +217,14 @@ internal sealed partial class Decider
     {
         var state = input.Order;
         var exchangeId = state.ExchangeOrderId;
-        if (state.ClientOrderId is { } clientId && view.FindByExchangeOrderId(exchangeId) is { } holder)
+        if (state.ClientOrderId is { } clientId && _view.FindByExchangeOrderId(exchangeId) is { } holder)
         {
             Alert(AlertKind.ConflictingBinding,
                 $"exchange order {exchangeId} was reported with client order {clientId}, but it is bound to client order {holder.ClientOrderId}",
                 clientId, exchangeId);
             return;
         }
-        if (view.FindExternal(exchangeId) is not null || state.ClientOrderId is { IsMintedByLinkage: false })
+        if (_view.FindExternal(exchangeId) is not null || state.ClientOrderId is { IsMintedByLinkage: false })
         {
             RecordExternalState(input);
             return;
@@ -244,7 +244,7 @@ internal sealed partial class Decider
     private void RecordExternalState(OrderUpdate input)
     {
         var state = input.Order;
-        var existing = view.FindExternal(state.ExchangeOrderId);
+        var existing = _view.FindExternal(state.ExchangeOrderId);
         var cumulative = state.CumulativeQuantity;
         var firstBaseline = cumulative is { } c
             ? input.Source is OrderStateSource.FeedSnapshot or OrderStateSource.RestOrder ? c : 0m
@@ -260,7 +260,7 @@ internal sealed partial class Decider
             ExchangeCumulative = exchangeCumulative,
             Baseline = baseline,
             Trades = existing?.Trades ?? 0,
-            FirstSeenAt = existing?.FirstSeenAt ?? now,
+            FirstSeenAt = existing?.FirstSeenAt ?? _now,
             Version = existing?.Version ?? 0,
         };
         if (record == existing)
@@ -284,8 +284,8 @@ internal sealed partial class Decider
             return;
         }
         var exchangeId = input.ExchangeOrderId;
-        var ours = view.FindByExchangeOrderId(exchangeId)
-            ?? (input.ClientOrderId is { } clientId ? view.FindByClientOrderId(clientId) : null);
+        var ours = _view.FindByExchangeOrderId(exchangeId)
+            ?? (input.ClientOrderId is { } clientId ? _view.FindByClientOrderId(clientId) : null);
         if (ours is not null)
         {
             Reject(input, new("order_id", $"exchange order {exchangeId} belongs to bot order {ours.ClientOrderId}; it cannot be external"));
@@ -293,11 +293,11 @@ internal sealed partial class Decider
                 ours.ClientOrderId, exchangeId);
             return;
         }
-        if (view.FindExternal(exchangeId) is null)
+        if (_view.FindExternal(exchangeId) is null)
         {
-            Emit(new ExternalRecorded(new ExternalOrderRecord { ExchangeOrderId = exchangeId, ClientOrderId = input.ClientOrderId, FirstSeenAt = now }));
+            Emit(new ExternalRecorded(new ExternalOrderRecord { ExchangeOrderId = exchangeId, ClientOrderId = input.ClientOrderId, FirstSeenAt = _now }));
         }
-        else if (view.ParkedFor(exchangeId).IsEmpty)
+        else if (_view.ParkedFor(exchangeId).IsEmpty)
         {
             Duplicate(DuplicateKind.Placement, exchangeId.Value);
             return;

@@ -24,31 +24,31 @@ internal sealed partial class Decider
     /// <summary>Decisions in a usual batch (a fill's record and link, an intent, a duplicate): the builder's initial capacity.</summary>
     private const int DecisionsUsual = 2;
 
-    private readonly PendingView view = new();
+    private readonly PendingView _view = new();
 
     // A builder that is full hands its array over without a copy; a bigger batch grows it.
-    private readonly ImmutableArray<Decision>.Builder decisions = ImmutableArray.CreateBuilder<Decision>(DecisionsUsual);
+    private readonly ImmutableArray<Decision>.Builder _decisions = ImmutableArray.CreateBuilder<Decision>(DecisionsUsual);
 
     /// <summary>The time of the input being decided; every time written is this one.</summary>
-    private DateTimeOffset now;
+    private DateTimeOffset _now;
 
     /// <summary>Reads <paramref name="committed"/> from now on, with nothing pending (null: nothing, between calls).</summary>
     public void Reset(ReadSet? committed)
     {
-        view.Reset(committed);
-        decisions.Clear();
+        _view.Reset(committed);
+        _decisions.Clear();
     }
 
     /// <summary>Decides <paramref name="input"/> against the view (with what earlier inputs of the same rental decided).</summary>
     public DecisionBatch Batch(EngineInput input)
     {
-        now = input.At;
-        if (decisions.Capacity == 0)
+        _now = input.At;
+        if (_decisions.Capacity == 0)
         {
-            decisions.Capacity = DecisionsUsual;
+            _decisions.Capacity = DecisionsUsual;
         }
         Decide(input);
-        return new DecisionBatch(input, decisions.DrainToImmutable());
+        return new DecisionBatch(input, _decisions.DrainToImmutable());
     }
 
     private void Decide(EngineInput input)
@@ -74,7 +74,7 @@ internal sealed partial class Decider
                 OnTick(tick);
                 break;
             case MalformedInput malformed:
-                Emit(new InputRejected(Quarantine.Record(malformed, now, malformed.Reason, malformed.Field)));
+                Emit(new InputRejected(Quarantine.Record(malformed, _now, malformed.Reason, malformed.Field)));
                 break;
             default:
                 Reject(input, new("kind", $"the engine does not know inputs of kind {input.GetType().Name}"));
@@ -84,8 +84,8 @@ internal sealed partial class Decider
 
     private void Emit(Decision decision)
     {
-        view.Apply(decision);
-        decisions.Add(decision);
+        _view.Apply(decision);
+        _decisions.Add(decision);
     }
 
     /// <summary>The order's next state: <paramref name="changed"/> with the version after the one the view holds.</summary>
@@ -110,12 +110,12 @@ internal sealed partial class Decider
     }
 
     private void Reject(EngineInput input, Problem problem) =>
-        Emit(new InputRejected(Quarantine.Record(input, now, problem.Reason, problem.Field)));
+        Emit(new InputRejected(Quarantine.Record(input, _now, problem.Reason, problem.Field)));
 
     private void Alert(AlertKind kind, string detail, ClientOrderId? clientId, ExchangeOrderId? exchangeId) =>
         Emit(new AlertRaised(new AlertRecord
         {
-            At = now,
+            At = _now,
             Kind = kind,
             Detail = detail,
             ClientOrderId = clientId,
@@ -143,14 +143,14 @@ internal sealed partial class Decider
                 order.ClientOrderId, exchangeId);
             return null;
         }
-        if (view.FindByExchangeOrderId(exchangeId) is { } holder)
+        if (_view.FindByExchangeOrderId(exchangeId) is { } holder)
         {
             Alert(AlertKind.ConflictingBinding,
                 $"exchange order {exchangeId} was reported for client order {order.ClientOrderId}, but it is bound to client order {holder.ClientOrderId}",
                 order.ClientOrderId, exchangeId);
             return null;
         }
-        if (view.FindExternal(exchangeId) is not null)
+        if (_view.FindExternal(exchangeId) is not null)
         {
             Alert(AlertKind.ConflictingBinding,
                 $"exchange order {exchangeId} was reported for client order {order.ClientOrderId}, but it was classified external",
@@ -176,7 +176,7 @@ internal sealed partial class Decider
     {
         // Created on the first release only: almost every touch of an order finds nothing parked.
         HashSet<string>? released = null;
-        while (view.ParkedFor(exchangeId) is [var parked, ..])
+        while (_view.ParkedFor(exchangeId) is [var parked, ..])
         {
             if (!(released ??= new(StringComparer.Ordinal)).Add(parked.Key))
             {
@@ -194,18 +194,18 @@ internal sealed partial class Decider
     /// <returns>Whether the input was parked (not a duplicate of a parked one, not refused by the bound).</returns>
     private bool Park(EngineInput input, ExchangeOrderId exchangeId, string key)
     {
-        if (view.ParkedFor(exchangeId).Any(p => string.Equals(p.Key, key, StringComparison.Ordinal)))
+        if (_view.ParkedFor(exchangeId).Any(p => string.Equals(p.Key, key, StringComparison.Ordinal)))
         {
             Duplicate(DuplicateKind.Parked, key);
             return false;
         }
-        if (view.ParkedCount >= Limits.ParkedFillsMax)
+        if (_view.ParkedCount >= Limits.ParkedFillsMax)
         {
-            Reject(input, new("order_id", $"{view.ParkedCount} fills are parked, the bound ParkedFillsMax; this one is kept in quarantine"));
+            Reject(input, new("order_id", $"{_view.ParkedCount} fills are parked, the bound ParkedFillsMax; this one is kept in quarantine"));
             Alert(AlertKind.ParkedFillsFull, $"parked fills reached {Limits.ParkedFillsMax}; a fill for exchange order {exchangeId} went to quarantine", null, exchangeId);
             return false;
         }
-        Emit(new FillParked(new ParkedFill { ExchangeOrderId = exchangeId, Key = key, Input = input, ParkedAt = now }));
+        Emit(new FillParked(new ParkedFill { ExchangeOrderId = exchangeId, Key = key, Input = input, ParkedAt = _now }));
         return true;
     }
 }

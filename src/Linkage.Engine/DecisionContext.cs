@@ -12,27 +12,27 @@ namespace Linkage.Engine;
 /// </remarks>
 public sealed class DecisionContext
 {
-    private readonly Decider decider = new();
-    private bool lent;
+    private readonly Decider _decider = new();
+    private bool _lent;
 
     /// <summary>The decider, over <paramref name="reads"/> with nothing pending; <see cref="Return"/> it when the call ends.</summary>
     internal Decider Lend(ReadSet reads)
     {
         // A plain flag: it catches a context lent again before it returned (a call from within a call, or two threads
         // that share one); it is no lock.
-        if (lent)
+        if (_lent)
         {
             throw new InvalidOperationException("this decision context is lent to a call that has not returned; a context serves one call at a time");
         }
-        lent = true;
-        decider.Reset(reads);
-        return decider;
+        _lent = true;
+        _decider.Reset(reads);
+        return _decider;
     }
 
     /// <summary>Takes the decider back, holding nothing of the call.</summary>
     internal void Return()
     {
-        decider.Reset(null);
-        lent = false;
+        _decider.Reset(null);
+        _lent = false;
     }
 }

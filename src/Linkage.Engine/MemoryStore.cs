@@ -21,16 +21,16 @@ namespace Linkage.Engine;
 /// </remarks>
 public sealed class MemoryStore : ILinkageStore
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly Dictionary<FillKey, FillRecord> fills = [];
-    private readonly Dictionary<(string Order, string Key), ParkedFill> parked = [];
-    private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
-    private readonly List<LinkRecord> links = [];
-    private readonly List<AllocationRecord> allocations = [];
-    private readonly List<QuarantineRecord> quarantine = [];
-    private readonly List<AlertRecord> alerts = [];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, OrderRecord> _orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _clientIdByExchangeId = new(StringComparer.Ordinal);
+    private readonly Dictionary<FillKey, FillRecord> _fills = [];
+    private readonly Dictionary<(string Order, string Key), ParkedFill> _parked = [];
+    private readonly Dictionary<string, ExternalOrderRecord> _externals = new(StringComparer.Ordinal);
+    private readonly List<LinkRecord> _links = [];
+    private readonly List<AllocationRecord> _allocations = [];
+    private readonly List<QuarantineRecord> _quarantine = [];
+    private readonly List<AlertRecord> _alerts = [];
 
     /// <inheritdoc />
     public string Name => "memory";
@@ -39,24 +39,24 @@ public sealed class MemoryStore : ILinkageStore
     public bool IsDurable => false;
 
     /// <inheritdoc />
-    public int ParkedCount => Locked(() => parked.Count);
+    public int ParkedCount => Locked(() => _parked.Count);
 
     /// <inheritdoc />
-    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Locked(() => id.Value is { } key ? orders.GetValueOrDefault(key) : null);
+    public OrderRecord? FindByClientOrderId(ClientOrderId id) => Locked(() => id.Value is { } key ? _orders.GetValueOrDefault(key) : null);
 
     /// <inheritdoc />
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) =>
-        Locked(() => id.Value is { } key && clientIdByExchangeId.TryGetValue(key, out var clientId) ? orders[clientId] : null);
+        Locked(() => id.Value is { } key && _clientIdByExchangeId.TryGetValue(key, out var clientId) ? _orders[clientId] : null);
 
     /// <inheritdoc />
-    public bool IsFillKeySeen(FillKey key) => Locked(() => fills.ContainsKey(key));
+    public bool IsFillKeySeen(FillKey key) => Locked(() => _fills.ContainsKey(key));
 
     /// <inheritdoc />
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) =>
-        Locked(() => parked.Values.Where(p => p.ExchangeOrderId == id).OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _parked.Values.Where(p => p.ExchangeOrderId == id).OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
-    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Locked(() => id.Value is { } key ? externals.GetValueOrDefault(key) : null);
+    public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => Locked(() => id.Value is { } key ? _externals.GetValueOrDefault(key) : null);
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => OpenOrders(IntentKind.Entry, product);
@@ -66,14 +66,14 @@ public sealed class MemoryStore : ILinkageStore
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
-        Locked(() => orders.Values.Where(o => o.TerminalAt <= cutoff && !o.IntentPurged)
+        Locked(() => _orders.Values.Where(o => o.TerminalAt <= cutoff && !o.IntentPurged)
             .OrderBy(o => o.TerminalAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Take(max).ToImmutableArray());
 
     /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        lock (gate)
+        lock (_gate)
         {
             var transaction = new Transaction(this);
             foreach (var decision in batch.Decisions)
@@ -90,46 +90,46 @@ public sealed class MemoryStore : ILinkageStore
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> InFlightOrders() =>
-        Locked(() => orders.Values.Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _orders.Values.Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
-        Locked(() => orders.Values.Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _orders.Values.Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>
-        Locked(() => parked.Values.Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _parked.Values.Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> Orders() =>
-        Locked(() => orders.Values.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _orders.Values.OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<LinkRecord> Links() =>
-        Locked(() => links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToImmutableArray());
+        Locked(() => _links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<FillRecord> Fills() =>
-        Locked(() => fills.Values.OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
+        Locked(() => _fills.Values.OrderBy(f => f.Fill.Key.Order.Value, StringComparer.Ordinal)
             .ThenBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<AllocationRecord> Allocations() =>
-        Locked(() => allocations.OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence).ToImmutableArray());
+        Locked(() => _allocations.OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<ParkedFill> Parked() =>
-        Locked(() => parked.Values.OrderBy(p => p.ExchangeOrderId.Value, StringComparer.Ordinal).ThenBy(p => p.Key, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _parked.Values.OrderBy(p => p.ExchangeOrderId.Value, StringComparer.Ordinal).ThenBy(p => p.Key, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<ExternalOrderRecord> ExternalOrders() =>
-        Locked(() => externals.Values.OrderBy(e => e.ExchangeOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _externals.Values.OrderBy(e => e.ExchangeOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
-    public ImmutableArray<QuarantineRecord> Quarantine() => Locked(() => quarantine.ToImmutableArray());
+    public ImmutableArray<QuarantineRecord> Quarantine() => Locked(() => _quarantine.ToImmutableArray());
 
     /// <inheritdoc />
-    public ImmutableArray<AlertRecord> Alerts() => Locked(() => alerts.ToImmutableArray());
+    public ImmutableArray<AlertRecord> Alerts() => Locked(() => _alerts.ToImmutableArray());
 
     /// <summary>Nothing to release: the state lives as long as the object.</summary>
     public void Dispose()
@@ -138,13 +138,13 @@ public sealed class MemoryStore : ILinkageStore
 
     /// <summary>Orders of the kind and product with linked quantity not yet allocated (<see cref="OrderRecord.Open"/> positive), oldest first.</summary>
     private ImmutableArray<OrderRecord> OpenOrders(IntentKind kind, ProductId product) =>
-        Locked(() => orders.Values.Where(o => o.Intent.Kind == kind && o.Intent.Product == product && o.Open > 0m)
+        Locked(() => _orders.Values.Where(o => o.Intent.Kind == kind && o.Intent.Product == product && o.Open > 0m)
             .OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <summary>Reads under the lock, so a read never sees half of a batch.</summary>
     private T Locked<T>(Func<T> read)
     {
-        lock (gate)
+        lock (_gate)
         {
             return read();
         }
@@ -157,17 +157,17 @@ public sealed class MemoryStore : ILinkageStore
     /// </summary>
     private sealed class Transaction(MemoryStore store)
     {
-        private readonly Dictionary<string, OrderRecord> orders = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> clientIdByExchangeId = new(StringComparer.Ordinal);
-        private readonly Dictionary<FillKey, FillRecord> fills = [];
+        private readonly Dictionary<string, OrderRecord> _orders = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _clientIdByExchangeId = new(StringComparer.Ordinal);
+        private readonly Dictionary<FillKey, FillRecord> _fills = [];
 
         // A parked fill staged as null is one this batch takes out.
-        private readonly Dictionary<(string Order, string Key), ParkedFill?> parked = [];
-        private readonly Dictionary<string, ExternalOrderRecord> externals = new(StringComparer.Ordinal);
-        private readonly List<LinkRecord> links = [];
-        private readonly List<AllocationRecord> allocations = [];
-        private readonly List<QuarantineRecord> quarantine = [];
-        private readonly List<AlertRecord> alerts = [];
+        private readonly Dictionary<(string Order, string Key), ParkedFill?> _parked = [];
+        private readonly Dictionary<string, ExternalOrderRecord> _externals = new(StringComparer.Ordinal);
+        private readonly List<LinkRecord> _links = [];
+        private readonly List<AllocationRecord> _allocations = [];
+        private readonly List<QuarantineRecord> _quarantine = [];
+        private readonly List<AlertRecord> _alerts = [];
 
         /// <summary>Stages one decision; returns why it conflicts, or null.</summary>
         public string? Stage(Decision decision)
@@ -177,18 +177,18 @@ public sealed class MemoryStore : ILinkageStore
                 case IntentStaged staged:
                     return Order(staged.Order, insert: true);
                 case ExitAllocated allocated:
-                    return Order(allocated.Order, insert: false) ?? Order(allocated.Entry, insert: false) ?? Append(allocations, allocated.Allocation);
+                    return Order(allocated.Order, insert: false) ?? Order(allocated.Entry, insert: false) ?? Append(_allocations, allocated.Allocation);
                 case Linked linked:
-                    return Order(linked.Order, insert: false) ?? Append(links, linked.Link);
+                    return Order(linked.Order, insert: false) ?? Append(_links, linked.Link);
                 case OrderDecision written:
                     return Order(written.Order, insert: false);
                 case FillRecorded recorded:
                     var key = recorded.Fill.Fill.Key;
-                    if (fills.ContainsKey(key) || store.fills.ContainsKey(key))
+                    if (_fills.ContainsKey(key) || store._fills.ContainsKey(key))
                     {
                         return $"fill {key} is already recorded";
                     }
-                    fills[key] = recorded.Fill;
+                    _fills[key] = recorded.Fill;
                     return null;
                 case FillParked parking:
                     var parkedKey = (parking.Fill.ExchangeOrderId.Value, parking.Fill.Key);
@@ -196,7 +196,7 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {parkedKey.Value}/{parkedKey.Key} is already parked";
                     }
-                    parked[parkedKey] = parking.Fill;
+                    _parked[parkedKey] = parking.Fill;
                     return null;
                 case FillUnparked unparking:
                     var unparkedKey = (unparking.ExchangeOrderId.Value, unparking.Key);
@@ -204,14 +204,14 @@ public sealed class MemoryStore : ILinkageStore
                     {
                         return $"fill {unparkedKey.Value}/{unparkedKey.Key} is not parked (another writer released it)";
                     }
-                    parked[unparkedKey] = null;
+                    _parked[unparkedKey] = null;
                     return null;
                 case ExternalRecorded external:
                     return External(external.Order);
                 case InputRejected rejected:
-                    return Append(quarantine, rejected.Record);
+                    return Append(_quarantine, rejected.Record);
                 case AlertRaised raised:
-                    return Append(alerts, raised.Alert);
+                    return Append(_alerts, raised.Alert);
                 default:
                     // DuplicateIgnored writes nothing.
                     return null;
@@ -221,37 +221,37 @@ public sealed class MemoryStore : ILinkageStore
         /// <summary>Writes everything staged into the store (nothing can conflict any more).</summary>
         public void Commit()
         {
-            foreach (var (clientId, order) in orders)
+            foreach (var (clientId, order) in _orders)
             {
-                store.orders[clientId] = order;
+                store._orders[clientId] = order;
             }
-            foreach (var (exchangeId, clientId) in clientIdByExchangeId)
+            foreach (var (exchangeId, clientId) in _clientIdByExchangeId)
             {
-                store.clientIdByExchangeId[exchangeId] = clientId;
+                store._clientIdByExchangeId[exchangeId] = clientId;
             }
-            foreach (var (key, fill) in fills)
+            foreach (var (key, fill) in _fills)
             {
-                store.fills.Add(key, fill);
+                store._fills.Add(key, fill);
             }
-            foreach (var (key, fill) in parked)
+            foreach (var (key, fill) in _parked)
             {
                 if (fill is null)
                 {
-                    store.parked.Remove(key);
+                    store._parked.Remove(key);
                 }
                 else
                 {
-                    store.parked[key] = fill;
+                    store._parked[key] = fill;
                 }
             }
-            foreach (var (exchangeId, external) in externals)
+            foreach (var (exchangeId, external) in _externals)
             {
-                store.externals[exchangeId] = external;
+                store._externals[exchangeId] = external;
             }
-            store.links.AddRange(links);
-            store.allocations.AddRange(allocations);
-            store.quarantine.AddRange(quarantine);
-            store.alerts.AddRange(alerts);
+            store._links.AddRange(_links);
+            store._allocations.AddRange(_allocations);
+            store._quarantine.AddRange(_quarantine);
+            store._alerts.AddRange(_alerts);
         }
 
         /// <summary>Stages an appended record; appends never conflict, so it returns no conflict (and chains after a check with <c>??</c>).</summary>
@@ -262,13 +262,13 @@ public sealed class MemoryStore : ILinkageStore
         }
 
         private bool IsParked((string Order, string Key) key) =>
-            parked.TryGetValue(key, out var staged) ? staged is not null : store.parked.ContainsKey(key);
+            _parked.TryGetValue(key, out var staged) ? staged is not null : store._parked.ContainsKey(key);
 
         /// <summary>Stages an order's new state if it is written over the version it was decided from and keeps its binding.</summary>
         private string? Order(OrderRecord order, bool insert)
         {
             var clientId = order.ClientOrderId.Value;
-            var current = orders.TryGetValue(clientId, out var staged) ? staged : store.orders.GetValueOrDefault(clientId);
+            var current = _orders.TryGetValue(clientId, out var staged) ? staged : store._orders.GetValueOrDefault(clientId);
             var version = current?.Version;
             if (insert)
             {
@@ -289,20 +289,20 @@ public sealed class MemoryStore : ILinkageStore
                 {
                     return $"client order {clientId} is bound to exchange order {bound}, not {exchangeId}";
                 }
-                var holder = clientIdByExchangeId.TryGetValue(exchangeId.Value, out var stagedHolder)
+                var holder = _clientIdByExchangeId.TryGetValue(exchangeId.Value, out var stagedHolder)
                     ? stagedHolder
-                    : store.clientIdByExchangeId.GetValueOrDefault(exchangeId.Value);
+                    : store._clientIdByExchangeId.GetValueOrDefault(exchangeId.Value);
                 if (holder is not null && !string.Equals(holder, clientId, StringComparison.Ordinal))
                 {
                     return $"exchange order {exchangeId} is bound to client order {holder}";
                 }
-                clientIdByExchangeId[exchangeId.Value] = clientId;
+                _clientIdByExchangeId[exchangeId.Value] = clientId;
             }
             else if (order.ExchangeOrderId is null && boundTo is { } kept)
             {
                 return $"client order {clientId} is bound to exchange order {kept}; a write may not unbind it";
             }
-            orders[clientId] = order;
+            _orders[clientId] = order;
             return null;
         }
 
@@ -310,13 +310,13 @@ public sealed class MemoryStore : ILinkageStore
         private string? External(ExternalOrderRecord external)
         {
             var exchangeId = external.ExchangeOrderId.Value;
-            var current = externals.TryGetValue(exchangeId, out var staged) ? staged : store.externals.GetValueOrDefault(exchangeId);
+            var current = _externals.TryGetValue(exchangeId, out var staged) ? staged : store._externals.GetValueOrDefault(exchangeId);
             var expected = current?.Version ?? 0;
             if (external.Version != expected + 1)
             {
                 return $"external order {exchangeId} is at version {expected}, the write expects {external.Version - 1}";
             }
-            externals[exchangeId] = external;
+            _externals[exchangeId] = external;
             return null;
         }
     }

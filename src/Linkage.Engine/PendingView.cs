@@ -15,22 +15,22 @@ namespace Linkage.Engine;
 /// </remarks>
 internal sealed class PendingView
 {
-    private ReadSet? committed;
+    private ReadSet? _committed;
 
     // Most inputs write one order and record one fill key, and what is pending lives for one call of the engine, so
     // the first order and the first key are kept in fields and the collections are made only for a second one (or on
     // first use): collections allocated per fill were a large share of the cost of deciding it.
-    private OrderRecord? onlyOrder;
-    private Dictionary<string, OrderRecord>? orders;
-    private Dictionary<string, string>? clientIdByExchangeId;
-    private FillKey? onlyFillKey;
-    private HashSet<FillKey>? fillKeys;
-    private Dictionary<(string Order, string Key), ParkedFill>? parkedAdded;
-    private HashSet<(string Order, string Key)>? parkedRemoved;
-    private Dictionary<string, ExternalOrderRecord>? externals;
+    private OrderRecord? _onlyOrder;
+    private Dictionary<string, OrderRecord>? _orders;
+    private Dictionary<string, string>? _clientIdByExchangeId;
+    private FillKey? _onlyFillKey;
+    private HashSet<FillKey>? _fillKeys;
+    private Dictionary<(string Order, string Key), ParkedFill>? _parkedAdded;
+    private HashSet<(string Order, string Key)>? _parkedRemoved;
+    private Dictionary<string, ExternalOrderRecord>? _externals;
 
     /// <summary>The committed state this call of the engine reads: the read set fetched before it, nothing else.</summary>
-    private ReadSet Committed => committed ?? throw new InvalidOperationException("a pending view was read outside a call of the engine");
+    private ReadSet Committed => _committed ?? throw new InvalidOperationException("a pending view was read outside a call of the engine");
 
     public OrderRecord? FindByClientOrderId(ClientOrderId id) => Pending(id.Value) ?? Committed.FindByClientOrderId(id);
 
@@ -45,27 +45,27 @@ internal sealed class PendingView
     }
 
     public bool IsFillKeySeen(FillKey key) =>
-        (fillKeys is not null ? fillKeys.Contains(key) : onlyFillKey == key) || Committed.IsFillKeySeen(key);
+        (_fillKeys is not null ? _fillKeys.Contains(key) : _onlyFillKey == key) || Committed.IsFillKeySeen(key);
 
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
     {
         var fromCommitted = Committed.ParkedFor(id);
-        if (parkedAdded is null && parkedRemoved is null)
+        if (_parkedAdded is null && _parkedRemoved is null)
         {
             return fromCommitted;
         }
         return
         [
-            .. fromCommitted.Where(p => parkedRemoved is null || !parkedRemoved.Contains((id.Value, p.Key)))
-                .Concat(parkedAdded?.Values.Where(p => p.ExchangeOrderId == id) ?? [])
+            .. fromCommitted.Where(p => _parkedRemoved is null || !_parkedRemoved.Contains((id.Value, p.Key)))
+                .Concat(_parkedAdded?.Values.Where(p => p.ExchangeOrderId == id) ?? [])
                 .OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal),
         ];
     }
 
-    public int ParkedCount => Committed.ParkedCount + (parkedAdded?.Count ?? 0) - (parkedRemoved?.Count ?? 0);
+    public int ParkedCount => Committed.ParkedCount + (_parkedAdded?.Count ?? 0) - (_parkedRemoved?.Count ?? 0);
 
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id) =>
-        externals is not null && externals.TryGetValue(id.Value, out var pending) ? pending : Committed.FindExternal(id);
+        _externals is not null && _externals.TryGetValue(id.Value, out var pending) ? pending : Committed.FindExternal(id);
 
     // The filters are static lambdas with their argument passed alongside: no closure is allocated per read.
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
@@ -83,15 +83,15 @@ internal sealed class PendingView
     /// <summary>Forgets everything pending and reads <paramref name="state"/> from now on (nothing, between calls).</summary>
     public void Reset(ReadSet? state)
     {
-        committed = state;
-        onlyOrder = null;
-        orders = null;
-        clientIdByExchangeId = null;
-        onlyFillKey = null;
-        fillKeys = null;
-        parkedAdded = null;
-        parkedRemoved = null;
-        externals = null;
+        _committed = state;
+        _onlyOrder = null;
+        _orders = null;
+        _clientIdByExchangeId = null;
+        _onlyFillKey = null;
+        _fillKeys = null;
+        _parkedAdded = null;
+        _parkedRemoved = null;
+        _externals = null;
     }
 
     /// <summary>Reflects one decision, as the store will when it applies the batch.</summary>
@@ -110,17 +110,17 @@ internal sealed class PendingView
                 AddFillKey(recorded.Fill.Fill.Key);
                 break;
             case FillParked parked:
-                parkedRemoved?.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
-                (parkedAdded ??= [])[(parked.Fill.ExchangeOrderId.Value, parked.Fill.Key)] = parked.Fill;
+                _parkedRemoved?.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
+                (_parkedAdded ??= [])[(parked.Fill.ExchangeOrderId.Value, parked.Fill.Key)] = parked.Fill;
                 break;
             case FillUnparked unparked:
-                if (parkedAdded is null || !parkedAdded.Remove((unparked.ExchangeOrderId.Value, unparked.Key)))
+                if (_parkedAdded is null || !_parkedAdded.Remove((unparked.ExchangeOrderId.Value, unparked.Key)))
                 {
-                    (parkedRemoved ??= []).Add((unparked.ExchangeOrderId.Value, unparked.Key));
+                    (_parkedRemoved ??= []).Add((unparked.ExchangeOrderId.Value, unparked.Key));
                 }
                 break;
             case ExternalRecorded external:
-                (externals ??= new(StringComparer.Ordinal))[external.Order.ExchangeOrderId.Value] = external.Order;
+                (_externals ??= new(StringComparer.Ordinal))[external.Order.ExchangeOrderId.Value] = external.Order;
                 break;
             default:
                 // Duplicates, rejections and alerts change nothing the engine reads.
@@ -129,63 +129,63 @@ internal sealed class PendingView
     }
 
     private OrderRecord? Pending(string clientId) =>
-        orders is not null ? orders.GetValueOrDefault(clientId)
-        : onlyOrder is not null && string.Equals(onlyOrder.ClientOrderId.Value, clientId, StringComparison.Ordinal) ? onlyOrder
+        _orders is not null ? _orders.GetValueOrDefault(clientId)
+        : _onlyOrder is not null && string.Equals(_onlyOrder.ClientOrderId.Value, clientId, StringComparison.Ordinal) ? _onlyOrder
         : null;
 
     private OrderRecord? PendingBoundTo(ExchangeOrderId id) =>
-        orders is not null
-            ? clientIdByExchangeId!.TryGetValue(id.Value, out var clientId) ? orders[clientId] : null
-            : onlyOrder?.ExchangeOrderId == id ? onlyOrder : null;
+        _orders is not null
+            ? _clientIdByExchangeId!.TryGetValue(id.Value, out var clientId) ? _orders[clientId] : null
+            : _onlyOrder?.ExchangeOrderId == id ? _onlyOrder : null;
 
     private void Put(OrderRecord order)
     {
-        if (orders is null)
+        if (_orders is null)
         {
-            if (onlyOrder is null || onlyOrder.ClientOrderId == order.ClientOrderId)
+            if (_onlyOrder is null || _onlyOrder.ClientOrderId == order.ClientOrderId)
             {
-                onlyOrder = order;
+                _onlyOrder = order;
                 return;
             }
-            orders = new(StringComparer.Ordinal);
-            clientIdByExchangeId = new(StringComparer.Ordinal);
-            Index(onlyOrder);
-            onlyOrder = null;
+            _orders = new(StringComparer.Ordinal);
+            _clientIdByExchangeId = new(StringComparer.Ordinal);
+            Index(_onlyOrder);
+            _onlyOrder = null;
         }
         Index(order);
     }
 
     private void Index(OrderRecord order)
     {
-        orders![order.ClientOrderId.Value] = order;
+        _orders![order.ClientOrderId.Value] = order;
         if (order.ExchangeOrderId is { } exchangeId)
         {
-            clientIdByExchangeId![exchangeId.Value] = order.ClientOrderId.Value;
+            _clientIdByExchangeId![exchangeId.Value] = order.ClientOrderId.Value;
         }
     }
 
     private void AddFillKey(FillKey key)
     {
-        if (fillKeys is null)
+        if (_fillKeys is null)
         {
-            if (onlyFillKey is not { } only)
+            if (_onlyFillKey is not { } only)
             {
-                onlyFillKey = key;
+                _onlyFillKey = key;
                 return;
             }
-            fillKeys = [only];
+            _fillKeys = [only];
         }
-        fillKeys.Add(key);
+        _fillKeys.Add(key);
     }
 
     /// <summary>Whether any pending order qualifies.</summary>
     private bool AnyPending<TArgument>(TArgument argument, Func<OrderRecord, TArgument, bool> qualifies)
     {
-        if (orders is null)
+        if (_orders is null)
         {
-            return onlyOrder is not null && qualifies(onlyOrder, argument);
+            return _onlyOrder is not null && qualifies(_onlyOrder, argument);
         }
-        foreach (var order in orders.Values)
+        foreach (var order in _orders.Values)
         {
             if (qualifies(order, argument))
             {
@@ -201,7 +201,7 @@ internal sealed class PendingView
     /// </summary>
     private ImmutableArray<OrderRecord> Merge<TArgument>(ImmutableArray<OrderRecord> fromCommitted, TArgument argument, Func<OrderRecord, TArgument, bool> qualifies)
     {
-        if (orders is null && onlyOrder is null)
+        if (_orders is null && _onlyOrder is null)
         {
             // Nothing pending: the committed list is already filtered and in order.
             return fromCommitted;
@@ -216,7 +216,7 @@ internal sealed class PendingView
         {
             merged[order.ClientOrderId.Value] = order;
         }
-        foreach (var order in orders is not null ? orders.Values : (IEnumerable<OrderRecord>)[onlyOrder!])
+        foreach (var order in _orders is not null ? _orders.Values : (IEnumerable<OrderRecord>)[_onlyOrder!])
         {
             merged[order.ClientOrderId.Value] = order;
         }

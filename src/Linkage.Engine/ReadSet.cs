@@ -20,35 +20,35 @@ public sealed class ReadSet
 
     // Set while fetching (the constructor) and never after: the set is immutable once it is handed out.
     // Tables are structs held in place (no allocation for a table of one entry): never copy one.
-    private Table<ClientOrderId, OrderRecord?> clients;
-    private Table<ExchangeOrderId, ExchangeEntry> exchanges;
-    private Table<FillKey, bool> fillKeys;
-    private Table<ExchangeOrderId, ExternalOrderRecord?> externals;
-    private Table<ProductId, ImmutableArray<OrderRecord>> lots;
-    private Table<ProductId, ImmutableArray<OrderRecord>> exits;
-    private readonly int? parkedCount;
-    private readonly RetentionPage? retention;
-    private readonly ImmutableArray<OrderRecord> terminal = [];
+    private Table<ClientOrderId, OrderRecord?> _clients;
+    private Table<ExchangeOrderId, ExchangeEntry> _exchanges;
+    private Table<FillKey, bool> _fillKeys;
+    private Table<ExchangeOrderId, ExternalOrderRecord?> _externals;
+    private Table<ProductId, ImmutableArray<OrderRecord>> _lots;
+    private Table<ProductId, ImmutableArray<OrderRecord>> _exits;
+    private readonly int? _parkedCount;
+    private readonly RetentionPage? _retention;
+    private readonly ImmutableArray<OrderRecord> _terminal = [];
 
     /// <summary>Whether an exchange order id fetched has neither an order nor an external record (an input about it may park).</summary>
-    private bool mayPark;
+    private bool _mayPark;
 
     /// <summary>The orders of the lists, by client order id; built at the first search of a long list.</summary>
-    private Dictionary<ClientOrderId, OrderRecord>? listed;
+    private Dictionary<ClientOrderId, OrderRecord>? _listed;
 
     /// <summary>Fetches the set (see <see cref="Fetch"/>); the store is not kept.</summary>
     private ReadSet(ILinkageStoreView store, ReadSetKeys keys)
     {
         Keys = keys;
         Add(store, keys);
-        if (keys.ParkedCount || mayPark)
+        if (keys.ParkedCount || _mayPark)
         {
-            parkedCount = store.ParkedCount;
+            _parkedCount = store.ParkedCount;
         }
         if (keys.Retention is { } page)
         {
-            retention = page;
-            terminal = store.TerminalBefore(page.Cutoff, page.Max);
+            _retention = page;
+            _terminal = store.TerminalBefore(page.Cutoff, page.Max);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed class ReadSet
     public ReadSetKeys Keys { get; }
 
     /// <summary>How many fills are parked in all.</summary>
-    public int ParkedCount => parkedCount ?? throw Miss(static b => b.CountParked());
+    public int ParkedCount => _parkedCount ?? throw Miss(static b => b.CountParked());
 
     /// <summary>
     /// Fetches the read set of <paramref name="keys"/> from <paramref name="store"/> through its point reads: the
@@ -81,7 +81,7 @@ public sealed class ReadSet
     /// <inheritdoc />
     public OrderRecord? FindByClientOrderId(ClientOrderId id)
     {
-        if (clients.TryGet(id, out var order))
+        if (_clients.TryGet(id, out var order))
         {
             return order;
         }
@@ -93,7 +93,7 @@ public sealed class ReadSet
 
     /// <inheritdoc />
     public bool IsFillKeySeen(FillKey key) =>
-        fillKeys.TryGet(key, out var seen) ? seen : throw Miss(b => b.Fill(key));
+        _fillKeys.TryGet(key, out var seen) ? seen : throw Miss(b => b.Fill(key));
 
     /// <summary>Fills parked for the order, ordered by <c>ParkedAt</c>, then <c>Key</c> (ordinal).</summary>
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => Exchange(id).Parked;
@@ -105,16 +105,16 @@ public sealed class ReadSet
         {
             return entry.External;
         }
-        return externals.TryGet(id, out var external) ? external : throw Miss(b => b.External(id));
+        return _externals.TryGet(id, out var external) ? external : throw Miss(b => b.External(id));
     }
 
     /// <summary>Entry orders of the product whose <see cref="OrderRecord.Open"/> is positive, oldest first.</summary>
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) =>
-        lots.TryGet(product, out var found) ? found : throw Miss(b => b.Lots(product));
+        _lots.TryGet(product, out var found) ? found : throw Miss(b => b.Lots(product));
 
     /// <summary>Exit orders of the product with linked quantity not yet allocated, oldest first.</summary>
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) =>
-        exits.TryGet(product, out var found) ? found : throw Miss(b => b.Exits(product));
+        _exits.TryGet(product, out var found) ? found : throw Miss(b => b.Exits(product));
 
     /// <summary>
     /// Up to <paramref name="max"/> orders terminal at or before <paramref name="cutoff"/> whose intent is not purged, by
@@ -123,32 +123,32 @@ public sealed class ReadSet
     /// </summary>
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max)
     {
-        if (retention is not { } page || page.Cutoff < cutoff || page.Max < max)
+        if (_retention is not { } page || page.Cutoff < cutoff || page.Max < max)
         {
             throw Miss(b => b.Retain(new RetentionPage(cutoff, max)));
         }
         return page.Cutoff == cutoff && page.Max == max
-            ? terminal
-            : [.. terminal.TakeWhile(o => o.TerminalAt <= cutoff).Take(max)];
+            ? _terminal
+            : [.. _terminal.TakeWhile(o => o.TerminalAt <= cutoff).Take(max)];
     }
 
     private ExchangeEntry Exchange(ExchangeOrderId id) =>
-        exchanges.TryGet(id, out var entry) ? entry : throw Miss(b => b.Exchange(id));
+        _exchanges.TryGet(id, out var entry) ? entry : throw Miss(b => b.Exchange(id));
 
     /// <summary>An order held by one of the fetched lists (a lot, a waiting exit, a retention candidate).</summary>
     private OrderRecord? Listed(ClientOrderId id)
     {
-        var index = listed;
+        var index = _listed;
         if (index is null)
         {
-            var count = terminal.Length;
+            var count = _terminal.Length;
             foreach (var list in Lists())
             {
                 count += list.Length;
             }
             if (count <= ScanMax)
             {
-                foreach (var list in Lists().Append(terminal))
+                foreach (var list in Lists().Append(_terminal))
                 {
                     foreach (var order in list)
                     {
@@ -161,7 +161,7 @@ public sealed class ReadSet
                 return null;
             }
             index = new Dictionary<ClientOrderId, OrderRecord>(count);
-            foreach (var list in Lists().Append(terminal))
+            foreach (var list in Lists().Append(_terminal))
             {
                 foreach (var order in list)
                 {
@@ -169,12 +169,12 @@ public sealed class ReadSet
                 }
             }
             // Built from immutable lists: a racing builder makes an equal index, so either may win.
-            listed = index;
+            _listed = index;
         }
         return index.GetValueOrDefault(id);
     }
 
-    private IEnumerable<ImmutableArray<OrderRecord>> Lists() => lots.Values.Concat(exits.Values);
+    private IEnumerable<ImmutableArray<OrderRecord>> Lists() => _lots.Values.Concat(_exits.Values);
 
     private static ReadSetMiss Miss(Action<ReadSetKeys.Builder> key)
     {
@@ -199,16 +199,16 @@ public sealed class ReadSet
         }
         foreach (var id in keys.ExternalOrderIds)
         {
-            if (!externals.Contains(id))
+            if (!_externals.Contains(id))
             {
-                externals.Add(id, store.FindExternal(id));
+                _externals.Add(id, store.FindExternal(id));
             }
         }
         foreach (var key in keys.FillKeys)
         {
-            if (!fillKeys.Contains(key))
+            if (!_fillKeys.Contains(key))
             {
-                fillKeys.Add(key, store.IsFillKeySeen(key));
+                _fillKeys.Add(key, store.IsFillKeySeen(key));
             }
         }
         foreach (var product in keys.EntryLotProducts)
@@ -223,18 +223,18 @@ public sealed class ReadSet
 
     private void FetchClient(ILinkageStoreView store, ClientOrderId id)
     {
-        if (clients.Contains(id))
+        if (_clients.Contains(id))
         {
             return;
         }
         var order = store.FindByClientOrderId(id);
-        clients.Add(id, order);
+        _clients.Add(id, order);
         Follow(store, order);
     }
 
     private void FetchExchange(ILinkageStoreView store, ExchangeOrderId id)
     {
-        if (exchanges.Contains(id))
+        if (_exchanges.Contains(id))
         {
             return;
         }
@@ -242,8 +242,8 @@ public sealed class ReadSet
         var parked = store.ParkedFor(id);
         // The engine reads an id's external record only while no order holds the id; a bound id's is fetched if a miss asks.
         var external = order is null ? store.FindExternal(id) : null;
-        exchanges.Add(id, new(order, parked, external, ExternalFetched: order is null));
-        mayPark |= order is null && external is null;
+        _exchanges.Add(id, new(order, parked, external, ExternalFetched: order is null));
+        _mayPark |= order is null && external is null;
         Follow(store, order);
         foreach (var fill in parked)
         {
@@ -254,20 +254,20 @@ public sealed class ReadSet
 
     private void FetchLots(ILinkageStoreView store, ProductId product)
     {
-        if (!lots.Contains(product))
+        if (!_lots.Contains(product))
         {
-            lots.Add(product, store.OpenEntryLots(product));
+            _lots.Add(product, store.OpenEntryLots(product));
         }
     }
 
     private void FetchExits(ILinkageStoreView store, ProductId product)
     {
-        if (exits.Contains(product))
+        if (_exits.Contains(product))
         {
             return;
         }
         var waiting = store.ExitsAwaitingAllocation(product);
-        exits.Add(product, waiting);
+        _exits.Add(product, waiting);
 
         // An entry that links lets these exits allocate: each reads the lots it closes.
         foreach (var exit in waiting)
@@ -356,34 +356,34 @@ internal struct Table<TKey, TValue>
 {
     private const int ScanMax = 8;
 
-    private TKey firstKey;
-    private TValue firstValue;
-    private TKey[]? keys;
-    private TValue[]? values;
-    private Dictionary<TKey, TValue>? index;
+    private TKey _firstKey;
+    private TValue _firstValue;
+    private TKey[]? _keys;
+    private TValue[]? _values;
+    private Dictionary<TKey, TValue>? _index;
 
     public int Count { readonly get; private set; }
 
-    public readonly IEnumerable<TValue> Values => Count == 0 ? [] : values is null ? [firstValue] : values.Take(Count - 1).Prepend(firstValue);
+    public readonly IEnumerable<TValue> Values => Count == 0 ? [] : _values is null ? [_firstValue] : _values.Take(Count - 1).Prepend(_firstValue);
 
     public readonly bool Contains(TKey key) => TryGet(key, out _);
 
     public readonly bool TryGet(TKey key, out TValue value)
     {
-        if (index is not null)
+        if (_index is not null)
         {
-            return index.TryGetValue(key, out value!);
+            return _index.TryGetValue(key, out value!);
         }
-        if (Count > 0 && firstKey.Equals(key))
+        if (Count > 0 && _firstKey.Equals(key))
         {
-            value = firstValue;
+            value = _firstValue;
             return true;
         }
         for (var i = 0; i < Count - 1; i++)
         {
-            if (keys![i].Equals(key))
+            if (_keys![i].Equals(key))
             {
-                value = values![i];
+                value = _values![i];
                 return true;
             }
         }
@@ -395,31 +395,31 @@ internal struct Table<TKey, TValue>
     {
         if (Count == 0)
         {
-            firstKey = key;
-            firstValue = value;
+            _firstKey = key;
+            _firstValue = value;
             Count = 1;
             return;
         }
-        keys ??= new TKey[4];
-        values ??= new TValue[4];
-        if (Count - 1 == keys.Length)
+        _keys ??= new TKey[4];
+        _values ??= new TValue[4];
+        if (Count - 1 == _keys.Length)
         {
-            Array.Resize(ref keys, keys.Length * 2);
-            Array.Resize(ref values, values.Length * 2);
+            Array.Resize(ref _keys, _keys.Length * 2);
+            Array.Resize(ref _values, _values.Length * 2);
         }
-        keys[Count - 1] = key;
-        values[Count - 1] = value;
+        _keys[Count - 1] = key;
+        _values[Count - 1] = value;
         Count++;
-        if (index is not null)
+        if (_index is not null)
         {
-            index[key] = value;
+            _index[key] = value;
         }
         else if (Count > ScanMax)
         {
-            index = new Dictionary<TKey, TValue>(Count * 2) { [firstKey] = firstValue };
+            _index = new Dictionary<TKey, TValue>(Count * 2) { [_firstKey] = _firstValue };
             for (var i = 0; i < Count - 1; i++)
             {
-                index[keys[i]] = values[i];
+                _index[_keys[i]] = _values[i];
             }
         }
     }

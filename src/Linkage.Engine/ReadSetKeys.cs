@@ -164,20 +164,20 @@ public sealed class ReadSetKeys
     /// <summary>Collects keys; <see cref="Build"/> sorts and removes duplicates. Not thread safe.</summary>
     internal sealed class Builder
     {
-        private readonly List<ClientOrderId> clientIds = [];
-        private readonly List<ExchangeOrderId> exchangeIds = [];
-        private readonly List<ExchangeOrderId> externalIds = [];
-        private readonly List<FillKey> fillKeys = [];
-        private readonly List<ProductId> lotProducts = [];
-        private readonly List<ProductId> exitProducts = [];
-        private bool parkedCount;
-        private RetentionPage? retention;
+        private readonly List<ClientOrderId> _clientIds = [];
+        private readonly List<ExchangeOrderId> _exchangeIds = [];
+        private readonly List<ExchangeOrderId> _externalIds = [];
+        private readonly List<FillKey> _fillKeys = [];
+        private readonly List<ProductId> _lotProducts = [];
+        private readonly List<ProductId> _exitProducts = [];
+        private bool _parkedCount;
+        private RetentionPage? _retention;
 
         public void Client(ClientOrderId? id)
         {
             if (id is { Value: not null } value)
             {
-                clientIds.Add(value);
+                _clientIds.Add(value);
             }
         }
 
@@ -185,7 +185,7 @@ public sealed class ReadSetKeys
         {
             if (id is { Value: not null } value)
             {
-                exchangeIds.Add(value);
+                _exchangeIds.Add(value);
             }
         }
 
@@ -193,7 +193,7 @@ public sealed class ReadSetKeys
         {
             if (id.Value is not null)
             {
-                externalIds.Add(id);
+                _externalIds.Add(id);
             }
         }
 
@@ -201,7 +201,7 @@ public sealed class ReadSetKeys
         {
             if (key.Order.Value is not null && key.Key is not null)
             {
-                fillKeys.Add(key);
+                _fillKeys.Add(key);
             }
         }
 
@@ -209,7 +209,7 @@ public sealed class ReadSetKeys
         {
             if (product.Value is not null)
             {
-                lotProducts.Add(product);
+                _lotProducts.Add(product);
             }
         }
 
@@ -217,16 +217,16 @@ public sealed class ReadSetKeys
         {
             if (product.Value is not null)
             {
-                exitProducts.Add(product);
+                _exitProducts.Add(product);
             }
         }
 
-        public void CountParked() => parkedCount = true;
+        public void CountParked() => _parkedCount = true;
 
         /// <summary>A retention page; of two (two ticks in one burst) the later cutoff's is read, which holds the earlier one's.</summary>
         public void Retain(RetentionPage page) =>
-            retention = retention is { } held && held.Cutoff >= page.Cutoff && held.Max >= page.Max ? held
-                : retention is { } other ? new RetentionPage(other.Cutoff > page.Cutoff ? other.Cutoff : page.Cutoff, Math.Max(other.Max, page.Max))
+            _retention = _retention is { } held && held.Cutoff >= page.Cutoff && held.Max >= page.Max ? held
+                : _retention is { } other ? new RetentionPage(other.Cutoff > page.Cutoff ? other.Cutoff : page.Cutoff, Math.Max(other.Max, page.Max))
                 : page;
 
         /// <summary>What an order's link reads after it: an entry, the exits of its product that wait for a lot; an exit, the lots it may close.</summary>
@@ -291,13 +291,13 @@ public sealed class ReadSetKeys
 
         public void Add(ReadSetKeys keys)
         {
-            clientIds.AddRange(keys.ClientOrderIds);
-            exchangeIds.AddRange(keys.ExchangeOrderIds);
-            externalIds.AddRange(keys.ExternalOrderIds);
-            fillKeys.AddRange(keys.FillKeys);
-            lotProducts.AddRange(keys.EntryLotProducts);
-            exitProducts.AddRange(keys.ExitProducts);
-            parkedCount |= keys.ParkedCount;
+            _clientIds.AddRange(keys.ClientOrderIds);
+            _exchangeIds.AddRange(keys.ExchangeOrderIds);
+            _externalIds.AddRange(keys.ExternalOrderIds);
+            _fillKeys.AddRange(keys.FillKeys);
+            _lotProducts.AddRange(keys.EntryLotProducts);
+            _exitProducts.AddRange(keys.ExitProducts);
+            _parkedCount |= keys.ParkedCount;
             if (keys.Retention is { } page)
             {
                 Retain(page);
@@ -305,21 +305,21 @@ public sealed class ReadSetKeys
         }
 
         public ReadSetKeys Build() =>
-            clientIds.Count == 0 && exchangeIds.Count == 0 && externalIds.Count == 0 && fillKeys.Count == 0 && lotProducts.Count == 0 && exitProducts.Count == 0
-            && !parkedCount && retention is null
+            _clientIds.Count == 0 && _exchangeIds.Count == 0 && _externalIds.Count == 0 && _fillKeys.Count == 0 && _lotProducts.Count == 0 && _exitProducts.Count == 0
+            && !_parkedCount && _retention is null
                 ? Empty
                 : new(
-                    Sorted(clientIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
-                    Sorted(exchangeIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
-                    Sorted(fillKeys, static (a, b) =>
+                    Sorted(_clientIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
+                    Sorted(_exchangeIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
+                    Sorted(_fillKeys, static (a, b) =>
                         string.CompareOrdinal(a.Order.Value, b.Order.Value) is var byOrder and not 0 ? byOrder
                         : a.Source != b.Source ? a.Source.CompareTo(b.Source)
                         : string.CompareOrdinal(a.Key, b.Key)),
-                    Sorted(lotProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
-                    Sorted(exitProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
-                    parkedCount,
-                    retention,
-                    Sorted(externalIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)));
+                    Sorted(_lotProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
+                    Sorted(_exitProducts, static (a, b) => string.CompareOrdinal(a.Value, b.Value)),
+                    _parkedCount,
+                    _retention,
+                    Sorted(_externalIds, static (a, b) => string.CompareOrdinal(a.Value, b.Value)));
 
         private static ImmutableArray<T> Sorted<T>(List<T> items, Comparison<T> compare)
         {

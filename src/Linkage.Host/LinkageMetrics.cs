@@ -13,32 +13,32 @@ public sealed class LinkageMetrics : IDisposable
     /// <summary>The meter's name, for listeners and exporters.</summary>
     public const string MeterName = "Linkage";
 
-    private readonly Meter meter;
-    private readonly Counter<long> intentsStaged;
-    private readonly Counter<long> links;
-    private readonly Counter<decimal> linkedQuantity;
-    private readonly UpDownCounter<long> parked;
-    private readonly Counter<long> externalFills;
-    private readonly Counter<long> duplicates;
-    private readonly Counter<long> rejected;
-    private readonly Counter<long> alerts;
-    private readonly Counter<long> allocations;
-    private readonly Counter<long> purged;
+    private readonly Meter _meter;
+    private readonly Counter<long> _intentsStaged;
+    private readonly Counter<long> _links;
+    private readonly Counter<decimal> _linkedQuantity;
+    private readonly UpDownCounter<long> _parked;
+    private readonly Counter<long> _externalFills;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _alerts;
+    private readonly Counter<long> _allocations;
+    private readonly Counter<long> _purged;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public LinkageMetrics()
     {
-        meter = new Meter(MeterName);
-        intentsStaged = meter.CreateCounter<long>("linkage.intents.staged", "{intent}", "Intents staged (write-ahead, before the order is sent).");
-        links = meter.CreateCounter<long>("linkage.links", "{link}", "Link records written; tag provenance: ClientOrderId, ExchangeOrderId or Reconciliation.");
-        linkedQuantity = meter.CreateCounter<decimal>("linkage.linked_quantity", "{base}", "Base quantity linked to intents; tag provenance.");
-        parked = meter.CreateUpDownCounter<long>("linkage.fills.parked", "{fill}", "Fills waiting for their order's identity (up when parked, down when released).");
-        externalFills = meter.CreateCounter<long>("linkage.external_fills", "{fill}", "Trade-level fills recorded for external orders (never linked).");
-        duplicates = meter.CreateCounter<long>("linkage.duplicates_ignored", "{input}", "Inputs recognised as duplicates or stale; tag kind.");
-        rejected = meter.CreateCounter<long>("linkage.inputs_rejected", "{input}", "Inputs refused into quarantine; tag field.");
-        alerts = meter.CreateCounter<long>("linkage.alerts", "{alert}", "Alerts raised; tag kind.");
-        allocations = meter.CreateCounter<long>("linkage.exit_allocations", "{allocation}", "Exit quantities allocated to entry lots.");
-        purged = meter.CreateCounter<long>("linkage.intents.purged", "{intent}", "Intents whose metadata retention removed.");
+        _meter = new Meter(MeterName);
+        _intentsStaged = _meter.CreateCounter<long>("linkage.intents.staged", "{intent}", "Intents staged (write-ahead, before the order is sent).");
+        _links = _meter.CreateCounter<long>("linkage.links", "{link}", "Link records written; tag provenance: ClientOrderId, ExchangeOrderId or Reconciliation.");
+        _linkedQuantity = _meter.CreateCounter<decimal>("linkage.linked_quantity", "{base}", "Base quantity linked to intents; tag provenance.");
+        _parked = _meter.CreateUpDownCounter<long>("linkage.fills.parked", "{fill}", "Fills waiting for their order's identity (up when parked, down when released).");
+        _externalFills = _meter.CreateCounter<long>("linkage.external_fills", "{fill}", "Trade-level fills recorded for external orders (never linked).");
+        _duplicates = _meter.CreateCounter<long>("linkage.duplicates_ignored", "{input}", "Inputs recognised as duplicates or stale; tag kind.");
+        _rejected = _meter.CreateCounter<long>("linkage.inputs_rejected", "{input}", "Inputs refused into quarantine; tag field.");
+        _alerts = _meter.CreateCounter<long>("linkage.alerts", "{alert}", "Alerts raised; tag kind.");
+        _allocations = _meter.CreateCounter<long>("linkage.exit_allocations", "{allocation}", "Exit quantities allocated to entry lots.");
+        _purged = _meter.CreateCounter<long>("linkage.intents.purged", "{intent}", "Intents whose metadata retention removed.");
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class LinkageMetrics : IDisposable
     /// one per test), so a <see cref="MeterListener"/> that must hear only this one compares <c>instrument.Meter</c>
     /// with it by reference.
     /// </summary>
-    public Meter Meter => meter;
+    public Meter Meter => _meter;
 
     /// <summary>Counts what an applied batch did. Call it only after the store applied the batch.</summary>
     public void Record(DecisionBatch batch)
@@ -57,36 +57,36 @@ public sealed class LinkageMetrics : IDisposable
             switch (decision)
             {
                 case IntentStaged:
-                    intentsStaged.Add(1);
+                    _intentsStaged.Add(1);
                     break;
                 case Linked linked:
                     var provenance = new KeyValuePair<string, object?>("provenance", linked.Link.Provenance.ToString());
-                    links.Add(1, provenance);
-                    linkedQuantity.Add(linked.Link.Quantity, provenance);
+                    _links.Add(1, provenance);
+                    _linkedQuantity.Add(linked.Link.Quantity, provenance);
                     break;
                 case FillParked:
-                    parked.Add(1);
+                    _parked.Add(1);
                     break;
                 case FillUnparked:
-                    parked.Add(-1);
+                    _parked.Add(-1);
                     break;
                 case FillRecorded { Fill.ClientOrderId: null }:
-                    externalFills.Add(1);
+                    _externalFills.Add(1);
                     break;
                 case DuplicateIgnored duplicate:
-                    duplicates.Add(1, new KeyValuePair<string, object?>("kind", duplicate.Kind.ToString()));
+                    _duplicates.Add(1, new KeyValuePair<string, object?>("kind", duplicate.Kind.ToString()));
                     break;
                 case InputRejected refused:
-                    rejected.Add(1, new KeyValuePair<string, object?>("field", refused.Record.Field ?? "none"));
+                    _rejected.Add(1, new KeyValuePair<string, object?>("field", refused.Record.Field ?? "none"));
                     break;
                 case AlertRaised raised:
-                    alerts.Add(1, new KeyValuePair<string, object?>("kind", raised.Alert.Kind.ToString()));
+                    _alerts.Add(1, new KeyValuePair<string, object?>("kind", raised.Alert.Kind.ToString()));
                     break;
                 case ExitAllocated:
-                    allocations.Add(1);
+                    _allocations.Add(1);
                     break;
                 case IntentPurged:
-                    purged.Add(1);
+                    _purged.Add(1);
                     break;
                 default:
                     break;
@@ -95,5 +95,5 @@ public sealed class LinkageMetrics : IDisposable
     }
 
     /// <summary>Disposes the meter.</summary>
-    public void Dispose() => meter.Dispose();
+    public void Dispose() => _meter.Dispose();
 }

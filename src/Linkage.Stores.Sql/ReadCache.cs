@@ -25,33 +25,33 @@ internal sealed class ReadCache
     /// <summary>Most fill keys cached before everything is dropped and read again.</summary>
     public const int FillKeysMax = 1_000_000;
 
-    private readonly Dictionary<string, OrderRecord?> byClientId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> clientIdByExchangeId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<(FillSource Source, string Key)>> fillKeys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ImmutableArray<ParkedFill>> parked = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ExternalOrderRecord?> externals = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Product, IntentKind Kind), ImmutableArray<OrderRecord>> openOrders = [];
-    private int? parkedCount;
-    private int fillKeyCount;
+    private readonly Dictionary<string, OrderRecord?> _byClientId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _clientIdByExchangeId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<(FillSource Source, string Key)>> _fillKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImmutableArray<ParkedFill>> _parked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExternalOrderRecord?> _externals = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Product, IntentKind Kind), ImmutableArray<OrderRecord>> _openOrders = [];
+    private int? _parkedCount;
+    private int _fillKeyCount;
 
     public void Clear()
     {
-        byClientId.Clear();
-        clientIdByExchangeId.Clear();
-        fillKeys.Clear();
-        parked.Clear();
-        externals.Clear();
-        openOrders.Clear();
-        parkedCount = null;
-        fillKeyCount = 0;
+        _byClientId.Clear();
+        _clientIdByExchangeId.Clear();
+        _fillKeys.Clear();
+        _parked.Clear();
+        _externals.Clear();
+        _openOrders.Clear();
+        _parkedCount = null;
+        _fillKeyCount = 0;
     }
 
-    public bool TryOrder(ClientOrderId id, out OrderRecord? order) => byClientId.TryGetValue(id.Value, out order);
+    public bool TryOrder(ClientOrderId id, out OrderRecord? order) => _byClientId.TryGetValue(id.Value, out order);
 
     public bool TryOrder(ExchangeOrderId id, out OrderRecord? order)
     {
         order = null;
-        return clientIdByExchangeId.TryGetValue(id.Value, out var clientId) && (clientId is null || byClientId.TryGetValue(clientId, out order));
+        return _clientIdByExchangeId.TryGetValue(id.Value, out var clientId) && (clientId is null || _byClientId.TryGetValue(clientId, out order));
     }
 
     /// <summary>Remembers the answer to "which order has client order id <paramref name="id"/>".</summary>
@@ -60,7 +60,7 @@ internal sealed class ReadCache
         if (order is null)
         {
             Bounded();
-            byClientId[id.Value] = null;
+            _byClientId[id.Value] = null;
         }
         else
         {
@@ -74,7 +74,7 @@ internal sealed class ReadCache
         if (order is null)
         {
             Bounded();
-            clientIdByExchangeId[id.Value] = null;
+            _clientIdByExchangeId[id.Value] = null;
         }
         else
         {
@@ -84,55 +84,55 @@ internal sealed class ReadCache
 
     /// <summary>Whether the key is known: null when the order's keys are not loaded yet.</summary>
     public bool? IsFillKeySeen(FillKey key) =>
-        fillKeys.TryGetValue(key.Order.Value, out var keys) ? keys.Contains((key.Source, key.Key)) : null;
+        _fillKeys.TryGetValue(key.Order.Value, out var keys) ? keys.Contains((key.Source, key.Key)) : null;
 
     /// <summary>Remembers every fill key the database holds for one exchange order.</summary>
     public void FillKeys(ExchangeOrderId order, IEnumerable<(FillSource Source, string Key)> keys)
     {
         var set = new HashSet<(FillSource Source, string Key)>(keys);
-        if (fillKeyCount + set.Count > FillKeysMax)
+        if (_fillKeyCount + set.Count > FillKeysMax)
         {
             Clear();
         }
-        fillKeys[order.Value] = set;
-        fillKeyCount += set.Count;
+        _fillKeys[order.Value] = set;
+        _fillKeyCount += set.Count;
     }
 
-    public bool TryParked(ExchangeOrderId id, out ImmutableArray<ParkedFill> fills) => parked.TryGetValue(id.Value, out fills);
+    public bool TryParked(ExchangeOrderId id, out ImmutableArray<ParkedFill> fills) => _parked.TryGetValue(id.Value, out fills);
 
     public void Parked(ExchangeOrderId id, ImmutableArray<ParkedFill> fills)
     {
         Bounded();
-        parked[id.Value] = fills;
+        _parked[id.Value] = fills;
     }
 
     public int? ParkedCount
     {
-        get => parkedCount;
-        set => parkedCount = value;
+        get => _parkedCount;
+        set => _parkedCount = value;
     }
 
-    public bool TryExternal(ExchangeOrderId id, out ExternalOrderRecord? external) => externals.TryGetValue(id.Value, out external);
+    public bool TryExternal(ExchangeOrderId id, out ExternalOrderRecord? external) => _externals.TryGetValue(id.Value, out external);
 
     public void External(ExchangeOrderId id, ExternalOrderRecord? external)
     {
         Bounded();
-        externals[id.Value] = external is null ? null : Utc(external);
+        _externals[id.Value] = external is null ? null : Utc(external);
     }
 
     public bool TryOpenOrders(ProductId product, IntentKind kind, out ImmutableArray<OrderRecord> orders) =>
-        openOrders.TryGetValue((product.Value, kind), out orders);
+        _openOrders.TryGetValue((product.Value, kind), out orders);
 
     public void OpenOrders(ProductId product, IntentKind kind, ImmutableArray<OrderRecord> orders)
     {
         Bounded();
-        openOrders[(product.Value, kind)] = orders;
+        _openOrders[(product.Value, kind)] = orders;
     }
 
     /// <summary>Whether everything read by exchange order id <paramref name="exchangeId"/> is cached: its order (or its absence), all its fill keys, its parked fills, and its external record when no order holds it.</summary>
     public bool HoldsAllOf(string exchangeId) =>
-        clientIdByExchangeId.ContainsKey(exchangeId) && fillKeys.ContainsKey(exchangeId) && parked.ContainsKey(exchangeId)
-        && (clientIdByExchangeId[exchangeId] is not null || externals.ContainsKey(exchangeId));
+        _clientIdByExchangeId.ContainsKey(exchangeId) && _fillKeys.ContainsKey(exchangeId) && _parked.ContainsKey(exchangeId)
+        && (_clientIdByExchangeId[exchangeId] is not null || _externals.ContainsKey(exchangeId));
 
     /// <summary>Remembers what a bulk read found for <paramref name="exchangeIds"/>, including every absence (the rows are complete for those ids).</summary>
     public void Loaded(ImmutableArray<string> exchangeIds, BulkRows rows)
@@ -166,21 +166,21 @@ internal sealed class ReadCache
                     Written(d.Order);
                     break;
                 case FillRecorded d:
-                    if (fillKeys.TryGetValue(d.Fill.Fill.Key.Order.Value, out var keys) && keys.Add((d.Fill.Fill.Key.Source, d.Fill.Fill.Key.Key)))
+                    if (_fillKeys.TryGetValue(d.Fill.Fill.Key.Order.Value, out var keys) && keys.Add((d.Fill.Fill.Key.Source, d.Fill.Fill.Key.Key)))
                     {
-                        fillKeyCount++;
+                        _fillKeyCount++;
                     }
                     break;
                 case FillParked d:
-                    parked.Remove(d.Fill.ExchangeOrderId.Value);
-                    parkedCount++;
+                    _parked.Remove(d.Fill.ExchangeOrderId.Value);
+                    _parkedCount++;
                     break;
                 case FillUnparked d:
-                    parked.Remove(d.ExchangeOrderId.Value);
-                    parkedCount--;
+                    _parked.Remove(d.ExchangeOrderId.Value);
+                    _parkedCount--;
                     break;
                 case ExternalRecorded d:
-                    externals[d.Order.ExchangeOrderId.Value] = Utc(d.Order);
+                    _externals[d.Order.ExchangeOrderId.Value] = Utc(d.Order);
                     break;
                 default:
                     // Quarantine records and alerts are never read back while deciding.
@@ -193,24 +193,24 @@ internal sealed class ReadCache
     private void Written(OrderRecord order)
     {
         Put(order);
-        openOrders.Remove((order.Intent.Product.Value, order.Intent.Kind));
+        _openOrders.Remove((order.Intent.Product.Value, order.Intent.Kind));
     }
 
     private void Put(OrderRecord order)
     {
         Bounded();
         var stored = Utc(order);
-        byClientId[order.ClientOrderId.Value] = stored;
+        _byClientId[order.ClientOrderId.Value] = stored;
         if (order.ExchangeOrderId is { } exchangeId)
         {
-            clientIdByExchangeId[exchangeId.Value] = order.ClientOrderId.Value;
+            _clientIdByExchangeId[exchangeId.Value] = order.ClientOrderId.Value;
         }
     }
 
     /// <summary>Drops everything once the cache holds too much; it fills again from the reads that follow.</summary>
     private void Bounded()
     {
-        if (byClientId.Count + clientIdByExchangeId.Count + parked.Count + externals.Count + openOrders.Count >= EntriesMax)
+        if (_byClientId.Count + _clientIdByExchangeId.Count + _parked.Count + _externals.Count + _openOrders.Count >= EntriesMax)
         {
             Clear();
         }

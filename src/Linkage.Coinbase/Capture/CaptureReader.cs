@@ -160,46 +160,46 @@ public static class CaptureReader
 
     private sealed class CharLines(TextReader reader) : LineSource
     {
-        private readonly StringBuilder kept = new();
+        private readonly StringBuilder _kept = new();
 
         public override string Unit => "characters";
 
         public override int Next() => reader.Read();
 
-        public override void Keep(int unit) => kept.Append((char)unit);
+        public override void Keep(int unit) => _kept.Append((char)unit);
 
-        public override bool EndsWith(char unit) => kept.Length > 0 && kept[^1] == unit;
+        public override bool EndsWith(char unit) => _kept.Length > 0 && _kept[^1] == unit;
 
-        public override void DropLast() => kept.Length--;
+        public override void DropLast() => _kept.Length--;
 
-        public override void Clear() => kept.Clear();
+        public override void Clear() => _kept.Clear();
 
         public override string Text(out string? invalid)
         {
             invalid = null;
-            return kept.ToString();
+            return _kept.ToString();
         }
     }
 
     private sealed class ByteLines(Stream stream) : LineSource
     {
-        private readonly MemoryStream kept = new();
+        private readonly MemoryStream _kept = new();
 
         public override string Unit => "bytes";
 
         public override int Next() => stream.ReadByte();
 
-        public override void Keep(int unit) => kept.WriteByte((byte)unit);
+        public override void Keep(int unit) => _kept.WriteByte((byte)unit);
 
-        public override bool EndsWith(char unit) => kept.Length > 0 && kept.GetBuffer()[kept.Length - 1] == unit;
+        public override bool EndsWith(char unit) => _kept.Length > 0 && _kept.GetBuffer()[_kept.Length - 1] == unit;
 
-        public override void DropLast() => kept.SetLength(kept.Length - 1);
+        public override void DropLast() => _kept.SetLength(_kept.Length - 1);
 
-        public override void Clear() => kept.SetLength(0);
+        public override void Clear() => _kept.SetLength(0);
 
         public override string Text(out string? invalid)
         {
-            var bytes = kept.GetBuffer().AsSpan(0, (int)kept.Length);
+            var bytes = _kept.GetBuffer().AsSpan(0, (int)_kept.Length);
             invalid = System.Text.Unicode.Utf8.IsValid(bytes) ? null : "line is not valid UTF-8";
             return Encoding.UTF8.GetString(bytes);
         }

@@ -11,19 +11,19 @@ public sealed class CaptureWriter
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = CoinbaseLimits.JsonDepthMax + 1 };
 
-    private readonly TextWriter writer;
+    private readonly TextWriter _writer;
 
     /// <summary>Writes to <paramref name="writer"/>, which the caller owns (and flushes and disposes).</summary>
     public CaptureWriter(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        this.writer = writer;
+        _writer = writer;
     }
 
     /// <summary>Writes one record. <paramref name="data"/> must be one JSON object (a programmer error otherwise).</summary>
     public void Write(DateTimeOffset at, CaptureKind kind, string data)
     {
-        writer.Write(Format(at, kind, data));
+        _writer.Write(Format(at, kind, data));
     }
 
     /// <summary>The exact text of one record, line break included.</summary>

@@ -21,20 +21,20 @@ public sealed class LegacyCorrelator : ICorrelator
     /// <summary>How long the old webhook's product-keyed cache kept an entry (the seed's reconnect scenario: "30s+ old").</summary>
     public static readonly TimeSpan LegacyCacheTtl = TimeSpan.FromSeconds(30);
 
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Cached> cacheByProduct = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Executed> feedByOrder = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, decimal> linkedByOrder = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> linkCountByClientId = new(StringComparer.Ordinal);
-    private readonly HashSet<FillKey> seenFills = [];
-    private readonly List<LinkRecord> links = [];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Cached> _cacheByProduct = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Executed> _feedByOrder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _linkedByOrder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _linkCountByClientId = new(StringComparer.Ordinal);
+    private readonly HashSet<FillKey> _seenFills = [];
+    private readonly List<LinkRecord> _links = [];
 
     public string Design => "legacy";
 
     public ProcessResult Process(EngineInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        lock (gate)
+        lock (_gate)
         {
             // Invalid input is ignored, not thrown: the baseline is measured on what it links, and must never stop a replay.
             var decision = input switch
@@ -51,16 +51,16 @@ public sealed class LegacyCorrelator : ICorrelator
 
     public ImmutableArray<LinkRecord> Links()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
+            return [.. _links.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)];
         }
     }
 
     /// <summary>The old webhook's <c>_cache_strategy_metadata</c>: the product's entry is overwritten.</summary>
     private Decision? Cache(Intent intent, DateTimeOffset at)
     {
-        cacheByProduct[intent.Product.Value] = new Cached(intent, ClientOrderIds.For(intent), at);
+        _cacheByProduct[intent.Product.Value] = new Cached(intent, ClientOrderIds.For(intent), at);
         return null;
     }
 
@@ -69,14 +69,14 @@ public sealed class LegacyCorrelator : ICorrelator
     {
         var state = update.Order;
         var key = state.ExchangeOrderId.Value;
-        var previous = feedByOrder.GetValueOrDefault(key, Executed.None);
+        var previous = _feedByOrder.GetValueOrDefault(key, Executed.None);
         var cumulative = state.CumulativeQuantity ?? 0m;
         if (cumulative <= previous.Quantity)
         {
             return new DuplicateIgnored(DuplicateKind.StaleCumulative, $"{key}-{Validation.Text(cumulative)}");
         }
         var now = new Executed(cumulative, state.FilledValue ?? (state.AveragePrice ?? 0m) * cumulative, state.TotalFees ?? previous.Fees);
-        feedByOrder[key] = now;
+        _feedByOrder[key] = now;
         if (update.Source == OrderStateSource.FeedSnapshot)
         {
             return null;
@@ -87,21 +87,21 @@ public sealed class LegacyCorrelator : ICorrelator
     }
 
     private Decision? OnTrade(TradeFill fill, DateTimeOffset at) =>
-        seenFills.Add(fill.Key)
+        _seenFills.Add(fill.Key)
             ? Link(fill.Product, fill.ExchangeOrderId, fill.Size, fill.Price, fill.Commission, fill.Key.Key, at)
             : new DuplicateIgnored(DuplicateKind.FillKey, fill.Key.ToString());
 
     /// <summary>The old <c>trade_recorder._create_or_update_strategy_link</c>: read the product's cache, link, clear it.</summary>
     private Decision? Link(ProductId? product, ExchangeOrderId exchangeId, decimal quantity, decimal price, decimal fee, string sourceKey, DateTimeOffset at)
     {
-        if (product?.Value is not { } symbol || !cacheByProduct.Remove(symbol, out var cached) || at - cached.At > LegacyCacheTtl)
+        if (product?.Value is not { } symbol || !_cacheByProduct.Remove(symbol, out var cached) || at - cached.At > LegacyCacheTtl)
         {
             return null;
         }
-        var from = linkedByOrder.GetValueOrDefault(exchangeId.Value);
-        var sequence = linkCountByClientId.GetValueOrDefault(cached.ClientOrderId.Value) + 1;
-        linkedByOrder[exchangeId.Value] = from + quantity;
-        linkCountByClientId[cached.ClientOrderId.Value] = sequence;
+        var from = _linkedByOrder.GetValueOrDefault(exchangeId.Value);
+        var sequence = _linkCountByClientId.GetValueOrDefault(cached.ClientOrderId.Value) + 1;
+        _linkedByOrder[exchangeId.Value] = from + quantity;
+        _linkCountByClientId[cached.ClientOrderId.Value] = sequence;
         var intent = cached.Intent;
         var link = new LinkRecord
         {
@@ -123,7 +123,7 @@ public sealed class LegacyCorrelator : ICorrelator
             Trigger = intent.Trigger,
             At = at,
         };
-        links.Add(link);
+        _links.Add(link);
         var order = new OrderRecord
         {
             ClientOrderId = cached.ClientOrderId,

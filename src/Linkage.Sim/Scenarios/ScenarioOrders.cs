@@ -26,12 +26,12 @@ internal enum OrderKind
 /// </summary>
 internal sealed class ScenarioOrders(YamlErrors errors)
 {
-    private readonly Dictionary<string, Order> orders = new(StringComparer.Ordinal);
-    private readonly HashSet<string> broken = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> declaredAnywhere = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _broken = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _declaredAnywhere = new(StringComparer.Ordinal);
 
     /// <summary>A label whose creating step had errors of its own: naming it adds no further error.</summary>
-    public void DeclareBroken(string label) => broken.Add(label);
+    public void DeclareBroken(string label) => _broken.Add(label);
 
     public void Check(IReadOnlyList<(string Path, Step Step)> steps)
     {
@@ -39,7 +39,7 @@ internal sealed class ScenarioOrders(YamlErrors errors)
         {
             if (step is PlaceStep or ExitStep or ManualStep)
             {
-                declaredAnywhere.TryAdd(LabelOf(step), step.Line);
+                _declaredAnywhere.TryAdd(LabelOf(step), step.Line);
             }
         }
         foreach (var (path, step) in steps)
@@ -77,12 +77,12 @@ internal sealed class ScenarioOrders(YamlErrors errors)
     /// <summary>Checks a label named in <c>expect</c>: it must exist (anywhere in the file) and be of an allowed kind.</summary>
     public void ExpectKind(YamlFields fields, string key, string label, OrderKind allowed, YamlNode? node = null)
     {
-        if (broken.Contains(label))
+        if (_broken.Contains(label))
         {
             return;
         }
         var where = node is null ? YamlErrors.LineOf(fields.Get(key) ?? fields.Node) : YamlErrors.LineOf(node);
-        if (!orders.TryGetValue(label, out var order))
+        if (!_orders.TryGetValue(label, out var order))
         {
             errors.Add(where, fields.PathOf(key), $"names order '{label}', which no step creates");
         }
@@ -110,22 +110,22 @@ internal sealed class ScenarioOrders(YamlErrors errors)
     private void Declare(string key, Step step, Order order)
     {
         var label = LabelOf(step);
-        if (orders.TryGetValue(label, out var first))
+        if (_orders.TryGetValue(label, out var first))
         {
             errors.Add(step.Line, key, $"order label '{label}' is already used at line {first.Line}");
             return;
         }
-        if (broken.Contains(label))
+        if (_broken.Contains(label))
         {
             errors.Add(step.Line, key, $"order label '{label}' is already used by a step with errors");
             return;
         }
-        orders[label] = order;
+        _orders[label] = order;
     }
 
     private Order? Find(string key, Step step, string label, OrderKind allowed)
     {
-        if (orders.TryGetValue(label, out var order))
+        if (_orders.TryGetValue(label, out var order))
         {
             if ((order.Kind & allowed) != 0)
             {
@@ -134,9 +134,9 @@ internal sealed class ScenarioOrders(YamlErrors errors)
             errors.Add(step.Line, key, $"'{label}' is {Describe(order.Kind)}; this step needs {Describe(allowed)}");
             return null;
         }
-        if (!broken.Contains(label))
+        if (!_broken.Contains(label))
         {
-            var reason = declaredAnywhere.TryGetValue(label, out var line)
+            var reason = _declaredAnywhere.TryGetValue(label, out var line)
                 ? $"names order '{label}', which is only created later in run order (line {line})"
                 : $"names order '{label}', which no place, exit or manual step creates";
             errors.Add(step.Line, key, reason);

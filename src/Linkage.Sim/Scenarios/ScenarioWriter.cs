@@ -222,11 +222,11 @@ public static partial class ScenarioWriter
     /// <summary>A thin builder over the emitter: a key is written only with its value, and an absent value drops both.</summary>
     private sealed class Yaml(IEmitter emitter)
     {
-        private string? pendingKey;
+        private string? _pendingKey;
 
         public Yaml Key(string key)
         {
-            pendingKey = key;
+            _pendingKey = key;
             return this;
         }
 
@@ -287,15 +287,15 @@ public static partial class ScenarioWriter
 
         private Yaml Skip()
         {
-            pendingKey = null;
+            _pendingKey = null;
             return this;
         }
 
         private void EmitKey()
         {
-            if (pendingKey is { } key)
+            if (_pendingKey is { } key)
             {
-                pendingKey = null;
+                _pendingKey = null;
                 Emit(key, StyleFor(key));
             }
         }
