@@ -9,17 +9,37 @@ namespace Linkage.Sim.Scenarios;
 /// Collects every error found in one file, each with the file, line and key path, so a file's author sees all its
 /// problems at once instead of fixing them one run at a time.
 /// </summary>
-internal sealed class YamlErrors(string file)
+internal sealed class YamlErrors(string file, string text)
 {
     private readonly List<ScenarioError> errors = [];
+    private string[]? lines;
 
     public string File => file;
 
     public int Count => errors.Count;
 
-    public void Add(YamlNode node, string key, string reason) => errors.Add(new ScenarioError(file, LineOf(node), key, reason));
+    public void Add(YamlNode node, string key, string reason) =>
+        errors.Add(new ScenarioError(file, LineOf(node), key, reason) { Column = checked((int)node.Start.Column) });
 
-    public void Add(int line, string key, string reason) => errors.Add(new ScenarioError(file, line, key, reason));
+    /// <summary>An error known only by its line (a step's): it points at the line's first character that is not a space or a dash.</summary>
+    public void Add(int line, string key, string reason) =>
+        errors.Add(new ScenarioError(file, line, key, reason) { Column = ColumnOf(line) });
+
+    private int ColumnOf(int line)
+    {
+        lines ??= text.Split('\n');
+        if (line < 1 || line > lines.Length)
+        {
+            return 1;
+        }
+        var content = lines[line - 1];
+        var column = 0;
+        while (column < content.Length && content[column] is ' ' or '-' or '\t')
+        {
+            column++;
+        }
+        return column < content.Length ? column + 1 : 1;
+    }
 
     /// <summary>Errors by line; errors on one line keep the order they were found in.</summary>
     public IEnumerable<ScenarioError> Sorted() => errors.OrderBy(e => e.Line);
