@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
@@ -45,12 +44,7 @@ internal static class FuzzCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var clock = Stopwatch.StartNew();
-        return Run(args, output, error, new ReplayHost(
-            ScenarioRunner.Run,
-            store => StoreFactory.IsAvailable(store, out var reason) ? null : reason,
-            Environment.GetEnvironmentVariable,
-            () => clock.Elapsed));
+        return Run(args, output, error, ReplayHost.Real(ScenarioRunner.Run));
     }
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, ReplayHost host)
@@ -73,32 +67,49 @@ internal static class FuzzCommand
             error.WriteLine(Usage);
             return 2;
         }
-        if (host.StoreProblem(arguments.Store) is { } storeProblem)
+        var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
+        if (host.StoreProblem(options) is { } storeProblem)
         {
             error.WriteLine($"fuzz: {storeProblem}");
+            error.WriteLine("fuzz: nothing was run; exit status 2");
             return 2;
         }
-        var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
         var tally = new Tally();
         var lastProgress = host.Elapsed();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fuzz: {arguments.Runs} scenario(s) from seed {arguments.Seed}, generator v{SwarmGenerator.GeneratorVersion}, design {arguments.Design}, store {arguments.Store}"));
-        for (var i = 0; i < arguments.Runs; i++)
+        var ran = 0;
+        try
         {
-            var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
-            var result = RunOne(host, scenario, options);
-            tally.Add(scenario, result);
-            if (!result.Passed)
+            for (var i = 0; i < arguments.Runs; i++)
             {
-                tally.Write(output, host.Elapsed());
-                return Fail(arguments, options, host, scenario, result, i, output, error);
+                var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
+                var result = RunOne(host, scenario, options);
+                ran = i + 1;
+                if (!result.Passed && host.StoreProblem(options) is { } lost)
+                {
+                    // A failure while the store is gone says nothing about the engine: no shrinking, no counterexample.
+                    throw new StoreUnavailableException(lost);
+                }
+                tally.Add(scenario, result);
+                if (!result.Passed)
+                {
+                    tally.Write(output, host.Elapsed());
+                    return Fail(arguments, options, host, scenario, result, i, output, error);
+                }
+                if (host.Elapsed() - lastProgress >= ReplayCommand.ProgressInterval)
+                {
+                    lastProgress = host.Elapsed();
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fuzz: {i + 1}/{arguments.Runs} scenarios, {tally.Trades} trades, {lastProgress.TotalSeconds:0.0} s"));
+                }
             }
-            if (host.Elapsed() - lastProgress >= ReplayCommand.ProgressInterval)
-            {
-                lastProgress = host.Elapsed();
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"fuzz: {i + 1}/{arguments.Runs} scenarios, {tally.Trades} trades, {lastProgress.TotalSeconds:0.0} s"));
-            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fuzz: the store failed after {ran} of {arguments.Runs} scenario(s): {e.Message}"));
+            error.WriteLine("fuzz: an infrastructure failure is not a counterexample; nothing was written; exit status 2");
+            return 2;
         }
         tally.Write(output, host.Elapsed());
         output.WriteLine($"fuzz: all {arguments.Runs} scenario(s) passed");
@@ -134,14 +145,17 @@ internal static class FuzzCommand
         return 1;
     }
 
-    /// <summary>Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the command.</summary>
+    /// <summary>
+    /// Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the
+    /// command, except when the store could not be opened: that is the infrastructure, and it goes to the caller.
+    /// </summary>
     private static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
     {
         try
         {
             return host.Runner(scenario, options);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StoreUnavailableException))
         {
             return new ScenarioResult
             {

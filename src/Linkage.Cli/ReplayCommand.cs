@@ -7,14 +7,22 @@ namespace Linkage.Cli;
 
 /// <summary>What <c>replay</c> needs from the world, injected so tests can run it with a fake runner, environment and clock.</summary>
 /// <param name="Runner">Replays one scenario (the simulator's <c>ScenarioRunner.Run</c>).</param>
-/// <param name="StoreProblem">Why a store cannot be opened in this build, or null when it can.</param>
+/// <param name="StoreProblem">Why the run's store cannot be opened (opened once to find out), or null when it can.</param>
 /// <param name="Environment">Reads an environment variable.</param>
 /// <param name="Elapsed">Wall-clock time since the command started: for the speed line and progress only, never for the report.</param>
 internal sealed record ReplayHost(
     Func<Scenario, RunOptions, ScenarioResult> Runner,
-    Func<string, string?> StoreProblem,
+    Func<RunOptions, string?> StoreProblem,
     Func<string, string?> Environment,
-    Func<TimeSpan> Elapsed);
+    Func<TimeSpan> Elapsed)
+{
+    /// <summary>The real world: the simulator, the store opened once before the run, the process's environment, a stopwatch.</summary>
+    public static ReplayHost Real(Func<Scenario, RunOptions, ScenarioResult> runner)
+    {
+        var clock = Stopwatch.StartNew();
+        return new ReplayHost(runner, StoreFactory.Problem, System.Environment.GetEnvironmentVariable, () => clock.Elapsed);
+    }
+}
 
 /// <summary>
 /// The <c>replay</c> command of <c>docs/scenarios.md</c>: loads every scenario file named (folders recursively, in
@@ -31,13 +39,7 @@ internal static class ReplayCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var clock = Stopwatch.StartNew();
-        var host = new ReplayHost(
-            ScenarioRunner.Run,
-            store => StoreFactory.IsAvailable(store, out var reason) ? null : reason,
-            System.Environment.GetEnvironmentVariable,
-            () => clock.Elapsed);
-        return Run(args, output, error, host);
+        return Run(args, output, error, ReplayHost.Real(ScenarioRunner.Run));
     }
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, ReplayHost host)
@@ -57,16 +59,6 @@ internal static class ReplayCommand
             error.WriteLine(ReplayArguments.Usage);
             return 2;
         }
-        if (host.StoreProblem(arguments.Store) is { } storeProblem)
-        {
-            error.WriteLine($"replay: {storeProblem}");
-            return 2;
-        }
-        var (scenarios, loadErrors) = Load(arguments.Paths);
-        foreach (var loadError in loadErrors)
-        {
-            error.WriteLine(loadError);
-        }
         var options = new RunOptions
         {
             Design = arguments.Design,
@@ -75,11 +67,32 @@ internal static class ReplayCommand
             PostgresConnectionString = arguments.PostgresConnectionString,
             Capture = arguments.CaptureFolder is not null,
         };
+        if (host.StoreProblem(options) is { } storeProblem)
+        {
+            error.WriteLine($"replay: {storeProblem}");
+            error.WriteLine("replay: nothing was run; exit status 2");
+            return 2;
+        }
+        var (scenarios, loadErrors) = Load(arguments.Paths);
+        foreach (var loadError in loadErrors)
+        {
+            error.WriteLine(loadError);
+        }
         var results = new List<ScenarioResult>();
         var lastProgress = host.Elapsed();
         foreach (var scenario in scenarios)
         {
-            var result = RunOne(host, scenario, options);
+            ScenarioResult result;
+            try
+            {
+                result = RunOne(host, scenario, options);
+            }
+            catch (StoreUnavailableException e)
+            {
+                error.WriteLine($"replay: the store failed at scenario {scenario.Name} ({results.Count} of {scenarios.Length} ran): {e.Message}");
+                error.WriteLine("replay: an infrastructure failure judges no scenario; exit status 2");
+                return 2;
+            }
             results.Add(result);
             if (arguments.CaptureFolder is { } folder)
             {
@@ -145,7 +158,7 @@ internal static class ReplayCommand
         {
             return host.Runner(scenario, options);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StoreUnavailableException))
         {
             return new ScenarioResult
             {

@@ -71,8 +71,8 @@ public sealed class ReplayArgumentTests
     public void A_store_this_build_cannot_open_is_refused_before_anything_runs()
     {
         var run = ReplayFixture.Run(["x.yaml"], runner: (_, _) => throw new AssertionException("nothing may run"),
-            storeProblem: store => store == "sqlite" ? "store 'sqlite' is not available" : null);
-        Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((2, "replay: store 'sqlite' is not available")));
+            storeProblem: o => o.Store == "sqlite" ? "store 'sqlite' is not available" : null);
+        Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((2, "replay: store 'sqlite' is not available\nreplay: nothing was run; exit status 2")));
     }
 
     [Test]

@@ -10,7 +10,7 @@ public sealed class FuzzCommandTests
     private sealed record Run(int Code, string Output, string Error, List<Scenario> Replayed);
 
     /// <summary>Runs <c>fuzz</c> in-process with a stand-in for the simulator and a clock that moves one second per call.</summary>
-    private static Run Fuzz(string[] args, Func<Scenario, bool>? fails = null, Func<string, string?>? storeProblem = null, Func<string, string?>? environment = null)
+    private static Run Fuzz(string[] args, Func<Scenario, bool>? fails = null, Func<RunOptions, string?>? storeProblem = null, Func<string, string?>? environment = null)
     {
         var replayed = new List<Scenario>();
         var seconds = 0;
