@@ -15,8 +15,33 @@ namespace Linkage.Cli;
 /// </summary>
 internal static class FuzzCommand
 {
-    public const string Usage =
-        "usage: linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]";
+    /// <summary>The command's options, help and exit codes.</summary>
+    public static readonly CommandSpec Spec = new(
+        "fuzz",
+        "[--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]",
+        """
+        Generates scenarios from a seed with the property tests' generator (SwarmGenerator), replays each against the
+        oracle and stops at the first failure: shrinks it, prints it and writes it to DIR as a scenario file that
+        `replay` reads. Scenario i of seed S is the same in every run. Progress goes to stderr every 2 s; a memory run
+        does about 100 scenarios a second, SQLite about 30, PostgreSQL about 10 (varies with the machine).
+        """,
+        [
+            new("--runs", "N", RunsDefault.ToString(CultureInfo.InvariantCulture), $"scenarios to generate and replay, 1 to {RunsMax:N0}"),
+            new("--seed", "S", "1", "the generator's seed"),
+            new("--store", "memory|sqlite|postgres", StoreFactory.Sqlite, "the store under test"),
+            new("--design", "engine|legacy", "engine", "legacy fuzzes the old product-keyed cache"),
+            new("--out", "DIR", Counterexamples.DefaultFolder, "where a shrunk counterexample is written; --out scenarios/regressions keeps it as a regression"),
+            new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+        ],
+        [
+            (0, "every scenario passed"),
+            (1, "a scenario failed; the shrunk counterexample is printed and written to --out"),
+            (2, "bad arguments, a store that cannot be opened (or was lost during the run), or an --out folder that cannot be written"),
+        ],
+        ["--runs 1000 --seed 7 --store memory", "--runs 200 --store postgres --pg 'Host=localhost;Username=postgres'"]);
+
+    /// <summary>The one-line usage.</summary>
+    public static string Usage => Spec.Usage;
 
     /// <summary>Scenarios run when <c>--runs</c> is not given.</summary>
     public const int RunsDefault = 100;
@@ -55,17 +80,16 @@ internal static class FuzzCommand
         var arguments = Parse(args, host.Environment, out var problems);
         if (arguments.Help)
         {
-            output.WriteLine(Usage);
+            output.Write(Spec.Help());
             return 0;
+        }
+        if (problems.IsEmpty && OutputPaths.FolderProblem("--out", arguments.Out) is { } outProblem)
+        {
+            problems = [outProblem];
         }
         if (!problems.IsEmpty)
         {
-            foreach (var problem in problems)
-            {
-                error.WriteLine($"fuzz: {problem}");
-            }
-            error.WriteLine(Usage);
-            return 2;
+            return Spec.Refuse(problems, error);
         }
         var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
         if (host.StoreProblem(options) is { } storeProblem)
@@ -218,29 +242,17 @@ internal static class FuzzCommand
     /// <summary>Parses the command line; every problem is reported, not only the first.</summary>
     internal static Arguments Parse(IReadOnlyList<string> args, Func<string, string?> environment, out ImmutableArray<string> problems)
     {
-        var errors = new List<string>();
-        var result = new Arguments();
-        for (var i = 0; i < args.Count; i++)
+        var line = Spec.Parse(args);
+        if (line.Help)
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h")
-            {
-                problems = [];
-                return new Arguments { Help = true };
-            }
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 || !arg.StartsWith("--", StringComparison.Ordinal) ? arg : arg[..equals];
-            if (name is not ("--runs" or "--seed" or "--store" or "--design" or "--out" or "--pg"))
-            {
-                errors.Add(arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");
-                continue;
-            }
-            string? value = equals >= 0 ? arg[(equals + 1)..] : i + 1 < args.Count ? args[++i] : null;
-            if (string.IsNullOrEmpty(value))
-            {
-                errors.Add($"{name} needs a value");
-                continue;
-            }
+            problems = [];
+            return new Arguments { Help = true };
+        }
+        var errors = line.Problems;
+        var result = new Arguments();
+        errors.AddRange(line.Positionals.Select(p => $"unexpected argument '{p}'"));
+        foreach (var (name, value) in line.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
             result = name switch
             {
                 "--runs" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs is >= 1 and <= RunsMax

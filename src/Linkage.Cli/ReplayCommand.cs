@@ -47,17 +47,15 @@ internal static class ReplayCommand
         var arguments = ReplayArguments.Parse(args, host.Environment, out var usageErrors);
         if (arguments.Help)
         {
-            output.WriteLine(ReplayArguments.Usage);
+            output.Write(ReplayArguments.Spec.Help());
             return 0;
         }
-        if (!usageErrors.IsEmpty)
+        var outputProblems = usageErrors.IsEmpty
+            ? OutputPaths.Problems([("--json", arguments.JsonFile)], [("--capture", arguments.CaptureFolder)])
+            : [];
+        if (!usageErrors.IsEmpty || outputProblems.Count > 0)
         {
-            foreach (var problem in usageErrors)
-            {
-                error.WriteLine($"replay: {problem}");
-            }
-            error.WriteLine(ReplayArguments.Usage);
-            return 2;
+            return ReplayArguments.Spec.Refuse([.. usageErrors, .. outputProblems], error);
         }
         var options = new RunOptions
         {
@@ -110,10 +108,27 @@ internal static class ReplayCommand
             ReplayText.WriteFailures(output, results);
             ReplayText.WriteSpeed(output, results.Count, TimeSpan.FromTicks(results.Sum(r => r.SimulatedDuration.Ticks)), host.Elapsed());
         }
-        var reportFailed = arguments.JsonFile is { } json && !WriteReport(json, arguments, results, error);
-        if (!loadErrors.IsEmpty || reportFailed)
+        if (arguments.CaptureFolder is { } captures && results.Count > 0)
+        {
+            output.WriteLine($"replay: {results.Count} capture file(s) written to {captures}/ (one <name>.jsonl per scenario)");
+        }
+        var reportFailed = false;
+        if (arguments.JsonFile is { } json)
+        {
+            reportFailed = !WriteReport(json, arguments, results, error);
+            if (!reportFailed)
+            {
+                output.WriteLine($"replay: JSON report written to {json}");
+            }
+        }
+        if (!loadErrors.IsEmpty)
         {
             error.WriteLine($"replay: {loadErrors.Length} problem(s) with the files named; exit status 2");
+            return 2;
+        }
+        if (reportFailed)
+        {
+            error.WriteLine("replay: the JSON report could not be written; exit status 2");
             return 2;
         }
         return results.All(r => r.Passed) ? 0 : 1;

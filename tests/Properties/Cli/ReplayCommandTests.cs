@@ -217,11 +217,14 @@ public sealed class ReplayCommandTests
     {
         using var files = new ReplayFixture();
         files.Write("a.yaml", ReplayFixture.Valid("alpha"));
-        var run = ReplayFixture.Run([files.Root, "--json", Path.Combine(files.Root, "no", "such", "dir", "r.json")]);
+        var blocker = files.Write("blocker", "a file where a folder would have to be");
+        var run = ReplayFixture.Run([files.Root, "--json", Path.Combine(blocker, "r.json")]);
         Assert.Multiple(() =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(2));
-            Assert.That(run.Error, Does.Contain("cannot write the JSON report"));
+            Assert.That(run.Error, Does.Contain($"--json {blocker}/r.json: cannot be written: {blocker} is a file, not a folder"));
+            Assert.That(run.Error, Does.Not.Contain("problem(s) with the files named"), "an unwritable report is not a problem with the scenario files");
+            Assert.That(run.Output, Is.Empty, "the path is checked before anything runs");
         });
     }
 
