@@ -93,7 +93,17 @@ internal static class AuditCommand
         AuditReport report;
         try
         {
-            report = CaptureAudit.Run(arguments.Capture, store, metrics);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var shown = TimeSpan.Zero;
+            report = CaptureAudit.Run(arguments.Capture, store, metrics, lines =>
+            {
+                // At most one line every ProgressInterval, and only once the audit has run that long: small captures stay quiet.
+                if (clock.Elapsed - shown >= ReplayCommand.ProgressInterval)
+                {
+                    shown = clock.Elapsed;
+                    error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"audit: {lines:N0} lines read, {shown.TotalSeconds:0.0} s"));
+                }
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
