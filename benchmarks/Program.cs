@@ -8,6 +8,8 @@ using Linkage.Stores.Sqlite;
 using Linkage.Testing;
 using Microsoft.Data.Sqlite;
 
+using Linkage.Sim.Stores;
+
 namespace Linkage.Benchmarks;
 
 internal static class Program
@@ -140,7 +142,8 @@ internal static class Program
     private static bool NeedsPostgres(BenchmarkCase benchmark) =>
         benchmark.Descriptor.Type == typeof(PostgresLookupBenchmarks)
         || benchmark.Descriptor.WorkloadMethod.Name.Contains("Postgres", StringComparison.Ordinal)
-        || benchmark.Parameters.Items.Any(p => p.Value is Sim.Runner.StoreFactory.Postgres);
+        || benchmark.Descriptor.Type.Name.StartsWith("Postgres", StringComparison.Ordinal)
+        || benchmark.Parameters.Items.Any(p => p.Value is StoreFactory.Postgres);
 
     /// <summary>
     /// The smoke test also checks the claim that makes big stores cheap to stage: bulk staging writes the same rows as

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

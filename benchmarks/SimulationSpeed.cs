@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 using Linkage.Testing;

@@ -1,8 +1,8 @@
 using System.Text;
 using Linkage.Engine;
 using Linkage.Host;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Audit;
-using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Cli;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Crash;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Runner;

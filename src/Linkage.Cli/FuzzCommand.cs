@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Generation;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

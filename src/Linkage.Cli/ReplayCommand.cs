@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 

@@ -170,6 +170,7 @@ internal sealed partial class Decider
             LinkCount = links ? read.LinkCount + 1 : read.LinkCount,
             Version = read.Version + 1,
         };
+        CheckInvariants(next);
         if (!links)
         {
             Emit(new LedgerUpdated(next));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 
 namespace Linkage.Engine;
 
@@ -106,7 +107,25 @@ internal sealed partial class Decider
     }
 
     /// <summary>The order's next state: <paramref name="changed"/> with the version after the one the view holds.</summary>
-    private static OrderRecord Next(OrderRecord read, OrderRecord changed) => changed with { Version = read.Version + 1 };
+    private static OrderRecord Next(OrderRecord read, OrderRecord changed)
+    {
+        CheckInvariants(changed);
+        return changed with { Version = read.Version + 1 };
+    }
+
+    /// <summary>
+    /// The invariants of <see cref="OrderRecord"/>, checked on every order the engine writes in a debug build: what is
+    /// linked never exceeds what some source saw executed (sources are never added together), and what exits closed of a
+    /// lot never exceeds what is linked to it.
+    /// </summary>
+    [Conditional("DEBUG")]
+    private static void CheckInvariants(OrderRecord order)
+    {
+        Debug.Assert(
+            order.Linked.Quantity <= Math.Max(order.Feed.Quantity, Math.Max(order.Rest.Quantity, order.Matches.Quantity)),
+            $"linked {order.Linked.Quantity} above every source of {order.ClientOrderId}");
+        Debug.Assert(order.Allocated <= order.Linked.Quantity, $"allocated {order.Allocated} above linked {order.Linked.Quantity} of {order.ClientOrderId}");
+    }
 
     private void Reject(EngineInput input, Problem problem) =>
         Emit(new InputRejected(Quarantine.Record(input, now, problem.Reason, problem.Field)));

@@ -48,6 +48,7 @@ public readonly record struct ClientOrderId
     public static ClientOrderId From(string value) =>
         TryCreate(value, out var id, out var error) ? id : throw new ArgumentException(error, nameof(value));
 
+    /// <inheritdoc />
     public override string ToString() => Value;
 }
 
@@ -56,8 +57,10 @@ public readonly record struct ExchangeOrderId
 {
     private ExchangeOrderId(string value) => Value = value;
 
+    /// <summary>The id as the exchange wrote it.</summary>
     public string Value { get; }
 
+    /// <summary>Validates <paramref name="value"/>: the id, or false with the reason in <paramref name="error"/>.</summary>
     public static bool TryCreate(string? value, out ExchangeOrderId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
@@ -81,9 +84,11 @@ public readonly record struct ExchangeOrderId
         return true;
     }
 
+    /// <summary>The exchange order id <paramref name="value"/>; throws when it is not valid (see <see cref="TryCreate"/>).</summary>
     public static ExchangeOrderId From(string value) =>
         TryCreate(value, out var id, out var error) ? id : throw new ArgumentException(error, nameof(value));
 
+    /// <inheritdoc />
     public override string ToString() => Value;
 }
 
@@ -92,8 +97,10 @@ public readonly record struct ProductId
 {
     private ProductId(string value) => Value = value;
 
+    /// <summary>The product id as Coinbase writes it (<c>BTC-USD</c>).</summary>
     public string Value { get; }
 
+    /// <summary>Validates <paramref name="value"/>: the id, or false with the reason in <paramref name="error"/>.</summary>
     public static bool TryCreate(string? value, out ProductId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
@@ -117,9 +124,11 @@ public readonly record struct ProductId
         return true;
     }
 
+    /// <summary>The product id <paramref name="value"/>; throws when it is not valid (see <see cref="TryCreate"/>).</summary>
     public static ProductId From(string value) =>
         TryCreate(value, out var id, out var error) ? id : throw new ArgumentException(error, nameof(value));
 
+    /// <inheritdoc />
     public override string ToString() => Value;
 }
 
@@ -128,8 +137,10 @@ public readonly record struct SnapshotId
 {
     private SnapshotId(string value) => Value = value;
 
+    /// <summary>The id as the strategy wrote it.</summary>
     public string Value { get; }
 
+    /// <summary>Validates <paramref name="value"/>: the id, or false with the reason in <paramref name="error"/>.</summary>
     public static bool TryCreate(string? value, out SnapshotId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
@@ -153,9 +164,11 @@ public readonly record struct SnapshotId
         return true;
     }
 
+    /// <summary>The snapshot id <paramref name="value"/>; throws when it is not valid (see <see cref="TryCreate"/>).</summary>
     public static SnapshotId From(string value) =>
         TryCreate(value, out var id, out var error) ? id : throw new ArgumentException(error, nameof(value));
 
+    /// <inheritdoc />
     public override string ToString() => Value;
 }
 
@@ -175,5 +188,6 @@ public enum FillSource
 /// </summary>
 public readonly record struct FillKey(ExchangeOrderId Order, FillSource Source, string Key)
 {
+    /// <inheritdoc />
     public override string ToString() => $"{Order.Value}/{Source}/{Key}";
 }

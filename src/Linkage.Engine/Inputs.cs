@@ -16,7 +16,9 @@ public sealed record IntentReceived(DateTimeOffset At, Intent Intent) : EngineIn
 /// <summary>The outcome of a create-order request for a staged intent.</summary>
 public enum PlacementResult
 {
+    /// <summary>The exchange created the order (<c>success: true</c>, an order id).</summary>
     Accepted,
+    /// <summary>The exchange refused it (<c>success: false</c>, a failure reason); no order exists.</summary>
     Rejected,
 
     /// <summary>The request timed out: the order may or may not exist.</summary>

@@ -40,10 +40,13 @@ public sealed partial class MemoryStore : ILinkageStore
     // its collections, once made, serve every later batch instead of being allocated per fill.
     private Transaction? transaction;
 
+    /// <inheritdoc />
     public string Name => "memory";
 
+    /// <inheritdoc />
     public bool IsDurable => false;
 
+    /// <inheritdoc />
     public int ParkedCount
     {
         get
@@ -55,6 +58,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public OrderRecord? FindByClientOrderId(ClientOrderId id)
     {
         lock (gate)
@@ -63,6 +67,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id)
     {
         lock (gate)
@@ -71,6 +76,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public bool IsFillKeySeen(FillKey key)
     {
         lock (gate)
@@ -79,6 +85,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id)
     {
         lock (gate)
@@ -91,6 +98,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ExternalOrderRecord? FindExternal(ExchangeOrderId id)
     {
         lock (gate)
@@ -99,10 +107,13 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => Indexed(openEntryLots, product);
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => Indexed(exitsAwaiting, product);
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max)
     {
         lock (gate)
@@ -111,6 +122,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -136,15 +148,19 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> InFlightOrders() =>
         [.. Orders().Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
-        [.. Orders().Where(o => o.TerminalAt >= since).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
+        [.. Orders().Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)];
 
+    /// <inheritdoc />
     public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>
         [.. Parked().Select(p => p.ExchangeOrderId).Distinct().OrderBy(id => id.Value, StringComparer.Ordinal)];
 
+    /// <inheritdoc />
     public ImmutableArray<OrderRecord> Orders()
     {
         lock (gate)
@@ -153,6 +169,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<LinkRecord> Links()
     {
         lock (gate)
@@ -161,6 +178,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<FillRecord> Fills()
     {
         lock (gate)
@@ -173,6 +191,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<AllocationRecord> Allocations()
     {
         lock (gate)
@@ -181,6 +200,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<ParkedFill> Parked()
     {
         lock (gate)
@@ -193,6 +213,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<ExternalOrderRecord> ExternalOrders()
     {
         lock (gate)
@@ -201,6 +222,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<QuarantineRecord> Quarantine()
     {
         lock (gate)
@@ -209,6 +231,7 @@ public sealed partial class MemoryStore : ILinkageStore
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<AlertRecord> Alerts()
     {
         lock (gate)

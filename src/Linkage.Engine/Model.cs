@@ -5,14 +5,18 @@ namespace Linkage.Engine;
 /// <summary>Order side.</summary>
 public enum Side
 {
+    /// <summary>Buy the base currency.</summary>
     Buy,
+    /// <summary>Sell the base currency.</summary>
     Sell,
 }
 
 /// <summary>Whether an intent opens a position (from the strategy, with a snapshot) or closes one (from the position monitor).</summary>
 public enum IntentKind
 {
+    /// <summary>Opens a position: the strategy's decision, with a snapshot.</summary>
     Entry,
+    /// <summary>Closes a position: the position monitor's decision (take profit, stop loss, ...).</summary>
     Exit,
 }
 
@@ -23,8 +27,11 @@ public enum IntentKind
 /// </summary>
 public sealed record Intent
 {
+    /// <summary>Entry or exit.</summary>
     public required IntentKind Kind { get; init; }
+    /// <summary>The product to trade.</summary>
     public required ProductId Product { get; init; }
+    /// <summary>Buy or sell.</summary>
     public required Side Side { get; init; }
 
     /// <summary>Base size; null for an exit that sells the whole open position (the host sizes the order).</summary>
@@ -36,29 +43,36 @@ public sealed record Intent
     /// <summary>The strategy decision behind an entry; null for exits.</summary>
     public SnapshotId? Snapshot { get; init; }
 
+    /// <summary>The strategy's buy score at the decision, when it has one.</summary>
     public decimal? BuyScore { get; init; }
+    /// <summary>The strategy's sell score at the decision, when it has one.</summary>
     public decimal? SellScore { get; init; }
+    /// <summary>What fired the decision (<c>roc_momo</c>, <c>take_profit</c>, ...).</summary>
     public string? Trigger { get; init; }
 
     /// <summary>The indicator breakdown as canonical JSON (keys sorted), or null.</summary>
     public string? IndicatorsJson { get; init; }
 
+    /// <summary>How many indicators fired, when the strategy says.</summary>
     public int? IndicatorsFired { get; init; }
 
     /// <summary>For exits: the entry orders this exit closes, in the order to close them. Empty: oldest open lots first.</summary>
     public ImmutableArray<ClientOrderId> Closes { get; init; } = [];
 
+    /// <summary>The strategy's own timestamp of the decision (part of the intent's identity).</summary>
     public required DateTimeOffset DecidedAt { get; init; }
 
     /// <summary>A client order id minted elsewhere (for example by another webhook, in a capture). Null: the engine mints one.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
 
+    /// <summary>Equal when every member is equal, <see cref="Closes"/> element by element.</summary>
     public bool Equals(Intent? other) =>
         other is not null && Kind == other.Kind && Product == other.Product && Side == other.Side && Size == other.Size
         && Price == other.Price && Snapshot == other.Snapshot && BuyScore == other.BuyScore && SellScore == other.SellScore
         && Trigger == other.Trigger && IndicatorsJson == other.IndicatorsJson && IndicatorsFired == other.IndicatorsFired
         && Closes.SequenceEqual(other.Closes) && DecidedAt == other.DecidedAt && ClientOrderId == other.ClientOrderId;
 
+    /// <summary>A hash of the members that identify the intent.</summary>
     public override int GetHashCode() => HashCode.Combine(Kind, Product, Side, Size, Price, Snapshot, DecidedAt, ClientOrderId);
 }
 
@@ -67,12 +81,19 @@ public enum OrderStatus
 {
     /// <summary>Nothing heard from the exchange yet.</summary>
     Unknown,
+    /// <summary>Accepted, not yet on the book.</summary>
     Pending,
+    /// <summary>On the book, possibly partly filled.</summary>
     Open,
+    /// <summary>Wholly executed (terminal).</summary>
     Filled,
+    /// <summary>A cancel was asked and is not done yet: fills can still arrive.</summary>
     CancelQueued,
+    /// <summary>Cancelled, possibly after partial fills (terminal).</summary>
     Cancelled,
+    /// <summary>Expired (GTD or IOC), possibly after partial fills (terminal).</summary>
     Expired,
+    /// <summary>Failed after creation (terminal).</summary>
     Failed,
 }
 
@@ -138,16 +159,27 @@ public enum OrderStateSource
 /// </summary>
 public sealed record OrderState
 {
+    /// <summary>The exchange's order id (always present).</summary>
     public required ExchangeOrderId ExchangeOrderId { get; init; }
+    /// <summary>The client order id the order was created with, when the message carries it.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
+    /// <summary>The product, when the message carries it.</summary>
     public ProductId? Product { get; init; }
+    /// <summary>The side, when the message carries it.</summary>
     public Side? Side { get; init; }
+    /// <summary>The order's status, when the message carries it.</summary>
     public OrderStatus? Status { get; init; }
+    /// <summary>Base quantity executed so far (cumulative, never an increment).</summary>
     public decimal? CumulativeQuantity { get; init; }
+    /// <summary>Base quantity still open.</summary>
     public decimal? LeavesQuantity { get; init; }
+    /// <summary>Average price of what executed.</summary>
     public decimal? AveragePrice { get; init; }
+    /// <summary>Quote value of what executed (quantity times price, summed).</summary>
     public decimal? FilledValue { get; init; }
+    /// <summary>Fees charged so far, in quote currency.</summary>
     public decimal? TotalFees { get; init; }
+    /// <summary>How many trades executed so far.</summary>
     public int? NumberOfFills { get; init; }
 
     /// <summary>The order's base size, where the message carries it.</summary>
@@ -157,9 +189,13 @@ public sealed record OrderState
 /// <summary>REST List Fills <c>trade_type</c>. Only <see cref="Fill"/> rows add executed quantity; the others are adjustments.</summary>
 public enum TradeType
 {
+    /// <summary>An ordinary execution.</summary>
     Fill,
+    /// <summary>Reverses an earlier execution (List Fills <c>REVERSAL</c>).</summary>
     Reversal,
+    /// <summary>Corrects an earlier execution (List Fills <c>CORRECTION</c>).</summary>
     Correction,
+    /// <summary>An execution the exchange made up for accounting (List Fills <c>SYNTHETIC</c>).</summary>
     Synthetic,
 }
 
@@ -169,17 +205,25 @@ public enum TradeType
 /// </summary>
 public sealed record TradeFill
 {
+    /// <summary>The fill's idempotency key: its order, its source and the source's own id.</summary>
     public required FillKey Key { get; init; }
+    /// <summary>What kind of row this is (an ordinary fill, or an adjustment).</summary>
     public required TradeType TradeType { get; init; }
+    /// <summary>Base quantity executed by this trade.</summary>
     public required decimal Size { get; init; }
+    /// <summary>The trade's price.</summary>
     public required decimal Price { get; init; }
+    /// <summary>The fee charged for this trade, in quote currency.</summary>
     public decimal Commission { get; init; }
+    /// <summary>The product, when the source carries it.</summary>
     public ProductId? Product { get; init; }
+    /// <summary>The side, when the source carries it.</summary>
     public Side? Side { get; init; }
 
     /// <summary>The legacy <c>trade_id</c> or REST <c>trade_id</c> (not unique for adjustments), for reports.</summary>
     public string? TradeId { get; init; }
 
+    /// <summary>When the trade executed, as the exchange reports it.</summary>
     public DateTimeOffset? TradeTime { get; init; }
 
     /// <summary>The exchange order this fill belongs to (same as <c>Key.Order</c>).</summary>

@@ -6,6 +6,7 @@ namespace Linkage.Engine;
 /// </summary>
 public readonly record struct Executed(decimal Quantity, decimal Value, decimal Fees)
 {
+    /// <summary>Nothing executed.</summary>
     public static readonly Executed None = new(0m, 0m, 0m);
 
     /// <summary>Average price, or null when nothing executed.</summary>
@@ -27,16 +28,23 @@ public readonly record struct Executed(decimal Quantity, decimal Value, decimal 
 /// </remarks>
 public sealed record OrderRecord
 {
+    /// <summary>Our client order id: the record's key, minted from the intent before the order is sent.</summary>
     public required ClientOrderId ClientOrderId { get; init; }
+    /// <summary>The intent, as staged.</summary>
     public required Intent Intent { get; init; }
 
     /// <summary>When the intent was staged (the input's time).</summary>
     public required DateTimeOffset StagedAt { get; init; }
 
+    /// <summary>The exchange's order id once known; never rebound.</summary>
     public ExchangeOrderId? ExchangeOrderId { get; init; }
+    /// <summary>What is known of the create-order request's outcome.</summary>
     public PlacementState Placement { get; init; } = PlacementState.Staged;
+    /// <summary>The exchange's failure reason, when it refused the order.</summary>
     public string? RejectReason { get; init; }
+    /// <summary>The order's status as last reported.</summary>
     public OrderStatus Status { get; init; } = OrderStatus.Unknown;
+    /// <summary>When the order turned terminal (retention counts from here).</summary>
     public DateTimeOffset? TerminalAt { get; init; }
 
     /// <summary>The feed's last cumulative state (updates and snapshots).</summary>
@@ -66,6 +74,7 @@ public sealed record OrderRecord
     /// <summary>Retention removed the intent's bulky metadata; the binding and ledger stay so dedupe still works.</summary>
     public bool IntentPurged { get; init; }
 
+    /// <summary>Optimistic-concurrency version, 1 when staged, one more at every write.</summary>
     public long Version { get; init; } = 1;
 
     /// <summary>Entries: linked quantity not yet closed by exits. Exits: linked quantity not yet allocated.</summary>
@@ -78,38 +87,57 @@ public sealed record OrderRecord
 /// </summary>
 public sealed record LinkRecord
 {
+    /// <summary>Our order the quantity belongs to.</summary>
     public required ClientOrderId ClientOrderId { get; init; }
+    /// <summary>The exchange's order id.</summary>
     public required ExchangeOrderId ExchangeOrderId { get; init; }
+    /// <summary>The link's number among the order's links, from 1.</summary>
     public required int Sequence { get; init; }
+    /// <summary>Entry or exit, from the intent.</summary>
     public required IntentKind Kind { get; init; }
+    /// <summary>The decision behind the order (the intent's snapshot); null for exits.</summary>
     public SnapshotId? Snapshot { get; init; }
+    /// <summary>The product.</summary>
     public required ProductId Product { get; init; }
+    /// <summary>The side.</summary>
     public required Side Side { get; init; }
+    /// <summary>The order's linked quantity before this link.</summary>
     public required decimal From { get; init; }
+    /// <summary>The order's linked quantity after this link.</summary>
     public required decimal To { get; init; }
 
     /// <summary>Price of this increment (value increase over quantity increase).</summary>
     public required decimal Price { get; init; }
 
+    /// <summary>The fee of the linked quantity, in quote currency.</summary>
     public required decimal Fee { get; init; }
+    /// <summary>Which source's report made the link (feed, REST fills, legacy matches, reconciliation).</summary>
     public required LinkProvenance Provenance { get; init; }
 
     /// <summary>The key of the fill that caused it: <c>entry_id</c>, legacy trade, or the synthetic <c>{order_id}-{cumulative}</c>.</summary>
     public required string SourceKey { get; init; }
 
+    /// <summary>The intent's buy score, copied so the link reads alone.</summary>
     public decimal? BuyScore { get; init; }
+    /// <summary>The intent's sell score, copied so the link reads alone.</summary>
     public decimal? SellScore { get; init; }
+    /// <summary>The intent's trigger, copied so the link reads alone.</summary>
     public string? Trigger { get; init; }
+    /// <summary>When the link was made (the time of the input that made it).</summary>
     public required DateTimeOffset At { get; init; }
 
+    /// <summary>The quantity this link covers (<see cref="To"/> minus <see cref="From"/>).</summary>
     public decimal Quantity => To - From;
 }
 
 /// <summary>A trade-level fill the store has seen (its key is kept beyond retention so duplicates never link twice).</summary>
 public sealed record FillRecord
 {
+    /// <summary>The trade as its source reported it.</summary>
     public required TradeFill Fill { get; init; }
+    /// <summary>Our order the trade belongs to; null for an external order's trade.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
+    /// <summary>When the trade was recorded.</summary>
     public required DateTimeOffset At { get; init; }
 
     /// <summary>True for REVERSAL, CORRECTION and SYNTHETIC rows: recorded as adjustments, not executed quantity.</summary>
@@ -119,26 +147,38 @@ public sealed record FillRecord
 /// <summary>An exit fill's quantity allocated to one entry lot it closes.</summary>
 public sealed record AllocationRecord
 {
+    /// <summary>The exit order whose fill this allocation places.</summary>
     public required ClientOrderId ExitClientOrderId { get; init; }
+    /// <summary>The entry order (lot) the quantity closes.</summary>
     public required ClientOrderId EntryClientOrderId { get; init; }
+    /// <summary>The allocation's number among the exit's allocations, from 1.</summary>
     public required int Sequence { get; init; }
+    /// <summary>The entry's snapshot: the decision this exit closes.</summary>
     public SnapshotId? EntrySnapshot { get; init; }
+    /// <summary>The product.</summary>
     public required ProductId Product { get; init; }
+    /// <summary>Base quantity of the lot this allocation closes.</summary>
     public required decimal Quantity { get; init; }
+    /// <summary>The exit fill's price.</summary>
     public required decimal ExitPrice { get; init; }
+    /// <summary>The entry lot's average price.</summary>
     public required decimal EntryPrice { get; init; }
 
     /// <summary>Gross realized PnL in quote currency: (exit price − entry price) × quantity for a long entry, negated for a short.</summary>
     public required decimal RealizedPnl { get; init; }
 
+    /// <summary>The exit's trigger (<c>take_profit</c>, <c>stop_loss</c>, ...).</summary>
     public string? ExitTrigger { get; init; }
+    /// <summary>The exit intent's sell score.</summary>
     public decimal? SellScore { get; init; }
+    /// <summary>When the allocation was made.</summary>
     public required DateTimeOffset At { get; init; }
 }
 
 /// <summary>A fill (or order update) waiting for its order's identity. Kept until bound, classified external, or purged.</summary>
 public sealed record ParkedFill
 {
+    /// <summary>The exchange order the parked input is about.</summary>
     public required ExchangeOrderId ExchangeOrderId { get; init; }
 
     /// <summary>Unique key of the parked input within its order (a fill key, or the synthetic <c>{order_id}-{cumulative}</c>).</summary>
@@ -147,14 +187,18 @@ public sealed record ParkedFill
     /// <summary>The input to decide again once the binding is known.</summary>
     public required EngineInput Input { get; init; }
 
+    /// <summary>When it was parked.</summary>
     public required DateTimeOffset ParkedAt { get; init; }
 }
 
 /// <summary>An order the bot did not place. Its fills are recorded here and never linked.</summary>
 public sealed record ExternalOrderRecord
 {
+    /// <summary>The exchange's order id.</summary>
     public required ExchangeOrderId ExchangeOrderId { get; init; }
+    /// <summary>The client order id the other tool used, when known.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
+    /// <summary>The product, when known.</summary>
     public ProductId? Product { get; init; }
 
     /// <summary>Quantity seen filling after observation began (snapshots are a baseline, not fills).</summary>
@@ -169,19 +213,28 @@ public sealed record ExternalOrderRecord
     /// <summary>Trade-level fill keys recorded for it.</summary>
     public int Trades { get; init; }
 
+    /// <summary>When Linkage first heard of the order.</summary>
     public required DateTimeOffset FirstSeenAt { get; init; }
+    /// <summary>Optimistic-concurrency version, 1 on insert.</summary>
     public long Version { get; init; } = 1;
 }
 
 /// <summary>An input the engine refused, kept with its raw payload and the reason naming the field.</summary>
 public sealed record QuarantineRecord
 {
+    /// <summary>When the input was refused.</summary>
     public required DateTimeOffset At { get; init; }
+    /// <summary>What kind of input it was (<c>ws</c>, <c>intent</c>, <c>fills</c>, ...).</summary>
     public required string Kind { get; init; }
+    /// <summary>Why it was refused, naming the field.</summary>
     public required string Reason { get; init; }
+    /// <summary>The path of the offending field, when one is to blame.</summary>
     public string? Field { get; init; }
+    /// <summary>The line of the input in its file (a capture), when it came from one.</summary>
     public int? Line { get; init; }
+    /// <summary>Where the input came from (<c>ws</c>, <c>rest:create</c>, <c>reconcile</c>, <c>webhook</c>, ...).</summary>
     public string? Origin { get; init; }
+    /// <summary>The input as it arrived (cut at <see cref="Limits.QuarantinedPayloadLengthMax"/>).</summary>
     public required string RawPayload { get; init; }
 }
 
@@ -213,9 +266,14 @@ public enum AlertKind
 /// <summary>An alert raised by the engine.</summary>
 public sealed record AlertRecord
 {
+    /// <summary>When the alert was raised.</summary>
     public required DateTimeOffset At { get; init; }
+    /// <summary>What it is about.</summary>
     public required AlertKind Kind { get; init; }
+    /// <summary>What happened, in words.</summary>
     public required string Detail { get; init; }
+    /// <summary>The order it concerns, when one.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
+    /// <summary>The exchange order it concerns, when one.</summary>
     public ExchangeOrderId? ExchangeOrderId { get; init; }
 }

@@ -8,10 +8,13 @@ namespace Linkage.Engine;
 /// </summary>
 public interface ILinkageStoreView
 {
+    /// <summary>Our order with this client order id, or null.</summary>
     OrderRecord? FindByClientOrderId(ClientOrderId id);
 
+    /// <summary>Our order bound to this exchange order id, or null.</summary>
     OrderRecord? FindByExchangeOrderId(ExchangeOrderId id);
 
+    /// <summary>Whether a trade with this key was recorded (fill keys are never purged).</summary>
     bool IsFillKeySeen(FillKey key);
 
     /// <summary>Fills parked for the order, ordered by <c>ParkedAt</c>, then <c>Key</c> (ordinal).</summary>
@@ -20,6 +23,7 @@ public interface ILinkageStoreView
     /// <summary>How many fills are parked in all (for <see cref="Limits.ParkedFillsMax"/>).</summary>
     int ParkedCount { get; }
 
+    /// <summary>The external order with this exchange order id, or null.</summary>
     ExternalOrderRecord? FindExternal(ExchangeOrderId id);
 
     /// <summary>Entry orders of the product whose <see cref="OrderRecord.Open"/> is positive, oldest first (<c>StagedAt</c>, then client order id, ordinal).</summary>
@@ -61,8 +65,10 @@ public enum ApplyStatus
 /// <summary>The outcome of <see cref="ILinkageStore.Apply"/>.</summary>
 public readonly record struct ApplyResult(ApplyStatus Status, string? Detail = null)
 {
+    /// <summary>The batch was written.</summary>
     public static readonly ApplyResult Applied = new(ApplyStatus.Applied);
 
+    /// <summary>Nothing was written: another writer got there first (<paramref name="detail"/> says what).</summary>
     public static ApplyResult Conflict(string detail) => new(ApplyStatus.Conflict, detail);
 }
 
@@ -82,6 +88,7 @@ public interface ILinkageStore : ILinkageStoreView, IDisposable
     /// <summary>Whether the store keeps its state across a process restart.</summary>
     bool IsDurable { get; }
 
+    /// <summary>Writes the batch in one transaction, checking every version and fill key; see the interface's remarks.</summary>
     ApplyResult Apply(DecisionBatch batch);
 
     /// <summary>
@@ -91,7 +98,10 @@ public interface ILinkageStore : ILinkageStoreView, IDisposable
     /// </summary>
     ImmutableArray<OrderRecord> InFlightOrders();
 
-    /// <summary>Orders that turned terminal at or after <paramref name="since"/>, by client order id (ordinal), from an index on the terminal time.</summary>
+    /// <summary>
+    /// Orders that turned terminal at or after <paramref name="since"/> and whose intent is not purged (retention purges
+    /// it a day after the order turned terminal), by client order id (ordinal); durable stores read the retention index.
+    /// </summary>
     ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since);
 
     /// <summary>The exchange order ids that have fills parked for want of their identity, each once, ordinal (at most <see cref="Limits.ParkedFillsMax"/>).</summary>

@@ -12,6 +12,7 @@ public sealed record Problem(string Field, string Reason);
 /// </summary>
 public static class Validation
 {
+    /// <summary>What is wrong with the intent (ids, sizes, bounds), or null.</summary>
     public static Problem? Intent(Intent? intent)
     {
         if (intent is null)
@@ -33,11 +34,13 @@ public static class Validation
             ?? (intent.ClientOrderId is { } given ? ClientId(given, "client_order_id") : null);
     }
 
+    /// <summary>What is wrong with the create-order outcome, or null.</summary>
     public static Problem? Placement(PlacementOutcome outcome) =>
         ClientId(outcome.ClientOrderId, "client_order_id")
         ?? Enum(outcome.Result, "result")
         ?? (outcome.ExchangeOrderId is { } exchangeId ? ExchangeId(exchangeId, "order_id") : null);
 
+    /// <summary>What is wrong with the order state, or null.</summary>
     public static Problem? OrderUpdate(OrderUpdate update)
     {
         if (update.Order is not { } state)
@@ -72,6 +75,7 @@ public static class Validation
             ? new Problem("cumulative_quantity", $"cumulative quantity {Text(cumulative)} exceeds the order size {Text(size)}")
             : null;
 
+    /// <summary>What is wrong with the trade, or null.</summary>
     public static Problem? TradeFill(TradeFill? fill)
     {
         if (fill is null)
@@ -91,9 +95,11 @@ public static class Validation
             ?? (fill.Side is { } side ? Enum(side, "side") : null);
     }
 
+    /// <summary>What is wrong with a client order id at <paramref name="field"/>, or null.</summary>
     public static Problem? ClientId(ClientOrderId id, string field) =>
         ClientOrderId.TryCreate(id.Value, out _, out var error) ? null : new(field, error);
 
+    /// <summary>What is wrong with an exchange order id at <paramref name="field"/>, or null.</summary>
     public static Problem? ExchangeId(ExchangeOrderId id, string field) =>
         ExchangeOrderId.TryCreate(id.Value, out _, out var error) ? null : new(field, error);
 

@@ -23,9 +23,11 @@ public interface ICorrelator
 /// <summary>What processing one input did.</summary>
 public sealed record ProcessResult(DecisionBatch? Batch, ProcessStatus Status, string? Detail = null)
 {
+    /// <summary>Whether the input was applied (or needed no write).</summary>
     public bool Succeeded => Status == ProcessStatus.Applied;
 }
 
+/// <summary>How processing one input ended.</summary>
 public enum ProcessStatus
 {
     /// <summary>The decisions were applied (or there was nothing to write).</summary>

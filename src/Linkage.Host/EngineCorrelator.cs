@@ -23,6 +23,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     /// <summary>Most times a failing store call is retried for one input before the input is handed back to the host.</summary>
     public const int StoreRetriesMax = 3;
 
+    /// <inheritdoc />
     public string Design => "engine";
 
     /// <summary>The store this correlator decides against and writes to.</summary>
@@ -32,6 +33,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     // wrapper per decision from ForDecision).
     private readonly GuardedView guarded = new(store);
 
+    /// <inheritdoc />
     public ProcessResult Process(EngineInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -88,6 +90,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
         }
     }
 
+    /// <inheritdoc />
     public ImmutableArray<LinkRecord> Links() => Store.Links();
 
     private static ProcessResult StoreFailed(DecisionBatch? batch, Exception failure) =>

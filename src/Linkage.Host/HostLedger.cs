@@ -50,32 +50,42 @@ public interface IHostLedger
 /// <summary>The engine design's ledger: everything is read from the store, so it survives a restart exactly as the store does.</summary>
 public sealed class StoreLedger(ILinkageStore store) : IHostLedger
 {
+    /// <inheritdoc />
     public IReadOnlyList<InFlightOrder> InFlight() => [.. store.InFlightOrders().Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
 
+    /// <inheritdoc />
     public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) =>
         [.. store.TerminalSince(since).Where(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
 
+    /// <inheritdoc />
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) =>
         closes.Count == 0
             ? store.OpenEntryLots(product).Sum(o => o.Open)
             : closes.Select(store.FindByClientOrderId).Sum(o => o is { Intent.Kind: IntentKind.Entry } entry ? Math.Max(entry.Open, 0m) : 0m);
 
+    /// <inheritdoc />
     public IReadOnlyList<ExchangeOrderId> ParkedOrders() => store.ParkedOrderIds();
 
+    /// <inheritdoc />
     public bool IsKnown(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId) is not null;
 
+    /// <inheritdoc />
     public decimal? LinkedQuantity(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId)?.Linked.Quantity;
 
+    /// <inheritdoc />
     public bool AwaitsPlacement(ClientOrderId clientOrderId) =>
         store.FindByClientOrderId(clientOrderId) is { Placement: PlacementState.Staged or PlacementState.Unknown };
 
+    /// <inheritdoc />
     public Intent? IntentOf(ClientOrderId clientOrderId) => store.FindByClientOrderId(clientOrderId)?.Intent;
 
+    /// <inheritdoc />
     public void Sent(ClientOrderId clientOrderId, Intent intent)
     {
         // The store staged the intent before the host sent it: nothing more to remember.
     }
 
+    /// <inheritdoc />
     public void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId)
     {
         // The engine bound the ids when it processed the response or update.

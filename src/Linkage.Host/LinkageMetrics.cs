@@ -25,6 +25,7 @@ public sealed class LinkageMetrics : IDisposable
     private readonly Counter<long> allocations;
     private readonly Counter<long> purged;
 
+    /// <summary>Creates the meter and its instruments.</summary>
     public LinkageMetrics()
     {
         meter = new Meter(MeterName);
@@ -93,5 +94,6 @@ public sealed class LinkageMetrics : IDisposable
         }
     }
 
+    /// <summary>Disposes the meter.</summary>
     public void Dispose() => meter.Dispose();
 }

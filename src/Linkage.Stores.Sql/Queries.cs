@@ -68,9 +68,14 @@ internal static class Queries
     public static readonly Query InFlightOrders = new(
         Tables.Orders, [new(Tables.Orders.Column("in_flight"), Comparison.IsSet)], Columns(Tables.Orders, "client_order_id"));
 
-    /// <summary>Orders terminal at or after a time, from the index on the terminal time (the caller orders them by client order id).</summary>
+    /// <summary>
+    /// Orders terminal at or after a time whose intent is not purged, from the retention index (the caller orders them by
+    /// client order id). A purged order turned terminal more than a day ago; the host asks about the last hour.
+    /// </summary>
     public static readonly Query TerminalSince = new(
-        Tables.Orders, [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrAfter)], Columns(Tables.Orders, "terminal_at", "client_order_id"));
+        Tables.Orders,
+        [new(Tables.Orders.Column("terminal_at"), Comparison.AtOrAfter), new(Tables.Orders.Column("intent_purged"), Comparison.IsClear)],
+        Columns(Tables.Orders, "terminal_at", "client_order_id"));
 
     /// <summary>The exchange order id of every parked fill, by exchange order id (the caller keeps each once).</summary>
     public static readonly Query ParkedOrderIds = new(

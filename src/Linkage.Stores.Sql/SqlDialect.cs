@@ -83,9 +83,15 @@ internal abstract class SqlDialect
             Comparison.AtOrBefore => "<=",
             _ => ">=",
         };
-        return columns.Count == 1
-            ? $"{columns[0]} {op} @{columns[0]}"
-            : $"({string.Join(", ", columns)}) {op} ({string.Join(", ", columns.Select(p => "@" + p))})";
+        if (columns.Count == 1)
+        {
+            return $"{columns[0]} {op} @{columns[0]}";
+        }
+        var row = $"({string.Join(", ", columns)}) {op} ({string.Join(", ", columns.Select(p => "@" + p))})";
+        // A row comparison alone does not tell PostgreSQL's planner that the first column is not null, so a partial index
+        // WHERE first IS NOT NULL (the retention index) was never used and every tick scanned every order. The first
+        // column's own bound (implied by the row comparison, so the result is the same) lets it prove the predicate.
+        return c.Comparison == Comparison.Equal ? row : $"{columns[0]} {op} @{columns[0]} AND {row}";
     }
 
     private IEnumerable<string> Order(IColumn column) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Linkage.Engine;
-using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Linkage.Coinbase;
 using Linkage.Engine;
 using Linkage.Host;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Crash;
 using Linkage.Sim.Driver;
 using Linkage.Sim.Exchange;

@@ -1,5 +1,6 @@
 -- The host's own questions, answered from small indexes instead of every order ever placed (order rows are never
--- deleted, so a scan grows forever): the orders still in flight, and the orders that turned terminal recently.
+-- deleted, so a scan grows forever): the orders still in flight. (Orders that turned terminal recently are read from
+-- the retention index of 0001: an order is purged 24 h after it turned terminal, long after the host has confirmed it.)
 --
 -- in_flight is derived from the record when the store writes it (not refused, and not terminal with everything the
 -- exchange last reported executed linked: OrderRecordExtensions.IsSettled), like has_open. Rows written before this
@@ -14,6 +15,3 @@ UPDATE order_metadata_staging SET in_flight = true
 -- InFlightOrders: by client order id.
 CREATE INDEX order_metadata_staging_in_flight ON order_metadata_staging (client_order_id) WHERE in_flight;
 
--- TerminalSince: terminal orders by time, purged or not (the retention index keeps only unpurged ones).
-CREATE INDEX order_metadata_staging_terminal_since ON order_metadata_staging (terminal_at, terminal_at_ns100, client_order_id)
-  WHERE terminal_at IS NOT NULL;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Linkage.Coinbase.Capture;
 using Linkage.Engine;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Audit;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

@@ -1,3 +1,4 @@
+using Linkage.Sim.Stores;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 

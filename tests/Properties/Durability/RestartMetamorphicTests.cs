@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 

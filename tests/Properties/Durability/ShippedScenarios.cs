@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Linkage.Properties.Scenarios;
 using Linkage.Properties.Support;
-using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Durability;

@@ -1,5 +1,5 @@
 using Linkage.Properties.Support;
-using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Laws;

@@ -1,5 +1,6 @@
 using Linkage.Properties.Stores;
 using Linkage.Cli;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Oracle;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;

@@ -1,4 +1,6 @@
 using Linkage.Engine;
+using Linkage.Host;
+using Linkage.Properties.Engine;
 using Linkage.Stores.Sql;
 using static Linkage.Properties.Stores.Samples;
 
@@ -31,6 +33,39 @@ public abstract class DurableStoreConformance : StoreConformance
 
     /// <summary>Runs the store's migrations again; returns the versions applied.</summary>
     private IReadOnlyList<int> MigrateAgain() => Sql.Migrate();
+
+    /// <summary>SQL that takes the database back to the schema before the migration that added <c>in_flight</c>.</summary>
+    protected abstract string UndoInFlightMigration { get; }
+
+    [Test]
+    public void Rows_written_before_the_in_flight_flag_get_it_from_the_migration()
+    {
+        var engine = new EngineCorrelator(Store);
+        var open = Make.Entry("in-flight-open", size: 0.05m);
+        var filled = Make.Entry("settled-filled", size: 0.05m);
+        var refused = Make.Entry("settled-refused");
+        var unlinked = Make.Entry("in-flight-terminal-unlinked", size: 0.05m);
+        foreach (var input in new EngineInput[]
+        {
+            Make.Received(open), Make.Ack(open, "x-open"), Make.Update("x-open", open, 0.02m),
+            Make.Received(filled), Make.Ack(filled, "x-filled"), Make.Update("x-filled", filled, 0.05m, status: OrderStatus.Filled),
+            Make.Received(refused), Make.Refused(refused),
+            Make.Received(unlinked), Make.Ack(unlinked, "x-unlinked"),
+            Make.Update("x-unlinked", unlinked, 0.05m, status: OrderStatus.Filled, source: OrderStateSource.RestOrder, reconciliation: true),
+        })
+        {
+            Assert.That(engine.Process(input).Succeeded, Is.True, input.ToString());
+        }
+        var written = Store.InFlightOrders().Select(o => o.ClientOrderId).ToList();
+        _database!.Execute(UndoInFlightMigration);
+        Replace(OpenSameDatabase);
+        Assert.Multiple(() =>
+        {
+            Assert.That(written, Is.EqualTo(new[] { Make.Coid(open), Make.Coid(unlinked) }.OrderBy(c => c.Value, StringComparer.Ordinal)),
+                "derived on write: an open order, and a terminal one whose executed quantity is not linked yet");
+            Assert.That(Store.InFlightOrders().Select(o => o.ClientOrderId), Is.EqualTo(written), "the migration derives the same flag for rows written before it");
+        });
+    }
 
     [Test]
     public void Store_is_durable_and_named()

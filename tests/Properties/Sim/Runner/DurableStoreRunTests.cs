@@ -1,4 +1,5 @@
 using Linkage.Properties.Support;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
 using static Linkage.Properties.Sim.SeedScenarios;

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
 using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 using static Linkage.Properties.Sim.SeedScenarios;
 

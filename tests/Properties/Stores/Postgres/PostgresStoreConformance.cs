@@ -9,6 +9,9 @@ namespace Linkage.Properties.Stores.Postgres;
 [TestFixture]
 public sealed class PostgresStoreConformance : DurableStoreConformance
 {
+    protected override string UndoInFlightMigration =>
+        "DROP INDEX order_metadata_staging_in_flight; ALTER TABLE order_metadata_staging DROP COLUMN in_flight; DELETE FROM schema_version WHERE version = 3;";
+
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreConformance));
 }
 

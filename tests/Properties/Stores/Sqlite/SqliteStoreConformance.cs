@@ -8,6 +8,9 @@ namespace Linkage.Properties.Stores.Sqlite;
 [TestFixture]
 public sealed class SqliteStoreConformance : DurableStoreConformance
 {
+    protected override string UndoInFlightMigration =>
+        "DROP INDEX order_metadata_staging_in_flight; ALTER TABLE order_metadata_staging DROP COLUMN in_flight; DELETE FROM schema_version WHERE version = 2;";
+
     protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-conformance", SqliteDurability.Full);
 }
 

@@ -4,7 +4,7 @@ using Linkage.Stores.Postgres;
 using Linkage.Stores.Sqlite;
 using Npgsql;
 
-namespace Linkage.Sim.Runner;
+namespace Linkage.Sim.Stores;
 
 /// <summary>A store asked for by name that cannot be opened as asked; the message says what to do instead.</summary>
 public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

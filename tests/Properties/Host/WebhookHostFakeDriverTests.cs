@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using Linkage.Coinbase;
+using Linkage.Engine;
+using Linkage.Host;
+using Linkage.Properties.Coinbase;
+using Linkage.Stores.Sqlite;
+
+namespace Linkage.Properties.Host;
+
+/// <summary>
+/// The production host driven by hand, with no simulator: every event is a method call with its time, every command
+/// is read off what the host returns, and every answer is a real Coinbase message (<see cref="Examples"/>). This is
+/// what the live driver will do over HTTP and a WebSocket.
+/// </summary>
+public sealed class WebhookHostFakeDriverTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 14, 15, 9, 20, TimeSpan.Zero);
+
+    /// <summary>The strategy's intent: a BUY of 0.05 BTC-USD at 64250.00, the order of <see cref="Examples"/>.</summary>
+    private const string Intent = """
+        {"snapshot_id":"b042c0bb-6184-4d40-aa65-2f7c8d83a243","score":{"Buy Score":0.82,"Sell Score":null},
+         "trigger":"roc_momo","pair":"BTC-USD","side":"buy","size":"0.05","price":"64250.00",
+         "timestamp":"2025-03-14T15:09:20.000Z"}
+        """;
+
+    private static readonly ClientOrderId Minted = ClientOrderIds.For(IntentPayloadParser.Parse(Intent, T0).Value);
+
+    private string _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("linkage-host-").FullName;
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public void A_lost_create_order_answer_is_retried_with_the_same_client_order_id_then_its_fills_are_fetched()
+    {
+        using var store = new MemoryStore();
+        var driver = new FakeDriver(store);
+        driver.Take(driver.Host.Start(T0, T0.AddHours(1), reconcile: false));
+        driver.Take(driver.Host.DeliverIntent(T0.AddSeconds(1), Intent));
+        var staged = store.FindByClientOrderId(Minted);
+        var first = driver.Single<SendCreateOrder>();
+        var ackTimer = driver.Timers.Single(t => t.At == T0.AddSeconds(11));
+
+        // No answer comes: the ack timer fires and the same request goes out again.
+        driver.Take(driver.Host.TimerFired(ackTimer.At, ackTimer.TimerId));
+        var unknown = store.FindByClientOrderId(Minted);
+        var second = driver.Single<SendCreateOrder>();
+
+        // The retry is answered with the order the first request created: the host fetches its state and fills.
+        driver.Take(driver.Host.CreateOrderAnswered(T0.AddSeconds(12), Minted, Ours(Examples.CreateOrderSuccess)));
+        var asked = driver.AnswerRest(T0.AddSeconds(12), Answer);
+        var order = store.FindByClientOrderId(Minted)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(staged?.Placement, Is.EqualTo(PlacementState.Staged), "the intent is staged before the request leaves");
+            Assert.That(first.ClientOrderId, Is.EqualTo(Minted));
+            Assert.That(second.RequestJson, Is.EqualTo(first.RequestJson), "the retry is the same request, same client order id");
+            Assert.That(unknown?.Placement, Is.EqualTo(PlacementState.Unknown));
+            Assert.That(asked, Is.EqualTo(new[] { "GetOrderCall", "ListFillsCall" }));
+            Assert.That(order.Placement, Is.EqualTo(PlacementState.Accepted));
+            Assert.That(order.ExchangeOrderId?.Value, Is.EqualTo(Examples.OrderId));
+            Assert.That(store.Links().Sum(l => l.Quantity), Is.EqualTo(0.05m));
+            Assert.That(driver.Host.IsWaitingForRest, Is.False);
+        });
+    }
+
+    [Test]
+    public void A_feed_gap_makes_the_host_reconcile_and_the_missed_fills_link_once()
+    {
+        using var store = new MemoryStore();
+        var driver = Placed(store);
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(3), Examples.Subscriptions));
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(3), Examples.UserSnapshot));
+        var beforeGap = driver.Commands.OfType<SendRest>().Count();
+
+        // sequence_num jumps from 1 to 14: whatever was between is lost, and the host asks REST.
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(6), Ours(Examples.UserUpdate)));
+        var asked = driver.AnswerRest(T0.AddSeconds(6), Answer);
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeGap, Is.Zero, "contiguous sequence numbers need no reconciliation");
+            Assert.That(asked, Is.EqualTo(new[] { "ListOpenOrdersCall", "GetOrderCall", "ListFillsCall", "ListFillsSinceCall" }));
+            Assert.That(store.Links().Sum(l => l.Quantity), Is.EqualTo(0.05m), "the 0.02 the feed reported and the two fills REST listed link 0.05, not 0.07");
+            Assert.That(store.FindByClientOrderId(Minted)!.Status, Is.EqualTo(OrderStatus.Filled));
+        });
+    }
+
+    [Test]
+    public void After_a_restart_on_the_same_file_the_new_life_reconciles_what_the_old_one_left_in_flight()
+    {
+        var path = Path.Combine(_directory, "linkage.db");
+        using (var first = SqliteStore.Open(new SqliteStoreOptions { Path = path }))
+        {
+            var driver = Placed(first);
+            driver.Take(driver.Host.FeedMessage(T0.AddSeconds(3), Examples.Subscriptions));
+            driver.Take(driver.Host.FeedMessage(T0.AddSeconds(4), Ours(Examples.UserUpdate.Replace("\"sequence_num\":14", "\"sequence_num\":1", StringComparison.Ordinal))));
+            driver.Take(driver.Host.Stop(T0.AddSeconds(5), abrupt: true));
+            Assert.That(first.Links().Sum(l => l.Quantity), Is.EqualTo(0.02m));
+        }
+        using var second = SqliteStore.Open(new SqliteStoreOptions { Path = path });
+        var restarted = new FakeDriver(second);
+        restarted.Take(restarted.Host.Start(T0.AddMinutes(1), T0.AddHours(1), reconcile: true));
+        var asked = restarted.AnswerRest(T0.AddMinutes(1), Answer);
+        Assert.Multiple(() =>
+        {
+            Assert.That(restarted.Commands.OfType<OpenFeed>().Count(), Is.EqualTo(1));
+            Assert.That(asked, Is.EqualTo(new[] { "ListOpenOrdersCall", "GetOrderCall", "ListFillsCall", "ListFillsSinceCall" }));
+            Assert.That(second.Links().Sum(l => l.Quantity), Is.EqualTo(0.05m));
+            Assert.That(second.InFlightOrders(), Is.Empty, "filled and fully linked: nothing is left in flight");
+        });
+    }
+
+    /// <summary>A host whose intent was placed and acknowledged.</summary>
+    private static FakeDriver Placed(ILinkageStore store)
+    {
+        var driver = new FakeDriver(store);
+        driver.Take(driver.Host.Start(T0, T0.AddHours(1), reconcile: false));
+        driver.Take(driver.Host.DeliverIntent(T0.AddSeconds(1), Intent));
+        driver.Take(driver.Host.CreateOrderAnswered(T0.AddSeconds(2), Minted, Ours(Examples.CreateOrderSuccess)));
+        Assert.That(store.FindByClientOrderId(Minted)?.Placement, Is.EqualTo(PlacementState.Accepted));
+        return driver;
+    }
+
+    /// <summary>What the fake exchange answers: the order filled in two trades.</summary>
+    private static RestResponse Answer(RestCall call) => call switch
+    {
+        GetOrderCall get when get.OrderId == Examples.OrderId => new(200, Ours(Examples.GetOrder)),
+        GetOrderCall => new(404, """{"error":"NOT_FOUND","code":5,"message":"order not found","details":[]}"""),
+        ListOpenOrdersCall => new(200, """{"orders":[],"sequence":"0","has_next":false,"cursor":""}"""),
+        ListFillsCall fills when fills.OrderIds.Contains(Examples.OrderId) => new(200, Examples.ListFills),
+        _ => new(200, """{"fills":[],"cursor":""}"""),
+    };
+
+    /// <summary>The example message with our minted client order id in place of the example's.</summary>
+    private static string Ours(string json) => json.Replace(Examples.ClientOrderId, Minted.Value, StringComparison.Ordinal);
+
+    /// <summary>Carries out nothing by itself: it keeps the commands and timers, and answers REST when told.</summary>
+    private sealed class FakeDriver(ILinkageStore store)
+    {
+        public WebhookHost Host { get; } = new(new EngineCorrelator(store), new StoreLedger(store), HostOptions.Default with { Capture = true });
+
+        public List<HostCommand> Commands { get; } = [];
+
+        public List<SetTimer> Timers { get; } = [];
+
+        private readonly Queue<HostCommand> _unread = new();
+
+        public void Take(ImmutableArray<HostCommand> commands)
+        {
+            foreach (var command in commands)
+            {
+                Commands.Add(command);
+                _unread.Enqueue(command);
+                if (command is SetTimer timer)
+                {
+                    Timers.Add(timer);
+                }
+            }
+        }
+
+        /// <summary>The one command of this type among those not yet looked at.</summary>
+        public T Single<T>()
+            where T : HostCommand
+        {
+            var found = _unread.OfType<T>().ToList();
+            Assert.That(found, Has.Count.EqualTo(1), $"one {typeof(T).Name} expected among {string.Join(", ", _unread.Select(c => c.GetType().Name))}");
+            _unread.Clear();
+            return found[0];
+        }
+
+        /// <summary>Answers every REST request the host asks, one at a time, until it asks none; returns what was asked.</summary>
+        public List<string> AnswerRest(DateTimeOffset at, Func<RestCall, RestResponse> answer)
+        {
+            var asked = new List<string>();
+            for (var guard = 0; guard < 100 && _unread.Count > 0; guard++)
+            {
+                if (_unread.Dequeue() is SendRest rest)
+                {
+                    asked.Add(rest.Call.GetType().Name);
+                    Take(Host.RestAnswered(at, rest.RequestId, answer(rest.Call)));
+                }
+            }
+            return asked;
+        }
+    }
+}
