@@ -1,6 +1,6 @@
 using Linkage.Cli;
 using Linkage.Properties.Stores;
-using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Cli;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Linkage.Coinbase;
 using Linkage.Properties.Scenarios;
 using Linkage.Sim.Runner;
+using Linkage.Sim.Stores;
 using Linkage.Sim.Scenarios;
 
 namespace Linkage.Properties.Sim.Oracle;
