@@ -25,6 +25,12 @@ internal static class Program
     {
         var quick = args.Contains("--quick", StringComparer.Ordinal);
         var rest = args.Where(a => a != "--quick").ToArray();
+        if (rest.Any(a => a is "--list" or "--help" or "-h" or "--version" || a.StartsWith("--list=", StringComparison.Ordinal)))
+        {
+            // Listing or explaining runs nothing: no PostgreSQL cluster is started, and an empty summary is not a failure.
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, DefaultConfig.Instance);
+            return 0;
+        }
 
         // A run stopped by SIGTERM (a timeout, CI cancelling) skips finally blocks but raises ProcessExit: stop the cluster there too.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => PostgresProvider.StopIfStarted();

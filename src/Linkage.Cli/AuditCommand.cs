@@ -20,13 +20,45 @@ internal static class AuditCommand
     public const int ProblemsFound = 1;
     public const int CannotRun = 2;
 
+    /// <summary>The command's options, help and exit codes.</summary>
+    public static readonly CommandSpec Spec = new(
+        "audit",
+        "FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN]",
+        """
+        Audits a production capture (docs/capture.md): replays what the webhook saw through the engine and reports the
+        linkage rate, every bot order with why it is or is not linked, external orders, anomalies, quarantined lines and
+        alerts (docs/audit.md). Progress goes to stderr on large captures.
+        """,
+        [
+            new("--json", "REPORT.json", "none", "also write the JSON report"),
+            new("--store", "memory|sqlite|postgres", StoreFactory.Sqlite, "the store the capture is replayed into (a temporary one)"),
+            new("--metrics", "FILE", "none", "also write the Prometheus text metrics"),
+            new("--strict", null, "off", "exit 1 when the audit finds an alert or a problem anomaly"),
+            new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+        ],
+        [
+            (0, "the audit ran (whatever it found: finding problems is its job)"),
+            (1, "with --strict: an alert or a problem anomaly was found"),
+            (2, "bad arguments, an unreadable capture, a store that cannot be opened, or an output that cannot be written"),
+        ],
+        ["samples/avnt-day.jsonl --json out/audit.json", "out/captures/same-symbol-overwrite.jsonl --strict --store memory"]);
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (!Arguments.TryParse(args, out var arguments, out var usage))
+        var line = Spec.Parse(args);
+        if (line.Help)
         {
-            error.WriteLine($"audit: {usage}");
-            error.WriteLine("usage: linkage audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN]");
-            return CannotRun;
+            output.Write(Spec.Help());
+            return Ran;
+        }
+        var arguments = Arguments.From(line);
+        if (line.Problems.Count == 0)
+        {
+            line.Problems.AddRange(OutputPaths.Problems([("--json", arguments.Json), ("--metrics", arguments.Metrics)], []));
+        }
+        if (line.Problems.Count > 0)
+        {
+            return Spec.Refuse(line.Problems, error);
         }
         if (!File.Exists(arguments.Capture))
         {
@@ -61,7 +93,17 @@ internal static class AuditCommand
         AuditReport report;
         try
         {
-            report = CaptureAudit.Run(arguments.Capture, store, metrics);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var shown = TimeSpan.Zero;
+            report = CaptureAudit.Run(arguments.Capture, store, metrics, lines =>
+            {
+                // At most one line every ProgressInterval, and only once the audit has run that long: small captures stay quiet.
+                if (clock.Elapsed - shown >= ReplayCommand.ProgressInterval)
+                {
+                    shown = clock.Elapsed;
+                    error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"audit: {lines:N0} lines read, {shown.TotalSeconds:0.0} s"));
+                }
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -97,73 +139,25 @@ internal static class AuditCommand
         return true;
     }
 
-    /// <summary>The command line, validated once: every option at most once, one capture file.</summary>
+    /// <summary>The command line, validated once: one capture file, a known store.</summary>
     private sealed record Arguments(string Capture, string? Json, string Store, string? Metrics, bool Strict, string? Postgres)
     {
-        public static bool TryParse(string[] args, out Arguments parsed, out string problem)
+        public static Arguments From(ParsedCommandLine line)
         {
-            parsed = new Arguments("", null, StoreFactory.Sqlite, null, false, null);
-            string? capture = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < args.Length; i++)
+            var store = line.Value("--store") ?? StoreFactory.Sqlite;
+            if (store is not (StoreFactory.Memory or StoreFactory.Sqlite or StoreFactory.Postgres))
             {
-                var arg = args[i];
-                if (!arg.StartsWith("--", StringComparison.Ordinal))
-                {
-                    if (capture is not null)
-                    {
-                        problem = $"one capture file expected, got '{capture}' and '{arg}'";
-                        return false;
-                    }
-                    capture = arg;
-                    continue;
-                }
-                if (!seen.Add(arg))
-                {
-                    problem = $"{arg} is given twice";
-                    return false;
-                }
-                if (arg == "--strict")
-                {
-                    parsed = parsed with { Strict = true };
-                    continue;
-                }
-                if (i + 1 >= args.Length)
-                {
-                    problem = $"{arg} needs a value";
-                    return false;
-                }
-                var value = args[++i];
-                switch (arg)
-                {
-                    case "--json":
-                        parsed = parsed with { Json = value };
-                        break;
-                    case "--metrics":
-                        parsed = parsed with { Metrics = value };
-                        break;
-                    case "--pg":
-                        parsed = parsed with { Postgres = value };
-                        break;
-                    case "--store" when value is StoreFactory.Memory or StoreFactory.Sqlite or StoreFactory.Postgres:
-                        parsed = parsed with { Store = value };
-                        break;
-                    case "--store":
-                        problem = $"unknown store '{value}': expected memory, sqlite or postgres";
-                        return false;
-                    default:
-                        problem = $"unknown option {arg}";
-                        return false;
-                }
+                line.Problems.Add($"--store '{store}': expected memory, sqlite or postgres");
             }
-            if (capture is null)
+            if (line.Positionals.Length == 0)
             {
-                problem = "the capture file is missing";
-                return false;
+                line.Problems.Add("the capture file is missing");
             }
-            parsed = parsed with { Capture = capture };
-            problem = "";
-            return true;
+            else if (line.Positionals.Length > 1)
+            {
+                line.Problems.Add($"one capture file expected, got {string.Join(", ", line.Positionals.Select(p => $"'{p}'"))}");
+            }
+            return new Arguments(line.Positionals.FirstOrDefault() ?? "", line.Value("--json"), store, line.Value("--metrics"), line.Flag("--strict"), line.Value("--pg"));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using Linkage.Sim.Stores;
 using Linkage.Sim.Generation;
@@ -17,8 +16,33 @@ namespace Linkage.Cli;
 /// </summary>
 internal static class FuzzCommand
 {
-    public const string Usage =
-        "usage: linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]";
+    /// <summary>The command's options, help and exit codes.</summary>
+    public static readonly CommandSpec Spec = new(
+        "fuzz",
+        "[--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]",
+        """
+        Generates scenarios from a seed with the property tests' generator (SwarmGenerator), replays each against the
+        oracle and stops at the first failure: shrinks it, prints it and writes it to DIR as a scenario file that
+        `replay` reads. Scenario i of seed S is the same in every run. Progress goes to stderr every 2 s; a memory run
+        does about 100 scenarios a second, SQLite about 30, PostgreSQL about 10 (varies with the machine).
+        """,
+        [
+            new("--runs", "N", RunsDefault.ToString(CultureInfo.InvariantCulture), $"scenarios to generate and replay, 1 to {RunsMax:N0}"),
+            new("--seed", "S", "1", "the generator's seed"),
+            new("--store", "memory|sqlite|postgres", StoreFactory.Sqlite, "the store under test"),
+            new("--design", "engine|legacy", "engine", "legacy fuzzes the old product-keyed cache"),
+            new("--out", "DIR", Counterexamples.DefaultFolder, "where a shrunk counterexample is written; --out scenarios/regressions keeps it as a regression"),
+            new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+        ],
+        [
+            (0, "every scenario passed"),
+            (1, "a scenario failed; the shrunk counterexample is printed and written to --out"),
+            (2, "bad arguments, a store that cannot be opened (or was lost during the run), or an --out folder that cannot be written"),
+        ],
+        ["--runs 1000 --seed 7 --store memory", "--runs 200 --store postgres --pg 'Host=localhost;Username=postgres'"]);
+
+    /// <summary>The one-line usage.</summary>
+    public static string Usage => Spec.Usage;
 
     /// <summary>Scenarios run when <c>--runs</c> is not given.</summary>
     public const int RunsDefault = 100;
@@ -46,12 +70,7 @@ internal static class FuzzCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var clock = Stopwatch.StartNew();
-        return Run(args, output, error, new ReplayHost(
-            ScenarioRunner.Run,
-            store => StoreFactory.IsAvailable(store, out var reason) ? null : reason,
-            Environment.GetEnvironmentVariable,
-            () => clock.Elapsed));
+        return Run(args, output, error, ReplayHost.Real(ScenarioRunner.Run));
     }
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, ReplayHost host)
@@ -62,44 +81,60 @@ internal static class FuzzCommand
         var arguments = Parse(args, host.Environment, out var problems);
         if (arguments.Help)
         {
-            output.WriteLine(Usage);
+            output.Write(Spec.Help());
             return 0;
+        }
+        if (problems.IsEmpty && OutputPaths.FolderProblem("--out", arguments.Out) is { } outProblem)
+        {
+            problems = [outProblem];
         }
         if (!problems.IsEmpty)
         {
-            foreach (var problem in problems)
-            {
-                error.WriteLine($"fuzz: {problem}");
-            }
-            error.WriteLine(Usage);
-            return 2;
-        }
-        if (host.StoreProblem(arguments.Store) is { } storeProblem)
-        {
-            error.WriteLine($"fuzz: {storeProblem}");
-            return 2;
+            return Spec.Refuse(problems, error);
         }
         var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
+        if (host.StoreProblem(options) is { } storeProblem)
+        {
+            error.WriteLine($"fuzz: {storeProblem}");
+            error.WriteLine("fuzz: nothing was run; exit status 2");
+            return 2;
+        }
         var tally = new Tally();
         var lastProgress = host.Elapsed();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fuzz: {arguments.Runs} scenario(s) from seed {arguments.Seed}, generator v{SwarmGenerator.GeneratorVersion}, design {arguments.Design}, store {arguments.Store}"));
-        for (var i = 0; i < arguments.Runs; i++)
+        var ran = 0;
+        try
         {
-            var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
-            var result = RunOne(host, scenario, options);
-            tally.Add(scenario, result);
-            if (!result.Passed)
+            for (var i = 0; i < arguments.Runs; i++)
             {
-                tally.Write(output, host.Elapsed());
-                return Fail(arguments, options, host, scenario, result, i, output, error);
+                var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
+                var result = RunOne(host, scenario, options);
+                ran = i + 1;
+                if (!result.Passed && host.StoreProblem(options) is { } lost)
+                {
+                    // A failure while the store is gone says nothing about the engine: no shrinking, no counterexample.
+                    throw new StoreUnavailableException(lost);
+                }
+                tally.Add(scenario, result);
+                if (!result.Passed)
+                {
+                    tally.Write(output, host.Elapsed());
+                    return Fail(arguments, options, host, scenario, result, i, output, error);
+                }
+                if (host.Elapsed() - lastProgress >= ReplayCommand.ProgressInterval)
+                {
+                    lastProgress = host.Elapsed();
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fuzz: {i + 1}/{arguments.Runs} scenarios, {tally.Trades} trades, {lastProgress.TotalSeconds:0.0} s"));
+                }
             }
-            if (host.Elapsed() - lastProgress >= ReplayCommand.ProgressInterval)
-            {
-                lastProgress = host.Elapsed();
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"fuzz: {i + 1}/{arguments.Runs} scenarios, {tally.Trades} trades, {lastProgress.TotalSeconds:0.0} s"));
-            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fuzz: the store failed after {ran} of {arguments.Runs} scenario(s): {e.Message}"));
+            error.WriteLine("fuzz: an infrastructure failure is not a counterexample; nothing was written; exit status 2");
+            return 2;
         }
         tally.Write(output, host.Elapsed());
         output.WriteLine($"fuzz: all {arguments.Runs} scenario(s) passed");
@@ -135,14 +170,17 @@ internal static class FuzzCommand
         return 1;
     }
 
-    /// <summary>Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the command.</summary>
+    /// <summary>
+    /// Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the
+    /// command, except when the store could not be opened: that is the infrastructure, and it goes to the caller.
+    /// </summary>
     private static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
     {
         try
         {
             return host.Runner(scenario, options);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StoreUnavailableException))
         {
             return new ScenarioResult
             {
@@ -205,29 +243,17 @@ internal static class FuzzCommand
     /// <summary>Parses the command line; every problem is reported, not only the first.</summary>
     internal static Arguments Parse(IReadOnlyList<string> args, Func<string, string?> environment, out ImmutableArray<string> problems)
     {
-        var errors = new List<string>();
-        var result = new Arguments();
-        for (var i = 0; i < args.Count; i++)
+        var line = Spec.Parse(args);
+        if (line.Help)
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h")
-            {
-                problems = [];
-                return new Arguments { Help = true };
-            }
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 || !arg.StartsWith("--", StringComparison.Ordinal) ? arg : arg[..equals];
-            if (name is not ("--runs" or "--seed" or "--store" or "--design" or "--out" or "--pg"))
-            {
-                errors.Add(arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");
-                continue;
-            }
-            string? value = equals >= 0 ? arg[(equals + 1)..] : i + 1 < args.Count ? args[++i] : null;
-            if (string.IsNullOrEmpty(value))
-            {
-                errors.Add($"{name} needs a value");
-                continue;
-            }
+            problems = [];
+            return new Arguments { Help = true };
+        }
+        var errors = line.Problems;
+        var result = new Arguments();
+        errors.AddRange(line.Positionals.Select(p => $"unexpected argument '{p}'"));
+        foreach (var (name, value) in line.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
             result = name switch
             {
                 "--runs" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs is >= 1 and <= RunsMax

@@ -3,14 +3,25 @@ namespace Linkage.Cli;
 /// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
 internal static class Program
 {
-    private const string Usage = """
-        usage:
-          linkage replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]
-          linkage fuzz [--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR]
-          linkage audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE]
-          linkage crash PATH... [--kills N] [--seed S] [--json FILE] [--keep DIR]
-          linkage exchange [--key FILE] [--port N] [--seed N] [--speed X] [--faults PROFILE] [--plain] ...   (linkage exchange --help)
+    private static readonly string Usage = $"""
+        linkage: links Coinbase trade fills to the strategy intents that produced their orders, and proves it.
+
+        commands:
+          replay   replay scenario files on the simulated exchange and judge every link
+          fuzz     generate scenarios from a seed, replay them, shrink the first failure
+          audit    audit a production capture: linkage rate, unlinked orders and why
+          crash    SIGKILL the webhook at seeded points, restart it, check nothing was lost
+          exchange serve the simulated exchange on the wire (HTTPS, WSS, JWT) for real clients; `exchange keys DIR` makes a key
+
+          {ReplayArguments.Usage}
+          {FuzzCommand.Usage}
+          {AuditCommand.Spec.Usage}
+          {CrashCommand.Spec.Usage}
+          linkage exchange [--key FILE] [--port N] [--seed N] [--speed X] [--faults PROFILE] [--plain] ...
           linkage exchange keys DIR [--algorithm es256|ed25519]
+
+        linkage COMMAND --help (or -h) describes a command: every option with its default, exit codes, examples.
+        exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure.
         """;
 
     private static int Main(string[] args)

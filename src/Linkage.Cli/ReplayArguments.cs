@@ -11,15 +11,38 @@ namespace Linkage.Cli;
 /// </summary>
 internal sealed record ReplayArguments
 {
-    public const string Usage =
-        "usage: linkage replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]";
-
     /// <summary>The environment variable <c>--store postgres</c> reads its connection string from when <c>--pg</c> is not given.</summary>
     public const string PostgresVariable = "LINKAGE_PG";
 
+    /// <summary>The command's options, help and exit codes.</summary>
+    public static readonly CommandSpec Spec = new(
+        "replay",
+        "PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]",
+        """
+        Replays scenario files (docs/scenarios.md) on the simulated exchange and judges every trade's link against the
+        oracle. PATHs are files or folders (searched recursively for .yaml, .yml and .json, in sorted order). Prints one
+        row per scenario, every failure with its step and file line, and the replay speed; progress goes to stderr.
+        """,
+        [
+            new("--store", "memory|sqlite|postgres", "sqlite", "the store under test; sqlite is a temporary file, postgres a schema of its own, dropped after"),
+            new("--design", "engine|legacy", "engine", "legacy replays the old product-keyed cache to show what it gets wrong"),
+            new("--seed", "N", "each file's own seed", "overrides every scenario's seed"),
+            new("--json", "FILE", "none", "also write the JSON report (docs/scenarios.md, \"--json FILE\")"),
+            new("--capture", "DIR", "none", "also write what the webhook saw, DIR/<name>.jsonl per scenario, for `audit`"),
+            new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+        ],
+        [
+            (0, "every scenario passed"),
+            (1, "a scenario failed (a law or an expectation was broken)"),
+            (2, "bad arguments, a store that cannot be opened, an output that cannot be written, or a file that could not be read"),
+        ],
+        ["scenarios", "scenarios/seed --design legacy --store memory", "scenarios --json out/replay.json --capture out/captures"]);
+
+    /// <summary>The one-line usage.</summary>
+    public static string Usage => Spec.Usage;
+
     private static readonly string[] Stores = ["memory", "sqlite", "postgres"];
     private static readonly string[] Designs = ["engine", "legacy"];
-    private static readonly string[] ValueOptions = ["--store", "--design", "--seed", "--json", "--capture", "--pg"];
 
     public required ImmutableArray<string> Paths { get; init; }
     public string Store { get; init; } = "sqlite";
@@ -40,55 +63,16 @@ internal sealed record ReplayArguments
     /// </summary>
     public static ReplayArguments Parse(IReadOnlyList<string> args, Func<string, string?> environment, out ImmutableArray<string> errors)
     {
-        var problems = new List<string>();
-        var paths = ImmutableArray.CreateBuilder<string>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var onlyPaths = false;
-        for (var i = 0; i < args.Count; i++)
+        var line = Spec.Parse(args);
+        if (line.Help)
         {
-            var arg = args[i];
-            if (!onlyPaths && arg is "--help" or "-h")
-            {
-                errors = [];
-                return new ReplayArguments { Paths = [], Help = true };
-            }
-            if (onlyPaths || !arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                paths.Add(arg);
-                continue;
-            }
-            if (arg == "--")
-            {
-                onlyPaths = true;
-                continue;
-            }
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 ? arg : arg[..equals];
-            if (!ValueOptions.Contains(name))
-            {
-                problems.Add($"unknown option '{name}'");
-                continue;
-            }
-            string value;
-            if (equals >= 0)
-            {
-                value = arg[(equals + 1)..];
-            }
-            else if (i + 1 < args.Count)
-            {
-                value = args[++i];
-            }
-            else
-            {
-                problems.Add($"{name} needs a value");
-                continue;
-            }
-            if (!values.TryAdd(name, value))
-            {
-                problems.Add($"{name} is given twice");
-            }
+            errors = [];
+            return new ReplayArguments { Paths = [], Help = true };
         }
-        if (paths.Count == 0)
+        var problems = line.Problems;
+        var paths = line.Positionals;
+        var values = line.Values;
+        if (paths.IsEmpty)
         {
             problems.Add("no PATH given: name scenario files or folders");
         }
@@ -119,17 +103,10 @@ internal sealed record ReplayArguments
         {
             problems.Add("--pg applies only to --store postgres");
         }
-        foreach (var option in new[] { "--json", "--capture" })
-        {
-            if (values.TryGetValue(option, out var path) && path.Length == 0)
-            {
-                problems.Add($"{option} needs a path");
-            }
-        }
         errors = [.. problems];
         return new ReplayArguments
         {
-            Paths = paths.ToImmutable(),
+            Paths = paths,
             Store = store,
             Design = design,
             Seed = seed,

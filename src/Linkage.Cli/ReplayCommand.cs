@@ -8,14 +8,22 @@ namespace Linkage.Cli;
 
 /// <summary>What <c>replay</c> needs from the world, injected so tests can run it with a fake runner, environment and clock.</summary>
 /// <param name="Runner">Replays one scenario (the simulator's <c>ScenarioRunner.Run</c>).</param>
-/// <param name="StoreProblem">Why a store cannot be opened in this build, or null when it can.</param>
+/// <param name="StoreProblem">Why the run's store cannot be opened (opened once to find out), or null when it can.</param>
 /// <param name="Environment">Reads an environment variable.</param>
 /// <param name="Elapsed">Wall-clock time since the command started: for the speed line and progress only, never for the report.</param>
 internal sealed record ReplayHost(
     Func<Scenario, RunOptions, ScenarioResult> Runner,
-    Func<string, string?> StoreProblem,
+    Func<RunOptions, string?> StoreProblem,
     Func<string, string?> Environment,
-    Func<TimeSpan> Elapsed);
+    Func<TimeSpan> Elapsed)
+{
+    /// <summary>The real world: the simulator, the store opened once before the run, the process's environment, a stopwatch.</summary>
+    public static ReplayHost Real(Func<Scenario, RunOptions, ScenarioResult> runner)
+    {
+        var clock = Stopwatch.StartNew();
+        return new ReplayHost(runner, StoreFactory.Problem, System.Environment.GetEnvironmentVariable, () => clock.Elapsed);
+    }
+}
 
 /// <summary>
 /// The <c>replay</c> command of <c>docs/scenarios.md</c>: loads every scenario file named (folders recursively, in
@@ -32,13 +40,7 @@ internal static class ReplayCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var clock = Stopwatch.StartNew();
-        var host = new ReplayHost(
-            ScenarioRunner.Run,
-            store => StoreFactory.IsAvailable(store, out var reason) ? null : reason,
-            System.Environment.GetEnvironmentVariable,
-            () => clock.Elapsed);
-        return Run(args, output, error, host);
+        return Run(args, output, error, ReplayHost.Real(ScenarioRunner.Run));
     }
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, ReplayHost host)
@@ -46,27 +48,15 @@ internal static class ReplayCommand
         var arguments = ReplayArguments.Parse(args, host.Environment, out var usageErrors);
         if (arguments.Help)
         {
-            output.WriteLine(ReplayArguments.Usage);
+            output.Write(ReplayArguments.Spec.Help());
             return 0;
         }
-        if (!usageErrors.IsEmpty)
+        var outputProblems = usageErrors.IsEmpty
+            ? OutputPaths.Problems([("--json", arguments.JsonFile)], [("--capture", arguments.CaptureFolder)])
+            : [];
+        if (!usageErrors.IsEmpty || outputProblems.Count > 0)
         {
-            foreach (var problem in usageErrors)
-            {
-                error.WriteLine($"replay: {problem}");
-            }
-            error.WriteLine(ReplayArguments.Usage);
-            return 2;
-        }
-        if (host.StoreProblem(arguments.Store) is { } storeProblem)
-        {
-            error.WriteLine($"replay: {storeProblem}");
-            return 2;
-        }
-        var (scenarios, loadErrors) = Load(arguments.Paths);
-        foreach (var loadError in loadErrors)
-        {
-            error.WriteLine(loadError);
+            return ReplayArguments.Spec.Refuse([.. usageErrors, .. outputProblems], error);
         }
         var options = new RunOptions
         {
@@ -76,11 +66,32 @@ internal static class ReplayCommand
             PostgresConnectionString = arguments.PostgresConnectionString,
             Capture = arguments.CaptureFolder is not null,
         };
+        if (host.StoreProblem(options) is { } storeProblem)
+        {
+            error.WriteLine($"replay: {storeProblem}");
+            error.WriteLine("replay: nothing was run; exit status 2");
+            return 2;
+        }
+        var (scenarios, loadErrors) = Load(arguments.Paths);
+        foreach (var loadError in loadErrors)
+        {
+            error.WriteLine(loadError);
+        }
         var results = new List<ScenarioResult>();
         var lastProgress = host.Elapsed();
         foreach (var scenario in scenarios)
         {
-            var result = RunOne(host, scenario, options);
+            ScenarioResult result;
+            try
+            {
+                result = RunOne(host, scenario, options);
+            }
+            catch (StoreUnavailableException e)
+            {
+                error.WriteLine($"replay: the store failed at scenario {scenario.Name} ({results.Count} of {scenarios.Length} ran): {e.Message}");
+                error.WriteLine("replay: an infrastructure failure judges no scenario; exit status 2");
+                return 2;
+            }
             results.Add(result);
             if (arguments.CaptureFolder is { } folder)
             {
@@ -99,10 +110,27 @@ internal static class ReplayCommand
             ReplayText.WriteSpeed(output, results.Count, TimeSpan.FromTicks(results.Sum(r => r.SimulatedDuration.Ticks)), host.Elapsed());
             ReplayText.WriteReadSets(output, results.Aggregate(default(ReadSetCounts), (sum, r) => sum + r.ReadSets));
         }
-        var reportFailed = arguments.JsonFile is { } json && !WriteReport(json, arguments, results, error);
-        if (!loadErrors.IsEmpty || reportFailed)
+        if (arguments.CaptureFolder is { } captures && results.Count > 0)
+        {
+            output.WriteLine($"replay: {results.Count} capture file(s) written to {captures}/ (one <name>.jsonl per scenario)");
+        }
+        var reportFailed = false;
+        if (arguments.JsonFile is { } json)
+        {
+            reportFailed = !WriteReport(json, arguments, results, error);
+            if (!reportFailed)
+            {
+                output.WriteLine($"replay: JSON report written to {json}");
+            }
+        }
+        if (!loadErrors.IsEmpty)
         {
             error.WriteLine($"replay: {loadErrors.Length} problem(s) with the files named; exit status 2");
+            return 2;
+        }
+        if (reportFailed)
+        {
+            error.WriteLine("replay: the JSON report could not be written; exit status 2");
             return 2;
         }
         return results.All(r => r.Passed) ? 0 : 1;
@@ -147,7 +175,7 @@ internal static class ReplayCommand
         {
             return host.Runner(scenario, options);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StoreUnavailableException))
         {
             return new ScenarioResult
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -108,7 +109,7 @@ internal static class JsonInput
         }
         catch (JsonException e)
         {
-            reason = $"not valid JSON: {e.Message}";
+            reason = NotJson(e);
             return false;
         }
         if (FindUnpairedSurrogate(utf8.Span, options) is { } offset)
@@ -119,6 +120,35 @@ internal static class JsonInput
         }
         document = parsed;
         return true;
+    }
+
+    /// <summary>
+    /// The reader's complaint in a user's words: where (the byte in the message, 1-based) and what, without the .NET
+    /// reader's own bookkeeping (<c>LineNumber: 0 | BytePositionInLine: 120</c>, <c>Path: $</c>), which names nothing a
+    /// user wrote (issue 14, item 8).
+    /// </summary>
+    internal static string NotJson(JsonException e)
+    {
+        var message = e.Message;
+        foreach (var marker in new[] { " Path: ", " LineNumber: " })
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                message = message[..at];
+            }
+        }
+        message = message.Trim().TrimEnd('.', '|').Trim();
+        if (message.Contains("Expected depth to be zero", StringComparison.Ordinal) || message.Contains("end of data", StringComparison.OrdinalIgnoreCase))
+        {
+            message = "the message ends before its objects, arrays or strings are closed (cut short?)";
+        }
+        else if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            message = "the message is empty";
+        }
+        var where = e.BytePositionInLine is { } position ? string.Create(CultureInfo.InvariantCulture, $" at byte {position + 1}") : "";
+        return $"not valid JSON{where}: {message}";
     }
 
     /// <summary>The JSON kind's name as errors print it.</summary>

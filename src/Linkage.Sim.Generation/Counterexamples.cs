@@ -11,8 +11,15 @@ namespace Linkage.Sim.Generation;
 /// </summary>
 public static class Counterexamples
 {
-    /// <summary>Where counterexamples go unless told otherwise, relative to the repository root.</summary>
-    public static readonly string DefaultFolder = Path.Combine("scenarios", "regressions");
+    /// <summary>
+    /// Where counterexamples go unless told otherwise, relative to the working folder: <c>out/</c>, never the source
+    /// tree, so a failed run leaves <c>scenarios/</c> (which the main job replays) as it was. Keeping one as a
+    /// regression is a deliberate act: <c>--out scenarios/regressions</c>.
+    /// </summary>
+    public static readonly string DefaultFolder = Path.Combine("out", "counterexamples");
+
+    /// <summary>The shipped regression scenarios, relative to the repository root: replayed by every test run and by <c>replay scenarios</c>.</summary>
+    public static readonly string RegressionsFolder = Path.Combine("scenarios", "regressions");
 
     /// <summary>The counterexample's scenario name (and file name without extension).</summary>
     public static string Name(string property, string key) => property + "-" + key;

@@ -89,6 +89,7 @@ public static class AuditJson
         w.WriteString("kind", order.Kind);
         w.WriteString("placement", order.Placement);
         w.WriteString("status", order.Status);
+        w.WriteString("unlinked", order.Unlinked);
         w.WriteEndObject();
     }
 

@@ -77,7 +77,11 @@ public sealed record AuditedOrder(
     string? Provenance,
     string Kind,
     string Placement,
-    string Status);
+    string Status)
+{
+    /// <summary>Why part of the order is not linked, in a sentence (a quarantined message, a quantity no message gave the engine); null when every trade is linked.</summary>
+    public string? Unlinked { get; init; }
+}
 
 /// <summary>
 /// An order the bot did not place. <see cref="ObservedQuantity"/> counts only what filled after the capture began (a

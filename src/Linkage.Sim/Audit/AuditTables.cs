@@ -23,6 +23,8 @@ public static class AuditTables
                 o.ClientOrderId, o.OrderId ?? "-", o.ProductId, o.Side, o.SnapshotId ?? $"({o.Kind})", AuditText.Quantity(o.FilledQuantity),
                 AuditText.Quantity(o.LinkedQuantity), $"{N(o.LinkedTrades)}/{N(o.Trades)}", o.Provenance ?? "-",
             }));
+        Table(output, "unlinked bot orders, and why", ["client order id", "why"],
+            report.Orders.Where(o => o.Unlinked is not null).Select(o => new[] { o.ClientOrderId, o.Unlinked! }));
         Table(output, "external orders", ["order id", "client order id", "product", "observed", "exchange cumulative", "trades"],
             report.ExternalOrders.Select(e => new[]
             {

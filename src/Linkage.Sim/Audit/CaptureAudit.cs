@@ -13,27 +13,36 @@ namespace Linkage.Sim.Audit;
 /// </summary>
 public static class CaptureAudit
 {
+    /// <summary>How many lines pass between two calls of a progress callback.</summary>
+    public const int ProgressEveryLines = 1_000;
+
     /// <summary>Audits <paramref name="lines"/> (from <see cref="CaptureReader"/>) into <paramref name="store"/>, which should start empty.</summary>
     /// <param name="lines">The capture, in file order.</param>
     /// <param name="store">Where the engine keeps its state; the caller owns it and may read it afterwards.</param>
     /// <param name="metrics">The engine's instruments, fed with every applied batch, when the caller exports them.</param>
-    public static AuditReport Run(IEnumerable<CaptureLine> lines, ILinkageStore store, LinkageMetrics? metrics = null)
+    /// <param name="progress">Called with the lines read so far every <see cref="ProgressEveryLines"/> lines, so a command can show progress on a large capture (the audit itself reads no clock).</param>
+    public static AuditReport Run(IEnumerable<CaptureLine> lines, ILinkageStore store, LinkageMetrics? metrics = null, Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(store);
         var session = new AuditSession(store, metrics);
+        var read = 0;
         foreach (var line in lines)
         {
             session.Read(line);
+            if (++read % ProgressEveryLines == 0)
+            {
+                progress?.Invoke(read);
+            }
         }
         return session.Report();
     }
 
     /// <summary>Opens <paramref name="path"/> and audits it; I/O errors (file missing, unreadable) throw.</summary>
-    public static AuditReport Run(string path, ILinkageStore store, LinkageMetrics? metrics = null)
+    public static AuditReport Run(string path, ILinkageStore store, LinkageMetrics? metrics = null, Action<int>? progress = null)
     {
         using var stream = File.OpenRead(path);
-        return Run(CaptureReader.Read(stream), store, metrics);
+        return Run(CaptureReader.Read(stream), store, metrics, progress);
     }
 }
 

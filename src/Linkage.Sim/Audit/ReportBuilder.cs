@@ -32,6 +32,7 @@ internal static class ReportBuilder
         var latencies = new List<long>();
         var orders = ImmutableArray.CreateBuilder<AuditedOrder>();
         var counted = new HashSet<ExchangeOrderId>();
+        var quarantinedAbout = QuarantinedMessages.ByOrder(store.Quarantine());
         foreach (var order in store.Orders().OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal))
         {
             var facts = (order.ExchangeOrderId is { } eid ? exchange.Find(eid) : null) ?? exchange.Find(order.ClientOrderId);
@@ -40,8 +41,9 @@ internal static class ReportBuilder
                 counted.Add(facts.Id);
             }
             var orderLinks = links.GetValueOrDefault(order.ClientOrderId, []);
-            orders.Add(Row(order, facts, orderLinks, tally));
-            Check(order, facts, notes, anomalies);
+            var about = quarantinedAbout.About(order);
+            orders.Add(Row(order, facts, orderLinks, tally, about));
+            Check(order, facts, about, notes, anomalies);
             if (facts?.FirstExecutionAt is { } filledAt && firstRequestAt.TryGetValue(order.ClientOrderId, out var sentAt))
             {
                 latencies.Add((filledAt - sentAt).Ticks / TimeSpan.TicksPerMillisecond);
@@ -83,10 +85,21 @@ internal static class ReportBuilder
         };
     }
 
-    private static AuditedOrder Row(OrderRecord order, OrderFacts? facts, ImmutableArray<LinkRecord> links, FillTally tally)
+    /// <summary>
+    /// One bot order's row. A quarantined message that showed the order executed more than the valid messages did is one
+    /// more bot fill, unlinked: a fill Linkage could not link counts against every rate, whatever the reason (issue 14:
+    /// such a fill once dropped out of the denominator and the audit said 100%).
+    /// </summary>
+    private static AuditedOrder Row(OrderRecord order, OrderFacts? facts, ImmutableArray<LinkRecord> links, FillTally tally, QuarantinedMessages.Found about)
     {
         var linked = order.Linked.Quantity;
         var sizes = facts is null ? [] : ExchangeView.TradeSizes(facts);
+        var executed = facts is null ? 0m : ExchangeView.ExecutedQuantity(facts);
+        if (about.Quantity > executed)
+        {
+            sizes = sizes.Add(about.Quantity - executed);
+            executed = about.Quantity;
+        }
         var cumulative = 0m;
         var linkedTrades = 0;
         foreach (var size in sizes)
@@ -110,20 +123,31 @@ internal static class ReportBuilder
             intent.Product.Value,
             intent.Side == Side.Buy ? "BUY" : "SELL",
             intent.Snapshot?.Value,
-            facts is null ? 0m : ExchangeView.ExecutedQuantity(facts),
+            executed,
             linked,
             sizes.Length,
             linkedTrades,
             links.IsEmpty ? null : Provenance(links[0].Provenance),
             AuditText.Snake(intent.Kind.ToString()),
             AuditText.Snake(order.Placement.ToString()),
-            AuditText.Snake(order.Status.ToString()));
+            AuditText.Snake(order.Status.ToString()))
+        {
+            Unlinked = linkedTrades == sizes.Length && about.Lines.IsEmpty ? null : Why(executed, linked, about),
+        };
+    }
+
+    private static string Why(decimal executed, decimal linked, QuarantinedMessages.Found about)
+    {
+        var gap = executed > linked ? $"executed {AuditText.Quantity(executed)}, linked {AuditText.Quantity(linked)}" : "every trade the capture shows is linked";
+        return about.Lines.IsEmpty
+            ? $"{gap}: no message the engine accepted showed the rest (see unlinked_quantity)"
+            : $"{gap}; {about.Lines.Length} message(s) about it quarantined (line {string.Join(", ", about.Lines)}): {about.Reason}";
     }
 
     /// <summary>The engine's linked quantity against what the messages showed executed: above is a bug, below a gap.</summary>
-    private static void Check(OrderRecord order, OrderFacts? facts, AuditNotes notes, List<AuditAnomaly> anomalies)
+    private static void Check(OrderRecord order, OrderFacts? facts, QuarantinedMessages.Found about, AuditNotes notes, List<AuditAnomaly> anomalies)
     {
-        var filled = facts is null ? 0m : ExchangeView.ExecutedQuantity(facts);
+        var filled = Math.Max(facts is null ? 0m : ExchangeView.ExecutedQuantity(facts), about.Quantity);
         var linked = order.Linked.Quantity;
         if (linked > filled)
         {
@@ -132,7 +156,7 @@ internal static class ReportBuilder
         }
         else if (filled > linked)
         {
-            anomalies.Add(new AuditAnomaly(AnomalyKinds.UnlinkedQuantity, facts!.ExecutedLine,
+            anomalies.Add(new AuditAnomaly(AnomalyKinds.UnlinkedQuantity, facts?.ExecutedLine ?? about.Lines.FirstOrDefault(),
                 $"client order {order.ClientOrderId} executed {AuditText.Quantity(filled)}, of which {AuditText.Quantity(linked)} is linked"));
         }
     }

@@ -335,8 +335,8 @@ public sealed class LinkOracle
                 var other = orderLinks.FirstOrDefault(l => l.Snapshot?.Value != snapshot);
                 if (other is not null || (truth?.Snapshot is { } own && own != snapshot))
                 {
-                    FailExpectation(ExpectLinks, expected.Line, $"{expected.Order} links to snapshot {label}", "snapshot " + snapshot,
-                        other is null ? "the order's own snapshot is " + truth?.Snapshot : DescribeLink(other));
+                    FailExpectation(ExpectLinks, expected.Line, $"{expected.Order} links to snapshot {label}", "snapshot " + label,
+                        other is null ? "the order's own snapshot is " + SnapshotName(truth?.Snapshot) : DescribeLink(other));
                 }
             }
             var linkedTrades = judgement?.Trades.Count(t => t.Verdict == TradeVerdict.Linked) ?? 0;
@@ -426,10 +426,14 @@ public sealed class LinkOracle
     private string NameOf(LinkRecord link) => LabelOf(link.ClientOrderId.Value);
 
     private static string Describe(TruthOrder truth) =>
-        truth.Snapshot is { } snapshot ? $"{truth.Label} ({truth.ClientOrderId}, snapshot {snapshot})" : $"{truth.Label} ({truth.ClientOrderId})";
+        truth.Snapshot is not null ? $"{truth.Label} ({truth.ClientOrderId}, snapshot {truth.SnapshotLabel ?? truth.Snapshot})" : $"{truth.Label} ({truth.ClientOrderId})";
 
     private string DescribeLink(LinkRecord link) =>
-        $"{NameOf(link)} ({link.ClientOrderId.Value}, snapshot {link.Snapshot?.Value ?? "none"}, {Dec(link.Quantity)})";
+        $"{NameOf(link)} ({link.ClientOrderId.Value}, snapshot {SnapshotName(link.Snapshot?.Value) ?? "none"}, {Dec(link.Quantity)})";
+
+    /// <summary>A snapshot UUID as the scenario file named it (the label the simulator minted it from), else the UUID.</summary>
+    private string? SnapshotName(string? uuid) =>
+        uuid is null ? null : _orders.FirstOrDefault(o => o.Snapshot == uuid && o.SnapshotLabel is not null)?.SnapshotLabel ?? uuid;
 
     private void Fail(string check, string key, string message, string? trade, string? expected, string? actual)
     {

@@ -32,6 +32,9 @@ public sealed record TruthOrder
     /// <summary>Entries: the snapshot UUID the links must carry.</summary>
     public string? Snapshot { get; init; }
 
+    /// <summary>Entries: the snapshot as the scenario file wrote it (a label such as <c>aaa</c>, or the UUID itself), so reports speak the file's words.</summary>
+    public string? SnapshotLabel { get; init; }
+
     /// <summary>Exits: the trigger.</summary>
     public string? Trigger { get; init; }
 

@@ -352,7 +352,7 @@ public static class ScenarioRunner
             _oracle.Add(new TruthOrder
             {
                 Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, ClientOrderId = coid,
-                Snapshot = parsed.Snapshot?.Value, Trigger = trigger, Closes = closes,
+                Snapshot = parsed.Snapshot?.Value, SnapshotLabel = (step as PlaceStep)?.Snapshot, Trigger = trigger, Closes = closes,
             });
             Hand(payload);
         }

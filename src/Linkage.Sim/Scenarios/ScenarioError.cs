@@ -4,12 +4,21 @@ using System.Diagnostics.CodeAnalysis;
 namespace Linkage.Sim.Scenarios;
 
 /// <summary>
-/// Why a scenario file, or part of it, was refused: where (the file, a 1-based line, the key's path such as
-/// <c>steps[2].place.size</c>) and why. Line 0 and an empty key mean the file as a whole.
+/// Why a scenario file, or part of it, was refused: where (the file, a 1-based line and <see cref="Column"/>, the key's
+/// path such as <c>steps[2].place.size</c>) and why. Line 0 means the file as a whole (it could not be read, or is too
+/// large), which has no position; an empty key means no key in particular.
 /// </summary>
 public sealed record ScenarioError(string File, int Line, string Key, string Reason)
 {
-    public override string ToString() => Key.Length == 0 ? $"{File}:{Line}: {Reason}" : $"{File}:{Line}: {Key}: {Reason}";
+    /// <summary>The 1-based column the error points at on <see cref="Line"/>; 0 when only the line is known (printed as 1).</summary>
+    public int Column { get; init; }
+
+    /// <summary><c>FILE:LINE:COLUMN: KEY: REASON</c>, the form compilers use, so editors and terminals jump to it; <c>FILE: REASON</c> for the file as a whole.</summary>
+    public override string ToString()
+    {
+        var where = Line == 0 ? File : $"{File}:{Line}:{Math.Max(Column, 1)}";
+        return Key.Length == 0 ? $"{where}: {Reason}" : $"{where}: {Key}: {Reason}";
+    }
 }
 
 /// <summary>The outcome of loading one file: the scenario, or every error found in the file (sorted by line).</summary>

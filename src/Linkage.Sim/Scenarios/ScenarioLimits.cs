@@ -15,6 +15,9 @@ public static class ScenarioLimits
     /// <summary>Longest client order id a <c>manual</c> step may give its order (Coinbase publishes no limit; ccxt sends 41).</summary>
     public const int ForeignClientOrderIdLengthMax = 128;
 
+    /// <summary>Deepest nesting of lists and mappings a file may have (a scenario needs 5); deeper input could overflow the YAML reader's stack.</summary>
+    public const int NestingDepthMax = 32;
+
     /// <summary>Longest scenario name (it becomes a capture file's name).</summary>
     public const int NameLengthMax = 128;
 }

@@ -1,7 +1,10 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Unicode;
 using Linkage.Engine;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Linkage.Sim.Scenarios;
@@ -32,7 +35,7 @@ public static class ScenarioLoader
     /// <summary>Reads and loads <paramref name="path"/>; the scenario's <see cref="Scenario.File"/> is <paramref name="path"/> as given.</summary>
     public static ScenarioLoad LoadFile(string path)
     {
-        string text;
+        byte[] bytes;
         try
         {
             var length = new FileInfo(path).Length;
@@ -40,14 +43,35 @@ public static class ScenarioLoader
             {
                 return Refused(path, $"the file is {length} bytes, larger than a scenario may be ({ScenarioLimits.FileLengthMax} characters)");
             }
-            text = File.ReadAllText(path, StrictUtf8);
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            var reason = e is DecoderFallbackException ? "the file is not valid UTF-8" : $"cannot read the file: {e.Message}";
-            return Refused(path, reason);
+            return Refused(path, $"cannot read the file: {e.Message}");
         }
-        return Load(text, path);
+        var body = bytes.AsSpan();
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+        if (!Utf8.IsValid(body))
+        {
+            var (line, column) = FirstInvalidUtf8(body);
+            return new ScenarioLoad { Errors = [new ScenarioError(path, line, "", "the file is not valid UTF-8 (a scenario file is UTF-8 text)") { Column = column }] };
+        }
+        return Load(StrictUtf8.GetString(body), path);
+    }
+
+    /// <summary>The line and column (in characters) of the first byte that is not part of valid UTF-8.</summary>
+    private static (int Line, int Column) FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var (line, column) = (1, 1);
+        while (Rune.DecodeFromUtf8(bytes, out var rune, out var consumed) == OperationStatus.Done)
+        {
+            (line, column) = rune.Value == '\n' ? (line + 1, 1) : (line, column + 1);
+            bytes = bytes[consumed..];
+        }
+        return (line, column);
     }
 
     /// <summary>Loads a scenario from <paramref name="text"/>; <paramref name="file"/> names it in errors and becomes <see cref="Scenario.File"/>.</summary>
@@ -57,30 +81,85 @@ public static class ScenarioLoader
         {
             return Refused(file, $"the file is {text.Length} characters, more than {ScenarioLimits.FileLengthMax}");
         }
+        if (TooDeep(text) is { } deep)
+        {
+            return NotYaml(file, deep.Line, deep.Column, $"lists and mappings are nested more than {ScenarioLimits.NestingDepthMax} deep here");
+        }
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
-            return new ScenarioLoad { Errors = [new ScenarioError(file, checked((int)e.Start.Line), "", $"not valid YAML: {e.Message}")] };
+            return NotYaml(file, e.Start.Line, e.Start.Column, Sentence(e.Message));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // YamlDotNet's scanner throws more than YamlException on some broken input (a flow mapping left open across
+            // a less indented line threw InvalidOperationException, issue 14); the scanner's position is where it stopped.
+            return NotYaml(file, scanner.CurrentPosition.Line, scanner.CurrentPosition.Column, "the YAML structure is broken here (an unclosed '{', '[' or quote?)");
         }
         if (stream.Documents.Count != 1)
         {
-            var line = stream.Documents.Count == 0 ? 1 : YamlErrors.LineOf(stream.Documents[1].RootNode);
+            var node = stream.Documents.Count == 0 ? null : stream.Documents[1].RootNode;
             return new ScenarioLoad
             {
-                Errors = [new ScenarioError(file, line, "", stream.Documents.Count == 0 ? "the file is empty" : "a file holds exactly one scenario (one YAML document)")],
+                Errors = [new ScenarioError(file, node is null ? 1 : YamlErrors.LineOf(node), "", stream.Documents.Count == 0 ? "the file is empty" : "a file holds exactly one scenario (one YAML document)")
+                {
+                    Column = node is null ? 1 : checked((int)node.Start.Column),
+                }],
             };
         }
-        var errors = new YamlErrors(file);
+        var errors = new YamlErrors(file, text);
         var reader = new Reader(errors);
         var scenario = reader.ReadScenario(stream.Documents[0].RootNode, file);
         return errors.Count == 0 && scenario is not null
             ? new ScenarioLoad { Scenario = scenario, NameLine = reader.NameLine }
             : new ScenarioLoad { Errors = [.. errors.Sorted()], NameLine = reader.NameLine };
     }
+
+    /// <summary>
+    /// Where lists and mappings first nest deeper than <see cref="ScenarioLimits.NestingDepthMax"/>, or null. YamlDotNet
+    /// builds its representation recursively, and a stack overflow cannot be caught, so depth is checked first on the
+    /// parser's events (which are produced without recursion). A syntax error stops the check: the real parse reports it.
+    /// </summary>
+    private static (long Line, long Column)? TooDeep(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart when ++depth > ScenarioLimits.NestingDepthMax:
+                        return (parser.Current.Start.Line, parser.Current.Start.Column);
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private static ScenarioLoad NotYaml(string file, long line, long column, string reason) => new()
+    {
+        Errors = [new ScenarioError(file, checked((int)Math.Max(line, 1)), "", $"not valid YAML: {reason}") { Column = checked((int)Math.Max(column, 1)) }],
+    };
+
+    /// <summary>YamlDotNet's message without its own position prefix (the error already carries the position).</summary>
+    private static string Sentence(string message) =>
+        message.StartsWith("(Line:", StringComparison.Ordinal) && message.IndexOf("): ", StringComparison.Ordinal) is var end and > 0
+            ? message[(end + 3)..]
+            : message;
 
     private static ScenarioLoad Refused(string file, string reason) => new() { Errors = [new ScenarioError(file, 0, "", reason)] };
 

@@ -9,20 +9,40 @@ namespace Linkage.Sim.Scenarios;
 /// Collects every error found in one file, each with the file, line and key path, so a file's author sees all its
 /// problems at once instead of fixing them one run at a time.
 /// </summary>
-internal sealed class YamlErrors(string file)
+internal sealed class YamlErrors(string file, string text)
 {
-    private readonly List<ScenarioError> errors = [];
+    private readonly List<ScenarioError> _errors = [];
+    private string[]? _lines;
 
     public string File => file;
 
-    public int Count => errors.Count;
+    public int Count => _errors.Count;
 
-    public void Add(YamlNode node, string key, string reason) => errors.Add(new ScenarioError(file, LineOf(node), key, reason));
+    public void Add(YamlNode node, string key, string reason) =>
+        _errors.Add(new ScenarioError(file, LineOf(node), key, reason) { Column = checked((int)node.Start.Column) });
 
-    public void Add(int line, string key, string reason) => errors.Add(new ScenarioError(file, line, key, reason));
+    /// <summary>An error known only by its line (a step's): it points at the line's first character that is not a space or a dash.</summary>
+    public void Add(int line, string key, string reason) =>
+        _errors.Add(new ScenarioError(file, line, key, reason) { Column = ColumnOf(line) });
+
+    private int ColumnOf(int line)
+    {
+        _lines ??= text.Split('\n');
+        if (line < 1 || line > _lines.Length)
+        {
+            return 1;
+        }
+        var content = _lines[line - 1];
+        var column = 0;
+        while (column < content.Length && content[column] is ' ' or '-' or '\t')
+        {
+            column++;
+        }
+        return column < content.Length ? column + 1 : 1;
+    }
 
     /// <summary>Errors by line; errors on one line keep the order they were found in.</summary>
-    public IEnumerable<ScenarioError> Sorted() => errors.OrderBy(e => e.Line);
+    public IEnumerable<ScenarioError> Sorted() => _errors.OrderBy(e => e.Line);
 
     public static int LineOf(YamlNode node) => checked((int)node.Start.Line);
 
@@ -56,15 +76,15 @@ internal enum DecimalRule
 /// </summary>
 internal sealed class YamlFields
 {
-    private readonly YamlErrors errors;
-    private readonly YamlMappingNode node;
-    private readonly Dictionary<string, YamlNode> values = new(StringComparer.Ordinal);
-    private readonly List<string> keys = [];
+    private readonly YamlErrors _errors;
+    private readonly YamlMappingNode _node;
+    private readonly Dictionary<string, YamlNode> _values = new(StringComparer.Ordinal);
+    private readonly List<string> _keys = [];
 
     private YamlFields(YamlErrors errors, YamlMappingNode node, string path)
     {
-        this.errors = errors;
-        this.node = node;
+        _errors = errors;
+        _node = node;
         Path = path;
     }
 
@@ -72,10 +92,10 @@ internal sealed class YamlFields
     public string Path { get; }
 
     /// <summary>The mapping's own node, for errors about the mapping as a whole.</summary>
-    public YamlNode Node => node;
+    public YamlNode Node => _node;
 
     /// <summary>The allowed keys present, with or without a value, in file order.</summary>
-    public IReadOnlyList<string> Keys => keys;
+    public IReadOnlyList<string> Keys => _keys;
 
     /// <summary>Opens <paramref name="candidate"/> as a mapping whose keys must be among <paramref name="allowed"/>; null (with an error) when it is not a mapping.</summary>
     public static YamlFields? Open(YamlErrors errors, YamlNode candidate, string path, IReadOnlyCollection<string> allowed)
@@ -100,10 +120,10 @@ internal sealed class YamlFields
                     : $"unknown key (allowed here: {string.Join(", ", allowed)})");
                 continue;
             }
-            fields.keys.Add(name);
+            fields._keys.Add(name);
             if (!YamlErrors.IsNull(value))
             {
-                fields.values[name] = value;
+                fields._values[name] = value;
             }
         }
         return fields;
@@ -111,18 +131,18 @@ internal sealed class YamlFields
 
     public string PathOf(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
-    public bool Has(string key) => values.ContainsKey(key);
+    public bool Has(string key) => _values.ContainsKey(key);
 
     /// <summary>The value node, or null when absent (an error when <paramref name="required"/>).</summary>
     public YamlNode? Get(string key, bool required = false)
     {
-        if (values.TryGetValue(key, out var value))
+        if (_values.TryGetValue(key, out var value))
         {
             return value;
         }
         if (required)
         {
-            errors.Add(node, PathOf(key), "required");
+            _errors.Add(_node, PathOf(key), "required");
         }
         return null;
     }
@@ -136,7 +156,7 @@ internal sealed class YamlFields
         }
         if (value is not YamlScalarNode scalar)
         {
-            errors.Add(value, PathOf(key), "expected a single value, not a list or mapping");
+            _errors.Add(value, PathOf(key), "expected a single value, not a list or mapping");
             return null;
         }
         return scalar.Value ?? "";
@@ -277,7 +297,7 @@ internal sealed class YamlFields
         }
         if (value is not YamlSequenceNode sequence)
         {
-            errors.Add(value, PathOf(key), "expected a list");
+            _errors.Add(value, PathOf(key), "expected a list");
             return null;
         }
         return [.. sequence.Children];
@@ -298,12 +318,12 @@ internal sealed class YamlFields
             var itemPath = $"{PathOf(key)}[{i}]";
             if (items[i] is not YamlScalarNode { Value: { } text } || YamlErrors.IsNull(items[i]) || string.IsNullOrWhiteSpace(text))
             {
-                errors.Add(items[i], itemPath, "expected an order label");
+                _errors.Add(items[i], itemPath, "expected an order label");
                 ok = false;
             }
             else if (text.Length > ScenarioLimits.LabelLengthMax)
             {
-                errors.Add(items[i], itemPath, $"is {text.Length} characters, more than {ScenarioLimits.LabelLengthMax}");
+                _errors.Add(items[i], itemPath, $"is {text.Length} characters, more than {ScenarioLimits.LabelLengthMax}");
                 ok = false;
             }
             else
@@ -318,9 +338,9 @@ internal sealed class YamlFields
     public YamlFields? Mapping(string key, IReadOnlyCollection<string> allowed, bool required = false)
     {
         var value = Get(key, required);
-        return value is null ? null : Open(errors, value, PathOf(key), allowed);
+        return value is null ? null : Open(_errors, value, PathOf(key), allowed);
     }
 
     /// <summary>Reports an error about the value of <paramref name="key"/> (at the value's line).</summary>
-    public void Fail(string key, string reason) => errors.Add(Get(key) ?? node, PathOf(key), reason);
+    public void Fail(string key, string reason) => _errors.Add(Get(key) ?? _node, PathOf(key), reason);
 }

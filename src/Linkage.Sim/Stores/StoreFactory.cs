@@ -58,6 +58,48 @@ public static class StoreFactory
         return true;
     }
 
+    /// <summary>
+    /// Opens <paramref name="options"/>' store once, as a run would (a PostgreSQL schema created, migrated and dropped; a
+    /// SQLite file created and removed), and returns why it cannot be used, or null when it can. A command calls this
+    /// before anything runs, so an unreachable database is a usage problem (exit 2) and never a scenario's failure.
+    /// </summary>
+    public static string? Problem(Scenarios.RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IsAvailable(options, out var reason))
+        {
+            return reason;
+        }
+        try
+        {
+            using var session = Open(options);
+            session.Open();
+            return null;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return e.Message;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"store '{options.Store}' cannot be opened: {Reason(e)}";
+        }
+    }
+
+    /// <summary>An exception's message with its causes', without type names or stack: what a user can act on.</summary>
+    private static string Reason(Exception e)
+    {
+        var parts = new List<string>();
+        for (var cause = e; cause is not null && parts.Count < 3; cause = cause.InnerException)
+        {
+            if (!parts.Any(p => p.Contains(cause.Message, StringComparison.Ordinal)))
+            {
+                parts.Add(cause.Message.TrimEnd('.'));
+            }
+        }
+        return string.Join(": ", parts);
+    }
+
     /// <summary>A session for <paramref name="options"/>' store; throws <see cref="StoreUnavailableException"/> when it cannot be opened.</summary>
     public static IStoreSession Open(Scenarios.RunOptions options)
     {
@@ -149,14 +191,28 @@ public static class StoreFactory
             {
                 Execute(connectionString, string.Create(CultureInfo.InvariantCulture, $"CREATE SCHEMA {schema}"));
             }
-            catch (Exception e) when (e is NpgsqlException or ArgumentException)
+            catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException)
             {
-                throw new StoreUnavailableException($"store 'postgres' could not be reached or may not create a schema: {e.Message}", e);
+                throw new StoreUnavailableException($"store 'postgres' could not be reached or may not create a schema ({Described(connectionString)}): {Reason(e)}", e);
             }
             return new PostgresSession(connectionString, schema);
         }
 
         public string Name => Postgres;
+
+        /// <summary>Where the connection string points, without its password.</summary>
+        private static string Described(string connectionString)
+        {
+            try
+            {
+                var builder = new NpgsqlConnectionStringBuilder(connectionString);
+                return string.Create(CultureInfo.InvariantCulture, $"host {builder.Host}, port {builder.Port}, database {builder.Database ?? "(default)"}");
+            }
+            catch (ArgumentException)
+            {
+                return "a connection string Npgsql cannot read";
+            }
+        }
 
         public bool IsDurable => true;
 

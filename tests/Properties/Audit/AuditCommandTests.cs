@@ -75,11 +75,14 @@ public sealed class AuditCommandTests
     public void An_output_that_cannot_be_written_exits_2()
     {
         using var directory = new TempDirectory("linkage-audit-cli");
-        var (status, _, error) = Run(Sample, "--store", "memory", "--json", Path.Combine(directory.Path, "missing", "report.json"));
+        var file = directory.File("a-file");
+        File.WriteAllText(file, "");
+        var (status, output, error) = Run(Sample, "--store", "memory", "--json", Path.Combine(file, "report.json"));
         Assert.Multiple(() =>
         {
             Assert.That(status, Is.EqualTo(AuditCommand.CannotRun));
-            Assert.That(error, Does.Contain("cannot write the JSON report"));
+            Assert.That(error, Does.Contain($"--json {Path.Combine(file, "report.json")}: cannot be written: {file} is a file, not a folder"));
+            Assert.That(output, Is.Empty, "the path is checked before the audit runs");
         });
     }
 }

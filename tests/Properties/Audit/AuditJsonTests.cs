@@ -35,7 +35,7 @@ public sealed class AuditJsonTests
             Assert.That(Names(root.GetProperty("orders")[0]), Is.EqualTo(new[]
             {
                 "clientOrderId", "orderId", "productId", "side", "snapshotId", "filledQuantity", "linkedQuantity", "trades", "provenance",
-                "linkedTrades", "kind", "placement", "status",
+                "linkedTrades", "kind", "placement", "status", "unlinked",
             }));
             Assert.That(Names(root.GetProperty("externalOrders")[0]), Is.EqualTo(new[]
             {

@@ -12,7 +12,7 @@ public sealed class ReplayArgumentTests
         yield return new TestCaseData(new[] { "x.yaml", "--seed", "-1" }, "--seed '-1' is not a whole number").SetName("{m}(negative seed)");
         yield return new TestCaseData(new[] { "x.yaml", "--seed", "1.5" }, "--seed '1.5' is not a whole number").SetName("{m}(fractional seed)");
         yield return new TestCaseData(new[] { "x.yaml", "--json" }, "--json needs a value").SetName("{m}(option without value)");
-        yield return new TestCaseData(new[] { "x.yaml", "--json=" }, "--json needs a path").SetName("{m}(empty path)");
+        yield return new TestCaseData(new[] { "x.yaml", "--json=" }, "--json needs a value (FILE)").SetName("{m}(empty path)");
         yield return new TestCaseData(new[] { "x.yaml", "--seed", "1", "--seed", "2" }, "--seed is given twice").SetName("{m}(option twice)");
         yield return new TestCaseData(new[] { "x.yaml", "--store", "postgres" }, "--store postgres needs a connection string").SetName("{m}(postgres without connection)");
         yield return new TestCaseData(new[] { "x.yaml", "--pg", "Host=db" }, "--pg applies only to --store postgres").SetName("{m}(pg without postgres)");
@@ -71,14 +71,18 @@ public sealed class ReplayArgumentTests
     public void A_store_this_build_cannot_open_is_refused_before_anything_runs()
     {
         var run = ReplayFixture.Run(["x.yaml"], runner: (_, _) => throw new AssertionException("nothing may run"),
-            storeProblem: store => store == "sqlite" ? "store 'sqlite' is not available" : null);
-        Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((2, "replay: store 'sqlite' is not available")));
+            storeProblem: o => o.Store == "sqlite" ? "store 'sqlite' is not available" : null);
+        Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((2, "replay: store 'sqlite' is not available\nreplay: nothing was run; exit status 2")));
     }
 
     [Test]
     public void Help_prints_the_usage_and_exits_0()
     {
         var run = ReplayFixture.Run(["--help"]);
-        Assert.That((run.ExitCode, run.Output.Trim()), Is.EqualTo((0, Linkage.Cli.ReplayArguments.Usage)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(0));
+            Assert.That(run.Output, Does.StartWith(Linkage.Cli.ReplayArguments.Usage).And.Contain("(default: sqlite)").And.Contain("exit status:"));
+        });
     }
 }

@@ -55,7 +55,7 @@ public sealed class ReplayCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(ran, Is.EqualTo(new[] { "good", "also-good" }));
-            Assert.That(run.Error, Does.Contain($"{files.Root}/b-broken.yaml:3: steps[0].at: '5 seconds' is not a duration"));
+            Assert.That(run.Error, Does.Contain($"{files.Root}/b-broken.yaml:3:9: steps[0].at: '5 seconds' is not a duration"));
             Assert.That(run.ExitCode, Is.EqualTo(2), "a file that could not be read makes the run exit 2");
         });
     }
@@ -86,7 +86,7 @@ public sealed class ReplayCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(ran, Is.EqualTo(new[] { $"{files.Root}/a.yaml" }));
-            Assert.That(run.Error, Does.Contain($"{files.Root}/b.yaml:2: name: scenario name 'same' is already used by {files.Root}/a.yaml"));
+            Assert.That(run.Error, Does.Contain($"{files.Root}/b.yaml:2:1: name: scenario name 'same' is already used by {files.Root}/a.yaml"));
             Assert.That(run.ExitCode, Is.EqualTo(2));
         });
     }
@@ -135,8 +135,8 @@ public sealed class ReplayCommandTests
         var empty = ReplayFixture.Run([Path.Combine(files.Root, "empty")]);
         Assert.Multiple(() =>
         {
-            Assert.That((missing.ExitCode, missing.Error), Is.EqualTo((2, $"{files.Root}/nope.yaml:0: no such file or folder\nreplay: 1 problem(s) with the files named; exit status 2\n")));
-            Assert.That((empty.ExitCode, empty.Error), Is.EqualTo((2, $"{files.Root}/empty:0: the folder holds no .yaml, .yml or .json file\nreplay: 1 problem(s) with the files named; exit status 2\n")));
+            Assert.That((missing.ExitCode, missing.Error), Is.EqualTo((2, $"{files.Root}/nope.yaml: no such file or folder\nreplay: 1 problem(s) with the files named; exit status 2\n")));
+            Assert.That((empty.ExitCode, empty.Error), Is.EqualTo((2, $"{files.Root}/empty: the folder holds no .yaml, .yml or .json file\nreplay: 1 problem(s) with the files named; exit status 2\n")));
         });
     }
 
@@ -217,11 +217,14 @@ public sealed class ReplayCommandTests
     {
         using var files = new ReplayFixture();
         files.Write("a.yaml", ReplayFixture.Valid("alpha"));
-        var run = ReplayFixture.Run([files.Root, "--json", Path.Combine(files.Root, "no", "such", "dir", "r.json")]);
+        var blocker = files.Write("blocker", "a file where a folder would have to be");
+        var run = ReplayFixture.Run([files.Root, "--json", Path.Combine(blocker, "r.json")]);
         Assert.Multiple(() =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(2));
-            Assert.That(run.Error, Does.Contain("cannot write the JSON report"));
+            Assert.That(run.Error, Does.Contain($"--json {blocker}/r.json: cannot be written: {blocker} is a file, not a folder"));
+            Assert.That(run.Error, Does.Not.Contain("problem(s) with the files named"), "an unwritable report is not a problem with the scenario files");
+            Assert.That(run.Output, Is.Empty, "the path is checked before anything runs");
         });
     }
 

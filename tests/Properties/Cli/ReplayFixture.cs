@@ -28,7 +28,7 @@ internal sealed class ReplayFixture : IDisposable
         return path;
     }
 
-    public static ReplayRun Run(IEnumerable<string> args, Func<Scenario, RunOptions, ScenarioResult>? runner = null, Func<string, string?>? storeProblem = null,
+    public static ReplayRun Run(IEnumerable<string> args, Func<Scenario, RunOptions, ScenarioResult>? runner = null, Func<RunOptions, string?>? storeProblem = null,
         Func<string, string?>? environment = null, Func<TimeSpan>? elapsed = null)
     {
         var output = new StringWriter();

@@ -10,7 +10,7 @@ public sealed class FuzzCommandTests
     private sealed record Run(int Code, string Output, string Error, List<Scenario> Replayed);
 
     /// <summary>Runs <c>fuzz</c> in-process with a stand-in for the simulator and a clock that moves one second per call.</summary>
-    private static Run Fuzz(string[] args, Func<Scenario, bool>? fails = null, Func<string, string?>? storeProblem = null, Func<string, string?>? environment = null)
+    private static Run Fuzz(string[] args, Func<Scenario, bool>? fails = null, Func<RunOptions, string?>? storeProblem = null, Func<string, string?>? environment = null)
     {
         var replayed = new List<Scenario>();
         var seconds = 0;
@@ -146,6 +146,34 @@ public sealed class FuzzCommandTests
             Assert.That(code, Is.EqualTo(1), output.ToString());
             Assert.That(ScenarioLoader.LoadFile(file).Scenario!.Steps, Has.Length.LessThanOrEqualTo(5), output.ToString());
             Assert.That(replay, Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>
+    /// Issue 14, item 3: a counterexample goes to <c>out/</c> unless asked; before, the default was
+    /// <c>scenarios/regressions/</c>, which made the main job (<c>replay scenarios</c>) fail after any failed fuzz run.
+    /// </summary>
+    [Test]
+    public void Counterexamples_go_to_out_unless_asked() => Assert.Multiple(() =>
+    {
+        var defaults = FuzzCommand.Parse([], _ => null, out _);
+        Assert.That(defaults.Out, Is.EqualTo(Path.Combine("out", "counterexamples")));
+        Assert.That(FuzzCommand.Parse(["--out", "scenarios/regressions"], _ => null, out _).Out, Is.EqualTo("scenarios/regressions"));
+        Assert.That(Laws.LawCheck.Folder(), Does.Not.Contain(Path.Combine("scenarios", "regressions")), "law checks write outside the source tree too");
+    });
+
+    [Test]
+    public void An_out_folder_that_cannot_be_written_exits_2_before_anything_runs()
+    {
+        using var folder = new TempDirectory("linkage-fuzz-out");
+        var blocker = folder.File("blocker");
+        File.WriteAllText(blocker, "");
+        var run = Fuzz(["--runs", "5", "--store", "memory", "--out", blocker]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Code, Is.EqualTo(2));
+            Assert.That(run.Error, Does.Contain($"--out {blocker}: is a file; name a folder"));
+            Assert.That(run.Replayed, Is.Empty);
         });
     }
 }

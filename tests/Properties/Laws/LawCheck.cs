@@ -34,7 +34,8 @@ internal sealed record LawSettings
 
 /// <summary>
 /// Checks a law over generated scenarios with FsCheck and the domain shrinker. A failing law writes its shrunk
-/// counterexample to <c>scenarios/regressions/</c> (<c>LINKAGE_REGRESSIONS</c> overrides the folder) as
+/// counterexample to <c>out/counterexamples/</c> (<c>LINKAGE_REGRESSIONS</c> overrides the folder; never the source tree
+/// unless asked, so a failing run does not change what the main job replays) as
 /// <c>&lt;law&gt;-&lt;seed&gt;.yaml</c> and fails with the file named and the scenario printed. Runs are reproducible:
 /// FsCheck's seed is derived from the law's name unless <c>LINKAGE_PROPERTY_SEED</c> sets one.
 /// </summary>
@@ -128,7 +129,7 @@ internal static class LawCheck
             : settings.Runs;
     }
 
-    /// <summary>Where counterexamples go: <c>LINKAGE_REGRESSIONS</c>, else the repository's <c>scenarios/regressions</c>.</summary>
+    /// <summary>Where counterexamples go: <c>LINKAGE_REGRESSIONS</c>, else the repository's <c>out/counterexamples</c>.</summary>
     public static string Folder() =>
         Environment.GetEnvironmentVariable(RegressionsVariable) is { Length: > 0 } folder
             ? folder

@@ -161,7 +161,8 @@ public sealed class ScenarioLoaderErrorTests
         System.IO.File.WriteAllBytes(path, [.. "name: caf"u8, 0xE9, .. "\nsteps: []\n"u8]);
         try
         {
-            Assert.That(ScenarioLoader.LoadFile(path).Errors.Single().Reason, Is.EqualTo("the file is not valid UTF-8"));
+            Assert.That(ScenarioLoader.LoadFile(path).Errors.Single().ToString(), Is.EqualTo($"{path}:1:10: the file is not valid UTF-8 (a scenario file is UTF-8 text)"),
+                "the error points at the first byte that is not UTF-8");
         }
         finally
         {

@@ -102,7 +102,7 @@ public sealed class ScenarioLoaderTests
     {
         const string Json = "{\n  \"name\": \"j\",\n  \"steps\": [\n    { \"at\": \"0s\", \"fill\": { \"order\": \"o1\", \"size\": 0.5 } }\n  ]\n}\n";
         var error = ScenarioLoader.Load(Json, "j.json").Errors.Single();
-        Assert.That(error.ToString(), Is.EqualTo("j.json:4: steps[0].fill.order: names order 'o1', which no place, exit or manual step creates"));
+        Assert.That(error.ToString(), Is.EqualTo("j.json:4:5: steps[0].fill.order: names order 'o1', which no place, exit or manual step creates"));
     }
 
     [Test]
