@@ -412,8 +412,10 @@ internal sealed class ScenarioBuilder
         {
             return _profile.Has(SwarmFeature.PriceImprovement) && _prng.Chance(0.3m) ? spec.Improve(price, side == Side.Buy, _random) : null;
         }
-        // A market order fills at the market: a price near the product's range, or the exchange's own market price.
-        return _prng.Chance(0.5m) ? spec.Price(_random) : null;
+        // A market order fills at the market: a price of the product's range, always given. The simulated exchange's own
+        // market price knows nothing of the product (a PEPE-USD order once filled at 90,478.88, worth more than the
+        // engine's Limits.QuantityMax, issue 14), so the generator never leaves the price to it.
+        return spec.Price(_random);
     }
 
     private Ack DrawAck()
