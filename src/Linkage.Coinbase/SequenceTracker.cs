@@ -46,6 +46,12 @@ public sealed class SequenceTracker
 
     private readonly TimeSpan _heartbeatSilenceMax;
     private long? _lastSequence;
+
+    /// <summary>The last number before the latest forward jump, while no message has confirmed the jump yet.</summary>
+    private long? _beforeJump;
+
+    /// <summary>A number that arrived ahead of the sequence (a jump the next message undid): when the sequence reaches it, it is not missing.</summary>
+    private long? _arrivedAhead;
     private long? _lastHeartbeatCounter;
     private DateTimeOffset? _lastHeartbeatAt;
     private bool _silenceReported;
@@ -70,6 +76,8 @@ public sealed class SequenceTracker
         var hadMessages = _lastSequence is not null;
         var detail = hadMessages ? $"new connection after sequence {Text(_lastSequence!.Value)}" : "";
         _lastSequence = null;
+        _beforeJump = null;
+        _arrivedAhead = null;
         _lastHeartbeatCounter = null;
         _lastHeartbeatAt = null;
         _silenceReported = false;
@@ -123,6 +131,22 @@ public sealed class SequenceTracker
         if (sequence == last + 1)
         {
             _lastSequence = sequence;
+            _beforeJump = null;
+        }
+        else if (_arrivedAhead is { } ahead && last + 1 == ahead && sequence == ahead + 1)
+        {
+            // The number in between came early (a reordering, already reported): nothing is missing.
+            _lastSequence = sequence;
+            _arrivedAhead = null;
+        }
+        else if (_beforeJump is { } baseline && sequence == baseline + 1)
+        {
+            // The forward jump (already reported as a gap) was a stray message, not where the connection is: the next
+            // message continues the numbers from before it. Back to that baseline, or every genuine message after the
+            // stray one would read as stale and a real loss after it would never be noticed.
+            _arrivedAhead = last;
+            _lastSequence = sequence;
+            _beforeJump = null;
         }
         else if (sequence == last)
         {
@@ -132,7 +156,16 @@ public sealed class SequenceTracker
         {
             anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.CounterReset, $"counter restarted at 0 after {Text(last)}"));
             _lastSequence = 0;
+            _beforeJump = null;
+            _arrivedAhead = null;
             _lastHeartbeatCounter = null;
+        }
+        else if (_beforeJump is { } before && sequence > before && sequence < last)
+        {
+            // The numbers from before a stray forward jump go on, with some missing in between: that is a real gap.
+            anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.Gap, $"expected {Text(before + 1)}, got {Text(sequence)} (after a stray {Text(last)})"));
+            _lastSequence = sequence;
+            _beforeJump = null;
         }
         else if (sequence < last)
         {
@@ -141,6 +174,7 @@ public sealed class SequenceTracker
         else
         {
             anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.Gap, $"expected {Text(last + 1)}, got {Text(sequence)}"));
+            _beforeJump = last;
             _lastSequence = sequence;
         }
     }

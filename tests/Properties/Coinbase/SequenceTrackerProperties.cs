@@ -48,4 +48,33 @@ public sealed class SequenceTrackerProperties
             var clean = delivered.Select((s, i) => s == i).All(x => x);
             return Prop.Label(anomalies.Count == 0 == clean, $"[{string.Join(",", delivered)}] -> {string.Join("; ", anomalies)}");
         }).QuickCheckThrowOnFailure();
+
+    /// <summary>
+    /// A stray message with a number far ahead (an old message re-sent on a newer connection) is reported, but must not
+    /// become the baseline: the genuine numbers after it are not stale, and a real loss after it is still noticed.
+    /// </summary>
+    [Test]
+    public void A_stray_number_far_ahead_does_not_hide_a_later_gap()
+    {
+        var tracker = new SequenceTracker();
+        var anomalies = new List<(long Sequence, SequenceAnomalyKind Kind)>();
+        foreach (var sequence in new long[] { 0, 1, 2, 759, 3, 4, 6, 7 })
+        {
+            anomalies.AddRange(tracker.Observe(new OtherChannelMessage("user", null, T0, sequence)).Select(a => (sequence, a.Kind)));
+        }
+        Assert.That(anomalies, Is.EqualTo(new[] { (759L, SequenceAnomalyKind.Gap), (6L, SequenceAnomalyKind.Gap) }));
+    }
+
+    /// <summary>Two neighbours swapped are one reported anomaly, not two.</summary>
+    [Test]
+    public void A_swapped_pair_is_reported_once()
+    {
+        var tracker = new SequenceTracker();
+        var anomalies = new List<long>();
+        foreach (var sequence in new long[] { 0, 1, 3, 2, 4, 5 })
+        {
+            anomalies.AddRange(tracker.Observe(new OtherChannelMessage("user", null, T0, sequence)).Select(_ => sequence));
+        }
+        Assert.That(anomalies, Is.EqualTo(new[] { 3L }));
+    }
 }
