@@ -143,7 +143,9 @@ public sealed class SequenceTracker
         {
             // The forward jump (already reported as a gap) was a stray message, not where the connection is: the next
             // message continues the numbers from before it. Back to that baseline, or every genuine message after the
-            // stray one would read as stale and a real loss after it would never be noticed.
+            // stray one would read as stale and a real loss after it would never be noticed. It is still reported as
+            // stale (late after a higher number), which means no loss.
+            anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.Stale, $"got {Text(sequence)} after {Text(last)}"));
             _arrivedAhead = last;
             _lastSequence = sequence;
             _beforeJump = null;
@@ -154,7 +156,7 @@ public sealed class SequenceTracker
         }
         else if (sequence == 0)
         {
-            anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.CounterReset, $"counter restarted at 0 after {Text(last)}"));
+            anomalies.Add(new SequenceAnomaly(SequenceAnomalyKind.CounterReset, $"counter restarted at 0 after {Text(Math.Max(last, _arrivedAhead ?? last))}"));
             _lastSequence = 0;
             _beforeJump = null;
             _arrivedAhead = null;
