@@ -109,7 +109,7 @@ internal static class FuzzCommand
             for (var i = 0; i < arguments.Runs; i++)
             {
                 var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
-                var result = RunOne(host, scenario, options);
+                var result = ReplayCommand.RunOne(host, scenario, options);
                 ran = i + 1;
                 if (!result.Passed && host.StoreProblem(options) is { } lost)
                 {
@@ -148,9 +148,9 @@ internal static class FuzzCommand
         output.WriteLine($"fuzz: scenario {index} ({scenario.Name}, {scenario.Steps.Length} steps) failed {string.Join(", ", checks.Order(StringComparer.Ordinal))}; shrinking");
         var (shrunk, steps, attempts) = ScenarioShrinker.Minimize(
             scenario,
-            candidate => RunOne(host, candidate, options) is { Passed: false } r && r.Failures.Any(f => checks.Contains(f.Check)),
+            candidate => ReplayCommand.RunOne(host, candidate, options) is { Passed: false } r && r.Failures.Any(f => checks.Contains(f.Check)),
             ShrinkAttemptsMax);
-        var shrunkResult = RunOne(host, shrunk, options);
+        var shrunkResult = ReplayCommand.RunOne(host, shrunk, options);
         var key = string.Create(CultureInfo.InvariantCulture, $"{arguments.Seed}-{index}");
         var counterexample = Counterexamples.Prepare(shrunk, "fuzz", key, Counterexamples.Summary(shrunkResult, options));
         output.WriteLine($"fuzz: shrunk to {steps} step(s) after {attempts} replay(s):");
@@ -168,30 +168,6 @@ internal static class FuzzCommand
             error.WriteLine($"fuzz: cannot write the counterexample to {arguments.Out}: {e.Message}");
         }
         return 1;
-    }
-
-    /// <summary>
-    /// Replays one scenario; a runner that throws is a failure of that scenario (the system under test broke), not of the
-    /// command, except when the store could not be opened: that is the infrastructure, and it goes to the caller.
-    /// </summary>
-    private static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
-    {
-        try
-        {
-            return host.Runner(scenario, options);
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or StoreUnavailableException))
-        {
-            return new ScenarioResult
-            {
-                Name = scenario.Name,
-                Passed = false,
-                Trades = [],
-                DuplicatesIgnored = 0,
-                Failures = [new Failure("run", $"the replay stopped with {e.GetType().Name}: {e.Message}")],
-                SimulatedDuration = TimeSpan.Zero,
-            };
-        }
     }
 
     /// <summary>What the run met: scenarios, trades by verdict, faults by kind, classes by count, simulated time.</summary>

@@ -167,9 +167,10 @@ internal static class ReplayCommand
 
     /// <summary>
     /// Replays one scenario. The runner is the system under test: if it throws, that scenario fails with the exception as
-    /// its failure, and the other scenarios still run.
+    /// its failure, and the other scenarios still run. A store that could not be opened is the infrastructure, not the
+    /// scenario: it goes to the caller (replay and fuzz both use this).
     /// </summary>
-    private static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
+    internal static ScenarioResult RunOne(ReplayHost host, Scenario scenario, RunOptions options)
     {
         try
         {
