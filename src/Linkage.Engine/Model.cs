@@ -62,6 +62,13 @@ public sealed record Intent
 
     /// <summary>A client order id minted elsewhere (for example by another webhook, in a capture). Null: the engine mints one.</summary>
     public ClientOrderId? ClientOrderId { get; init; }
+
+    /// <summary>
+    /// Whether the caller places the order itself (it staged the intent to learn the client order id to put on its own
+    /// create-order). A host never sends a create-order for such an intent, not even to reconcile: it waits for the
+    /// exchange to report the order. False: the host places it.
+    /// </summary>
+    public bool PlacedByCaller { get; init; }
 }
 
 /// <summary>Order status as the exchange reports it (WebSocket and REST sets merged).</summary>
