@@ -169,6 +169,84 @@ public sealed class WebhookHost
         return Flush();
     }
 
+    /// <summary>
+    /// A caller (a daemon's intake API) hands over an intent and waits for the answer. Unlike
+    /// <see cref="DeliverIntent"/>, nothing the intake refuses reaches the store: a malformed intent, or a different one
+    /// under a client order id already staged, is answered and forgotten; and an intent the store cannot take now is
+    /// answered <see cref="IntakeStatus.StoreUnavailable"/> instead of kept for a later attempt, since its caller asks
+    /// again. With <paramref name="place"/> the host places the order (write-ahead, then create-order, retried with the
+    /// same client order id); without, the intent is marked <see cref="Intent.PlacedByCaller"/> and the host never sends
+    /// a create-order for it: the caller puts the returned client order id on its own.
+    /// </summary>
+    public IntakeResult StageIntent(DateTimeOffset now, string payloadJson, bool place)
+    {
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        _now = now;
+        if (!_alive)
+        {
+            return new(new IntakeAnswer(IntakeStatus.Stopped, null, Reason: "the daemon is stopping"), []);
+        }
+        Active();
+        var parsed = IntentPayloadParser.Parse(payloadJson, now);
+        if (!parsed.TryGetValue(out var read))
+        {
+            return new(new IntakeAnswer(IntakeStatus.Invalid, null, parsed.Field ?? "body", parsed.Reason), Flush());
+        }
+        var intent = read with { PlacedByCaller = !place };
+        var coid = ClientOrderIds.For(intent);
+        if (Validation.Intent(intent) is { } problem)
+        {
+            return new(new IntakeAnswer(IntakeStatus.Invalid, coid, problem.Field, problem.Reason), Flush());
+        }
+        if (_ledger.IntentOf(coid) is { } staged)
+        {
+            if (!staged.Equals(intent))
+            {
+                var why = staged.PlacedByCaller != intent.PlacedByCaller
+                    ? $"client order id {coid} is already staged for this intent, to be placed by {(staged.PlacedByCaller ? "the caller" : "the daemon")}"
+                    : $"client order id {coid} is already staged for a different intent";
+                return new(new IntakeAnswer(IntakeStatus.Conflict, coid, "client_order_id", why), Flush());
+            }
+            if (place && !_placements.ContainsKey(coid.Value) && _ledger.AwaitsPlacement(coid))
+            {
+                // Asked again while the first outcome is open and no request of this process waits on it: send it again
+                // (the exchange answers a re-sent client order id with the order it already has).
+                Send(intent, coid, attempt: 1);
+            }
+            return new(new IntakeAnswer(IntakeStatus.AlreadyStaged, coid), Flush());
+        }
+        if (_retry.Count > 0)
+        {
+            return new(new IntakeAnswer(IntakeStatus.StoreUnavailable, coid, Reason: $"the store is not taking writes ({_retry.Count} inputs are waiting for it)"), Flush());
+        }
+        Capture(CaptureKind.Intent, WithClientOrderId(payloadJson, coid));
+        var status = IntakeStatus.Staged;
+        string? field = null;
+        string? reason = null;
+        var pending = new Pending(new IntentReceived(now, intent) { Origin = "intake" }, result =>
+        {
+            var decisions = result.Batch?.Decisions ?? [];
+            if (decisions.OfType<InputRejected>().FirstOrDefault() is { } refused)
+            {
+                (status, field, reason) = (refused.Record.Field == "client_order_id" ? IntakeStatus.Conflict : IntakeStatus.Invalid, refused.Record.Field, refused.Record.Reason);
+                return;
+            }
+            if (decisions.Any(d => d is DuplicateIgnored { Kind: DuplicateKind.Intent }))
+            {
+                status = IntakeStatus.AlreadyStaged;
+            }
+            if (place)
+            {
+                AfterStaging(intent, coid, result);
+            }
+        });
+        if (!TryApply(pending))
+        {
+            return new(new IntakeAnswer(IntakeStatus.StoreUnavailable, coid, Reason: "the store failed to take the intent; nothing was staged"), Flush());
+        }
+        return new(new IntakeAnswer(status, coid, field, reason), Flush());
+    }
+
     /// <summary>The answer to a <see cref="SendCreateOrder"/> arrived (a success or a refusal, as Coinbase writes them).</summary>
     public ImmutableArray<HostCommand> CreateOrderAnswered(DateTimeOffset now, ClientOrderId clientOrderId, string json)
     {
@@ -663,7 +741,8 @@ public sealed class WebhookHost
     /// <summary>Re-sends the create-order of an intent whose exchange id is unknown (the intent as the design staged it).</summary>
     private void Resend(ClientOrderId coid)
     {
-        if (_ledger.IntentOf(coid) is { } intent)
+        // An intent whose caller places the order is never sent by the host: the exchange reports the order when it exists.
+        if (_ledger.IntentOf(coid) is { PlacedByCaller: false } intent)
         {
             _checkWhenAccepted.Add(coid.Value);
             Send(intent, coid, attempt: 1);

@@ -114,6 +114,62 @@ public sealed class WebhookHostFakeDriverTests
     }
 
     /// <summary>A host whose intent was placed and acknowledged.</summary>
+    [Test]
+    public void An_intent_staged_for_the_caller_to_place_is_never_sent_and_links_when_the_feed_reports_its_order()
+    {
+        using var store = new MemoryStore();
+        var driver = new FakeDriver(store);
+        driver.Take(driver.Host.Start(T0, T0.AddHours(1), reconcile: false));
+        var staged = driver.Host.StageIntent(T0.AddSeconds(1), Intent, place: false);
+        driver.Take(staged.Commands);
+        var again = driver.Host.StageIntent(T0.AddSeconds(2), Intent, place: false);
+        driver.Take(again.Commands);
+        var coid = staged.Answer.ClientOrderId!.Value;
+
+        // A reconnect reconciles: the order is not known to the exchange yet, and the host must not place it itself.
+        driver.Take(driver.Host.Reconnect(T0.AddSeconds(3)));
+        driver.AnswerRest(T0.AddSeconds(3), _ => new RestResponse(200, """{"orders":[],"sequence":"0","has_next":false,"cursor":""}"""));
+
+        // The caller placed it with that id: the feed reports it, and its fills link to the intent.
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(4), Examples.Subscriptions));
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(5), Examples.UserUpdate.Replace(Examples.ClientOrderId, coid.Value, StringComparison.Ordinal).Replace("\"sequence_num\":14", "\"sequence_num\":1", StringComparison.Ordinal)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(staged.Answer.Status, Is.EqualTo(IntakeStatus.Staged));
+            Assert.That(again.Answer, Is.EqualTo(new IntakeAnswer(IntakeStatus.AlreadyStaged, coid)), "the same intent again answers the same id");
+            Assert.That(driver.Commands.OfType<SendCreateOrder>(), Is.Empty, "the host never sends an order the caller places");
+            Assert.That(store.FindByClientOrderId(coid)?.Intent.PlacedByCaller, Is.True);
+            Assert.That(store.Links().Where(l => l.ClientOrderId == coid).Sum(l => l.Quantity), Is.GreaterThan(0m));
+        });
+    }
+
+    [Test]
+    public void The_intake_refuses_what_it_cannot_stage_and_stores_nothing_of_it()
+    {
+        using var store = new MemoryStore();
+        var driver = new FakeDriver(store);
+        driver.Take(driver.Host.Start(T0, T0.AddHours(1), reconcile: false));
+        var placed = driver.Host.StageIntent(T0.AddSeconds(1), Intent, place: true);
+        driver.Take(placed.Commands);
+        var sameButCallerPlaces = driver.Host.StageIntent(T0.AddSeconds(2), Intent, place: false);
+        var differentUnderSameId = driver.Host.StageIntent(T0.AddSeconds(2), Intent.Replace("\"size\":\"0.05\"", $"\"size\":\"0.06\",\"client_order_id\":\"{placed.Answer.ClientOrderId}\"", StringComparison.Ordinal), place: true);
+        var malformed = driver.Host.StageIntent(T0.AddSeconds(3), Intent.Replace("\"0.05\"", "\"-1\"", StringComparison.Ordinal), place: true);
+        var notJson = driver.Host.StageIntent(T0.AddSeconds(3), "{\"pair\":", place: true);
+        Assert.Multiple(() =>
+        {
+            Assert.That(placed.Answer.Status, Is.EqualTo(IntakeStatus.Staged));
+            Assert.That(placed.Commands.OfType<SendCreateOrder>().Single().ClientOrderId, Is.EqualTo(placed.Answer.ClientOrderId), "placed after staging");
+            Assert.That(sameButCallerPlaces.Answer.Status, Is.EqualTo(IntakeStatus.Conflict));
+            Assert.That(differentUnderSameId.Answer.Status, Is.EqualTo(IntakeStatus.Conflict));
+            Assert.That(differentUnderSameId.Answer.Field, Is.EqualTo("client_order_id"));
+            Assert.That(malformed.Answer.Status, Is.EqualTo(IntakeStatus.Invalid));
+            Assert.That(malformed.Answer.Field, Is.EqualTo("size"));
+            Assert.That(notJson.Answer.Status, Is.EqualTo(IntakeStatus.Invalid));
+            Assert.That(store.Quarantine(), Is.Empty, "nothing the intake refuses reaches the store");
+            Assert.That(store.Orders(), Has.Length.EqualTo(1));
+        });
+    }
+
     private static FakeDriver Placed(ILinkageStore store)
     {
         var driver = new FakeDriver(store);
