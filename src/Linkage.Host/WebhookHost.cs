@@ -60,6 +60,7 @@ public sealed class WebhookHost
     private bool _reconcileQueued;
     private bool _reconcileAgain;
     private bool _draining;
+    private bool _continuing;
     private int _reconnectTries;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
 
@@ -438,7 +439,7 @@ public sealed class WebhookHost
     private void Talk(Conversation conversation)
     {
         _conversations.Enqueue(conversation);
-        if (_talking is null)
+        if (_talking is null && !_continuing)
         {
             Continue();
         }
@@ -449,6 +450,26 @@ public sealed class WebhookHost
     /// ends; then the next queued one.
     /// </summary>
     private void Continue()
+    {
+        // Not re-entered: a conversation that ends may start another (a reconciliation asked for while it ran), and
+        // that one is picked up by this loop, not by a nested one that would ask a second request before the first is
+        // answered (a live driver found this: two requests in flight, and the ended conversation lost).
+        if (_continuing)
+        {
+            return;
+        }
+        _continuing = true;
+        try
+        {
+            Converse();
+        }
+        finally
+        {
+            _continuing = false;
+        }
+    }
+
+    private void Converse()
     {
         while (_alive)
         {
@@ -469,8 +490,9 @@ public sealed class WebhookHost
             }
             _talking.Dispose();
             _talking = null;
-            Ended(_talkingAbout!);
+            var ended = _talkingAbout!;
             _talkingAbout = null;
+            Ended(ended);
         }
     }
 

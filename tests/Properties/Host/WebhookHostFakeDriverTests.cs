@@ -170,6 +170,37 @@ public sealed class WebhookHostFakeDriverTests
         });
     }
 
+    [Test]
+    public void A_reconciliation_asked_for_while_one_runs_starts_after_it_with_one_request_in_flight_at_a_time()
+    {
+        using var store = new MemoryStore();
+        var driver = Placed(store);
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(3), Examples.Subscriptions));
+        // A reconnect starts a reconciliation; while its first request is out, a sequence gap asks for another.
+        var reconnect = driver.Host.Reconnect(T0.AddSeconds(4));
+        var first = reconnect.OfType<SendRest>().Single();
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(4), Examples.Subscriptions));
+        driver.Take(driver.Host.FeedMessage(T0.AddSeconds(5), Ours(Examples.UserUpdate)));
+
+        // Answer one request at a time, as a live driver does, and count how many each answer asks next.
+        var perAnswer = new List<int>();
+        var pending = new Queue<SendRest>([first]);
+        var listings = 0;
+        for (var guard = 0; guard < 100 && pending.TryDequeue(out var request); guard++)
+        {
+            listings += request.Call is ListOpenOrdersCall ? 1 : 0;
+            var next = driver.Host.RestAnswered(T0.AddSeconds(6), request.RequestId, Answer(request.Call)).OfType<SendRest>().ToList();
+            perAnswer.Add(next.Count);
+            next.ForEach(pending.Enqueue);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(perAnswer, Is.All.LessThanOrEqualTo(1), "one REST request in flight at a time: each answer asks at most the next");
+            Assert.That(listings, Is.EqualTo(2), "the reconciliation asked for while the first ran runs once after it");
+            Assert.That(driver.Host.IsWaitingForRest, Is.False, "both conversations ended");
+        });
+    }
+
     private static FakeDriver Placed(ILinkageStore store)
     {
         var driver = new FakeDriver(store);
