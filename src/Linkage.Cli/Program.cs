@@ -1,6 +1,6 @@
 namespace Linkage.Cli;
 
-/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
+/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>, <c>serve</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
 internal static class Program
 {
     private static readonly string Usage = $"""
@@ -12,6 +12,7 @@ internal static class Program
           audit    audit a production capture: linkage rate, unlinked orders and why
           crash    SIGKILL the webhook at seeded points, restart it, check nothing was lost
           exchange serve the simulated exchange on the wire (HTTPS, WSS, JWT) for real clients; `exchange keys DIR` makes a key
+          serve    the daemon a bot team deploys: links a live account's fills to the intents its webhook hands over
 
           {ReplayArguments.Usage}
           {FuzzCommand.Usage}
@@ -19,6 +20,7 @@ internal static class Program
           {CrashCommand.Spec.Usage}
           linkage exchange [--key FILE] [--port N] [--seed N] [--speed X] [--faults PROFILE] [--plain] ...
           linkage exchange keys DIR [--algorithm es256|ed25519]
+          linkage serve --key FILE [--rest URL] [--ws URL] [--ca FILE] [--store sqlite|postgres] [--listen URL] ...
 
         linkage COMMAND --help (or -h) describes a command: every option with its default, exit codes, examples.
         exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure.
@@ -39,6 +41,7 @@ internal static class Program
             "audit" => AuditCommand.Run(rest, Console.Out, Console.Error),
             "crash" => CrashCommand.Run(rest, Console.Out, Console.Error),
             "exchange" => Linkage.Sim.Server.ExchangeCommand.Run(rest, Console.Out, Console.Error),
+            "serve" => Linkage.Serve.ServeCommand.Run(rest, Console.Out, Console.Error),
             CrashChildCommand.Name => CrashChildCommand.Run(rest, Console.Out, Console.Error),
             "-h" or "--help" or "help" => Help(),
             _ => Unknown(args[0]),
