@@ -35,6 +35,10 @@ internal static class Tables
             Column<OrderRecord>.Of("closes", ColumnKind.Text, r => JoinCloses(r.Intent.Closes)),
             Column<OrderRecord>.Of("decided_at", ColumnKind.Time, r => r.Intent.DecidedAt),
             Column<OrderRecord>.Of("intent_client_order_id", ColumnKind.Text, r => r.Intent.ClientOrderId?.Value),
+
+            // Whether the caller places the order itself (migration 0003 on SQLite, 0004 on PostgreSQL): a host that
+            // restarts must still know never to send a create-order for it.
+            Column<OrderRecord>.Of("placed_by_caller", ColumnKind.Flag, r => r.Intent.PlacedByCaller),
             Column<OrderRecord>.Of("staged_at", ColumnKind.Time, r => r.StagedAt),
             Column<OrderRecord>.Of("placement", ColumnKind.Text, r => r.Placement.ToString()),
             Column<OrderRecord>.Of("reject_reason", ColumnKind.Text, r => r.RejectReason),

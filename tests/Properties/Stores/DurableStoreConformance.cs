@@ -67,6 +67,23 @@ public abstract class DurableStoreConformance : StoreConformance
         });
     }
 
+    /// <summary>SQL that takes the database back to the schema before the migration that added <c>placed_by_caller</c>.</summary>
+    protected abstract string UndoPlacedByCallerMigration { get; }
+
+    [Test]
+    public void Orders_staged_before_the_placed_by_caller_flag_read_as_placed_by_the_host()
+    {
+        var order = Staged("lk-a", 0, Entry() with { PlacedByCaller = true });
+        Apply(new IntentStaged(order));
+        Assert.That(Store.FindByClientOrderId(order.ClientOrderId), Is.EqualTo(order), "the flag is kept");
+        _database!.Execute(UndoPlacedByCallerMigration);
+        Replace(OpenSameDatabase);
+        Assert.That(
+            Store.FindByClientOrderId(order.ClientOrderId),
+            Is.EqualTo(order with { Intent = order.Intent with { PlacedByCaller = false } }),
+            "the migration gives rows written before it the flag of every order then: placed by the host");
+    }
+
     [Test]
     public void Store_is_durable_and_named()
     {

@@ -29,8 +29,8 @@ public sealed class PostgresStoreTests
             Assert.Multiple(() =>
             {
                 Assert.That(applied.Count(a => a.Count > 0), Is.EqualTo(1), "exactly one instance applied the migrations");
-                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3 }));
-                Assert.That(Scalar(database.ConnectionString, "SELECT COUNT(*) FROM schema_version"), Is.EqualTo(3L));
+                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+                Assert.That(Scalar(database.ConnectionString, "SELECT COUNT(*) FROM schema_version"), Is.EqualTo(4L));
             });
         }
         finally

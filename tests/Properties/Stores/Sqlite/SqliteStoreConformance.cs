@@ -12,6 +12,9 @@ public sealed class SqliteStoreConformance : DurableStoreConformance
     protected override string UndoInFlightMigration =>
         "DROP INDEX order_metadata_staging_in_flight; ALTER TABLE order_metadata_staging DROP COLUMN in_flight; DELETE FROM schema_version WHERE version = 2;";
 
+    protected override string UndoPlacedByCallerMigration =>
+        "ALTER TABLE order_metadata_staging DROP COLUMN placed_by_caller; DELETE FROM schema_version WHERE version = 3;";
+
     protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-conformance", SqliteDurability.Full);
 }
 
