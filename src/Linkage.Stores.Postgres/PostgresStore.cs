@@ -16,9 +16,10 @@ namespace Linkage.Stores.Postgres;
 /// violation, deadlock or serialization failure is a conflict too: the engine decides again.
 /// </summary>
 /// <remarks>
-/// Call <see cref="Migrate()"/> (or <see cref="MigrateAsync"/>) before use; <see cref="Open"/> does both. Every member has
-/// an asynchronous form taking a cancellation token. Thread safety: every member may be called from several threads;
-/// each call uses its own pooled connection.
+/// Call <see cref="Migrate()"/> (or <see cref="MigrateAsync"/>) before use; <see cref="Open"/> does both. Everything
+/// lives in one schema, <see cref="PostgresStoreOptions.Schema"/> (<c>linkage</c> unless set), never in the database's
+/// default one. Every member has an asynchronous form taking a cancellation token. Thread safety: every member may be
+/// called from several threads; each call uses its own pooled connection.
 /// </remarks>
 public sealed class PostgresStore : SqlLinkageStore
 {
@@ -42,6 +43,10 @@ public sealed class PostgresStore : SqlLinkageStore
             CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
             MaxAutoPrepare = options.AutoPrepareMax,
             AutoPrepareMinUsages = 2,
+
+            // Every statement of the store names its tables unqualified, so the schema alone on the search path puts all
+            // of them, and the migrations, in the schema (a startup parameter: it holds for every pooled connection).
+            SearchPath = Options.Schema,
         };
         _dataSource = NpgsqlDataSource.Create(connection);
     }
@@ -58,7 +63,10 @@ public sealed class PostgresStore : SqlLinkageStore
     /// <inheritdoc />
     /// <remarks>
     /// One transaction holding an advisory lock, so several instances migrating one database at once apply each step
-    /// exactly once (the others wait, then find it applied).
+    /// exactly once (the others wait, then find it applied). The lock is the database's, whatever the schema: stores of
+    /// other schemas wait too, which costs only a moment at start. <see cref="PostgresStoreOptions.Schema"/> is created
+    /// first when it does not exist, and the migrations and <c>schema_version</c> go in it; a connection whose search
+    /// path is not that schema (a pooler that drops the startup parameter) is refused before anything is created.
     /// </remarks>
     public override ImmutableArray<int> Migrate() => Sync(Migrate(false, default));
 
@@ -294,6 +302,7 @@ public sealed class PostgresStore : SqlLinkageStore
             {
                 // Held until commit: a second migrator waits here, then sees the first one's schema_version rows.
                 await Run(npgsql, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", async, ct).ConfigureAwait(false);
+                await EnsureSchema(npgsql, transaction, async, ct).ConfigureAwait(false);
                 await Run(npgsql, transaction, """
                     CREATE TABLE IF NOT EXISTS schema_version (
                       version     integer     NOT NULL PRIMARY KEY,
@@ -335,6 +344,32 @@ public sealed class PostgresStore : SqlLinkageStore
                 await DisposeAsync(transaction, async).ConfigureAwait(false);
             }
         }, async, ct);
+    }
+
+    /// <summary>
+    /// Creates the store's schema unless it exists (asked first: <c>CREATE SCHEMA IF NOT EXISTS</c> would still need the
+    /// CREATE privilege on the database, which a role given a schema by its administrator lacks), then checks that the
+    /// connection resolves unqualified names in it, so nothing is ever created in another schema.
+    /// </summary>
+    private async ValueTask EnsureSchema(NpgsqlConnection connection, NpgsqlTransaction transaction, bool async, CancellationToken ct)
+    {
+        var schema = Options.Schema;
+        using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("schema", schema);
+            if (!(bool)(async ? await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) : exists.ExecuteScalar())!)
+            {
+                // A plain identifier (PostgresStoreOptions.SchemaProblem), so quoting it changes nothing but is exact.
+                await Run(connection, transaction, $"CREATE SCHEMA \"{schema}\"", async, ct).ConfigureAwait(false);
+            }
+        }
+        using var current = new NpgsqlCommand("SELECT current_schema()", connection, transaction);
+        var resolved = async ? await current.ExecuteScalarAsync(ct).ConfigureAwait(false) : current.ExecuteScalar();
+        if (resolved is not string name || !string.Equals(name, schema, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"the connection resolves unqualified names in schema '{resolved ?? "(none)"}', not in '{schema}' (its search_path startup parameter did not take: a pooler that drops it?): nothing was migrated");
+        }
     }
 
     private static async ValueTask Run(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, bool async, CancellationToken ct)
