@@ -28,9 +28,15 @@ public sealed class PostgresStore : SqlLinkageStore
     /// <summary>The advisory lock that serialises migrations of one database: "Linkage1" as a 64-bit key.</summary>
     private const long MigrationLockKey = 0x4C696E6B61676531;
 
+    /// <summary>The first key of the advisory lock that orders link-writing transactions (<see cref="WillWrite"/>): "Link" as 32 bits.</summary>
+    private const int LinkSerialLockClass = 0x4C696E6B;
+
     private static readonly PostgresDialect TheDialect = new();
 
     private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>The lock statement of <see cref="WillWrite"/>: the second key is the schema's, so stores of other schemas never wait for it.</summary>
+    private readonly string _linkSerialLock;
 
     /// <summary>Creates the store's connection pool; nothing is opened until the first call.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
@@ -49,6 +55,8 @@ public sealed class PostgresStore : SqlLinkageStore
             SearchPath = Options.Schema,
         };
         _dataSource = NpgsqlDataSource.Create(connection);
+        _linkSerialLock = string.Create(
+            System.Globalization.CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({LinkSerialLockClass}, {SchemaKey(Options.Schema)})");
     }
 
     /// <inheritdoc />
@@ -97,6 +105,62 @@ public sealed class PostgresStore : SqlLinkageStore
 
     private protected override async ValueTask<DbTransaction> Begin(DbConnection connection, bool async, CancellationToken ct) =>
         async ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : connection.BeginTransaction();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A transaction that inserts links first takes a transaction-level advisory lock of the schema and holds it until it
+    /// ends. A link's serial is an identity value, handed out at insert: without the lock, a writer could insert serial 7
+    /// after another inserted 8, commit after it, and a pager that had read 8 would never see 7. With it, link-writing
+    /// transactions run one at a time from their first statement to their commit, so serials become visible in order.
+    /// Taken before any row is written, it cannot close a cycle with row locks (a writer holding it waits only for rows,
+    /// and one waiting for it holds none yet). The cost: one more round trip for such a transaction, and several engines
+    /// on one schema write links one transaction at a time; a transaction without links never waits for it.
+    /// </remarks>
+    private protected override async ValueTask WillWrite(DbConnection connection, DbTransaction transaction, bool insertsLinks, bool async, CancellationToken ct)
+    {
+        if (insertsLinks)
+        {
+            await Run((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, _linkSerialLock, async, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A repeatable-read transaction: every query of it reads the snapshot its first one took.</remarks>
+    private protected override async ValueTask<T> InOneSnapshot<T>(DbConnection connection, Func<ValueTask<T>> reads, bool async, CancellationToken ct)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var transaction = async
+            ? await npgsql.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false)
+            : npgsql.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        try
+        {
+            var result = await reads().ConfigureAwait(false);
+            if (async)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                transaction.Commit();
+            }
+            return result;
+        }
+        finally
+        {
+            await DisposeAsync(transaction, async).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A 32-bit key of the schema's name (FNV-1a of its bytes: stable across processes and builds, unlike string hashes).</summary>
+    private static int SchemaKey(string schema)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(schema))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return unchecked((int)hash);
+    }
 
     private protected override async ValueTask<string?> Execute(
         DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)

@@ -89,6 +89,13 @@ internal static class Tables
             new("linked_at", ColumnKind.Time, r => r.At),
         ]);
 
+    /// <summary>
+    /// The serial of a link (<see cref="ILinkageStore.LinksAfter"/>), numbered by the database as links are inserted:
+    /// SQLite's integer primary key, PostgreSQL's identity (migration 0004 on SQLite, 0005 on PostgreSQL). No record
+    /// holds it, so no statement writes it.
+    /// </summary>
+    public static readonly NamedColumn LinkSerial = new("serial");
+
     /// <summary>Trade-level fills by their idempotency key; never purged, so a duplicate can never link twice.</summary>
     public static readonly Table<FillRecord> Fills = new(
         "fill_keys",

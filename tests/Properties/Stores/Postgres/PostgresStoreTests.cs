@@ -123,6 +123,68 @@ public sealed class PostgresStoreTests
     }
 
     [Test]
+    public void A_pager_never_skips_a_link_that_a_slower_writer_commits_after_a_faster_one()
+    {
+        using var database = new PostgresTestDatabase("serial order");
+        using var store = database.OpenEmpty();
+        var slow = Bound(Staged("lk-slow"), "ex-slow");
+        var fast = Bound(Staged("lk-fast"), "ex-fast");
+        Assert.That(store.Apply(Batch(new IntentStaged(Staged("lk-slow")), new IntentStaged(Staged("lk-fast")))), Is.EqualTo(ApplyResult.Applied));
+        Assert.That(store.Apply(Batch(new OrderBound(slow, LinkProvenance.ClientOrderId), new OrderBound(fast, LinkProvenance.ClientOrderId))), Is.EqualTo(ApplyResult.Applied));
+
+        // The slow writer's transaction stays open for 2 s after its link row is inserted, so after its serial is handed out.
+        database.Execute("""
+            CREATE FUNCTION hold_slow_link() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.source_key = 'slow' THEN PERFORM pg_sleep(2); END IF; RETURN NULL; END $$;
+            CREATE TRIGGER hold_slow_link AFTER INSERT ON trade_strategy_link FOR EACH ROW EXECUTE FUNCTION hold_slow_link();
+            """);
+        var (slowLinked, slowLink) = LinkMore(slow, 1m, 10m, "slow");
+        var (fastLinked, fastLink) = LinkMore(fast, 1m, 10m, "fast");
+        var results = new ApplyResult[2];
+        LinkPage? during = null;
+        Concurrently.Run(3, i =>
+        {
+            if (i == 0)
+            {
+                results[0] = store.Apply(Batch(new Linked(slowLinked, slowLink)));
+                return;
+            }
+            WaitUntilSleeping(database);
+            if (i == 1)
+            {
+                results[1] = store.Apply(Batch(new Linked(fastLinked, fastLink)));
+            }
+            else
+            {
+                // Long enough for the fast writer to have committed, were it not made to wait for the slow one.
+                Thread.Sleep(TimeSpan.FromMilliseconds(700));
+                during = store.LinksAfter(0, 10);
+            }
+        });
+        var after = store.LinksAfter(during!.Next, 10);
+        Assert.Multiple(() =>
+        {
+            Assert.That(results, Is.All.EqualTo(ApplyResult.Applied));
+            Assert.That(during.Links, Is.Empty, "while the slow writer's link is not committed, the fast writer's (a higher serial) is not either");
+            Assert.That(during.Links.Concat(after.Links), Is.EqualTo(new[] { slowLink, fastLink }), "the pager sees both links, once each, in serial order");
+        });
+    }
+
+    /// <summary>Waits (at most 20 s) until a backend of the database is in <c>pg_sleep</c>.</summary>
+    private static void WaitUntilSleeping(PostgresTestDatabase database)
+    {
+        for (var waited = 0; waited < 2000; waited++)
+        {
+            if (Scalar(database.ConnectionString, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'") is > 0L)
+            {
+                return;
+            }
+            Thread.Sleep(10);
+        }
+        throw new TimeoutException("the slow writer never reached its trigger");
+    }
+
+    [Test]
     public void Instances_migrating_one_database_at_once_apply_each_version_once()
     {
         using var database = new PostgresTestDatabase("concurrent migrate");
@@ -134,8 +196,8 @@ public sealed class PostgresStoreTests
             Assert.Multiple(() =>
             {
                 Assert.That(applied.Count(a => a.Count > 0), Is.EqualTo(1), "exactly one instance applied the migrations");
-                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3, 4 }));
-                Assert.That(Scalar(database.InSchema, "SELECT COUNT(*) FROM schema_version"), Is.EqualTo(4L));
+                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3, 4, 5 }));
+                Assert.That(Scalar(database.InSchema, "SELECT COUNT(*) FROM schema_version"), Is.EqualTo(5L));
             });
         }
         finally
