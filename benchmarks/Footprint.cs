@@ -1,5 +1,6 @@
 using System.Globalization;
 using Linkage.Engine;
+using Linkage.Stores.Postgres;
 using Linkage.Stores.Sql;
 using Linkage.Testing;
 using Microsoft.Data.Sqlite;
@@ -83,8 +84,9 @@ internal static class Footprint
         using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
         connection.Open();
         using var command = new NpgsqlCommand(
-            "SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'",
+            "SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relkind = 'r'",
             connection);
+        command.Parameters.AddWithValue("schema", PostgresStoreOptions.DefaultSchema);
         return (long)command.ExecuteScalar()!;
     }
 }

@@ -171,7 +171,7 @@ public class PostgresHostTickBenchmarks : HostTickBenchmarks
 
     protected override void Clone(string template, int count)
     {
-        using var connection = new NpgsqlConnection(_database);
+        using var connection = new NpgsqlConnection(Staging.InStoreSchema(_database));
         connection.Open();
         var columns = SqliteHostTickBenchmarks.Columns(connection,
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'order_metadata_staging' AND table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position");

@@ -238,7 +238,7 @@ public class PostgresLookupBenchmarks : SqlLookupBenchmarks
     }
 
     protected override DbConnection BaselineConnection() =>
-        new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
+        new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Staging.InStoreSchema(_database)) { Pooling = false }.ConnectionString);
 
     protected override DbCommand Prepare(DbConnection connection, string column)
     {

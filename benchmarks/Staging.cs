@@ -86,6 +86,13 @@ internal static class Staging
         return PostgresProvider.CreateDatabase("bench", template);
     }
 
+    /// <summary>
+    /// <paramref name="connectionString"/> with the benchmarks' stores' schema (the store's default) as its search path:
+    /// for a bare baseline or bookkeeping SQL that names the store's tables unqualified.
+    /// </summary>
+    public static string InStoreSchema(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = PostgresStoreOptions.DefaultSchema }.ConnectionString;
+
     /// <summary>The PostgreSQL store of a benchmark: one connection (the goals are for one connection over loopback).</summary>
     public static PostgresStore OpenPostgres(string connectionString) =>
         PostgresStore.Open(new PostgresStoreOptions

@@ -9,7 +9,7 @@ namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>audit</c> command: <c>audit FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE]
-/// [--strict] [--pg CONN]</c>. Prints the report as tables, and writes the JSON report and the Prometheus metrics
+/// [--strict] [--pg CONN] [--pg-schema NAME]</c>. Prints the report as tables, and writes the JSON report and the Prometheus metrics
 /// where asked. Exit status: 0 when the audit ran (whatever it found: finding problems is its job); 1 with
 /// <c>--strict</c> when it found an alert or a problem anomaly (<see cref="AnomalyKinds.Problems"/>); 2 when the
 /// arguments are wrong, the capture cannot be read, the store cannot be opened or an output cannot be written.
@@ -23,7 +23,7 @@ internal static class AuditCommand
     /// <summary>The command's options, help and exit codes.</summary>
     public static readonly CommandSpec Spec = new(
         "audit",
-        "FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN]",
+        "FILE.jsonl [--json REPORT.json] [--store memory|sqlite|postgres] [--metrics FILE] [--strict] [--pg CONN] [--pg-schema NAME]",
         """
         Audits a production capture (docs/capture.md): replays what the webhook saw through the engine and reports the
         linkage rate, every bot order with why it is or is not linked, external orders, anomalies, quarantined lines and
@@ -35,6 +35,7 @@ internal static class AuditCommand
             new("--metrics", "FILE", "none", "also write the Prometheus text metrics"),
             new("--strict", null, "off", "exit 1 when the audit finds an alert or a problem anomaly"),
             new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+            ReplayArguments.PostgresSchemaOption,
         ],
         [
             (0, "the audit ran (whatever it found: finding problems is its job)"),
@@ -69,6 +70,7 @@ internal static class AuditCommand
         {
             Store = arguments.Store,
             PostgresConnectionString = arguments.Postgres ?? Environment.GetEnvironmentVariable("LINKAGE_PG"),
+            PostgresSchema = arguments.PostgresSchema,
         };
         IStoreSession session;
         try
@@ -140,7 +142,7 @@ internal static class AuditCommand
     }
 
     /// <summary>The command line, validated once: one capture file, a known store.</summary>
-    private sealed record Arguments(string Capture, string? Json, string Store, string? Metrics, bool Strict, string? Postgres)
+    private sealed record Arguments(string Capture, string? Json, string Store, string? Metrics, bool Strict, string? Postgres, string? PostgresSchema)
     {
         public static Arguments From(ParsedCommandLine line)
         {
@@ -157,7 +159,8 @@ internal static class AuditCommand
             {
                 line.Problems.Add($"one capture file expected, got {string.Join(", ", line.Positionals.Select(p => $"'{p}'"))}");
             }
-            return new Arguments(line.Positionals.FirstOrDefault() ?? "", line.Value("--json"), store, line.Value("--metrics"), line.Flag("--strict"), line.Value("--pg"));
+            return new Arguments(line.Positionals.FirstOrDefault() ?? "", line.Value("--json"), store, line.Value("--metrics"), line.Flag("--strict"), line.Value("--pg"),
+                ReplayArguments.PostgresSchemaOf(line.Value("--pg-schema"), store, line.Problems));
         }
     }
 }

@@ -19,7 +19,7 @@ internal static class FuzzCommand
     /// <summary>The command's options, help and exit codes.</summary>
     public static readonly CommandSpec Spec = new(
         "fuzz",
-        "[--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN]",
+        "[--runs N] [--seed S] [--store memory|sqlite|postgres] [--design engine|legacy] [--out DIR] [--pg CONN] [--pg-schema NAME]",
         """
         Generates scenarios from a seed with the property tests' generator (SwarmGenerator), replays each against the
         oracle and stops at the first failure: shrinks it, prints it and writes it to DIR as a scenario file that
@@ -33,6 +33,7 @@ internal static class FuzzCommand
             new("--design", "engine|legacy", "engine", "legacy fuzzes the old product-keyed cache"),
             new("--out", "DIR", Counterexamples.DefaultFolder, "where a shrunk counterexample is written; --out scenarios/regressions keeps it as a regression"),
             new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+            ReplayArguments.PostgresSchemaOption,
         ],
         [
             (0, "every scenario passed"),
@@ -65,6 +66,7 @@ internal static class FuzzCommand
         public string Design { get; init; } = "engine";
         public string Out { get; init; } = Counterexamples.DefaultFolder;
         public string? PostgresConnectionString { get; init; }
+        public string? PostgresSchema { get; init; }
         public bool Help { get; init; }
     }
 
@@ -92,7 +94,13 @@ internal static class FuzzCommand
         {
             return Spec.Refuse(problems, error);
         }
-        var options = new RunOptions { Design = arguments.Design, Store = arguments.Store, PostgresConnectionString = arguments.PostgresConnectionString };
+        var options = new RunOptions
+        {
+            Design = arguments.Design,
+            Store = arguments.Store,
+            PostgresConnectionString = arguments.PostgresConnectionString,
+            PostgresSchema = arguments.PostgresSchema,
+        };
         if (host.StoreProblem(options) is { } storeProblem)
         {
             error.WriteLine($"fuzz: {storeProblem}");
@@ -241,6 +249,7 @@ internal static class FuzzCommand
                 "--store" => Stores.Contains(value) ? result with { Store = value } : Problem(result, errors, $"--store '{value}': expected memory, sqlite or postgres"),
                 "--design" => Designs.Contains(value) ? result with { Design = value } : Problem(result, errors, $"--design '{value}': expected engine or legacy"),
                 "--out" => result with { Out = value },
+                "--pg-schema" => result,
                 _ => result with { PostgresConnectionString = value },
             };
         }
@@ -253,6 +262,7 @@ internal static class FuzzCommand
             }
             result = result with { PostgresConnectionString = fromEnvironment };
         }
+        result = result with { PostgresSchema = ReplayArguments.PostgresSchemaOf(line.Value("--pg-schema"), result.Store, errors) };
         problems = [.. errors];
         return result;
     }

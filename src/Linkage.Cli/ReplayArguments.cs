@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Linkage.Sim.Scenarios;
+using Linkage.Stores.Postgres;
 
 namespace Linkage.Cli;
 
 /// <summary>
 /// The <c>replay</c> command line, validated: <c>replay PATH... [--store memory|sqlite|postgres] [--design engine|legacy]
-/// [--seed N] [--json FILE] [--capture DIR] [--pg CONN]</c>. Options may come before, between or after the paths, as
+/// [--seed N] [--json FILE] [--capture DIR] [--pg CONN] [--pg-schema NAME]</c>. Options may come before, between or after the paths, as
 /// <c>--name value</c> or <c>--name=value</c>; after <c>--</c> everything is a path. Every problem is reported, not only
 /// the first.
 /// </summary>
@@ -14,10 +16,20 @@ internal sealed record ReplayArguments
     /// <summary>The environment variable <c>--store postgres</c> reads its connection string from when <c>--pg</c> is not given.</summary>
     public const string PostgresVariable = "LINKAGE_PG";
 
+    /// <summary>
+    /// <c>--pg-schema NAME</c>, offered by every command that takes <c>--pg</c> (<c>replay</c>, <c>fuzz</c>, <c>audit</c>):
+    /// the schema each run's PostgreSQL store is created in (<see cref="RunOptions.PostgresSchema"/>).
+    /// </summary>
+    public static readonly CommandOption PostgresSchemaOption = new(
+        "--pg-schema",
+        "NAME",
+        "a new linkage_sim_* schema per run",
+        "for --store postgres, the schema each run creates, runs in and drops at its end; it must not exist yet, so a run never drops another's tables");
+
     /// <summary>The command's options, help and exit codes.</summary>
     public static readonly CommandSpec Spec = new(
         "replay",
-        "PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN]",
+        "PATH... [--store memory|sqlite|postgres] [--design engine|legacy] [--seed N] [--json FILE] [--capture DIR] [--pg CONN] [--pg-schema NAME]",
         """
         Replays scenario files (docs/scenarios.md) on the simulated exchange and judges every trade's link against the
         oracle. PATHs are files or folders (searched recursively for .yaml, .yml and .json, in sorted order). Prints one
@@ -30,6 +42,7 @@ internal sealed record ReplayArguments
             new("--json", "FILE", "none", "also write the JSON report (docs/scenarios.md, \"--json FILE\")"),
             new("--capture", "DIR", "none", "also write what the webhook saw, DIR/<name>.jsonl per scenario, for `audit`"),
             new("--pg", "CONN", "$LINKAGE_PG", "the PostgreSQL connection string for --store postgres"),
+            PostgresSchemaOption,
         ],
         [
             (0, "every scenario passed"),
@@ -53,6 +66,9 @@ internal sealed record ReplayArguments
 
     /// <summary>The PostgreSQL connection string (from <c>--pg</c>, else <see cref="PostgresVariable"/>); set only for <c>--store postgres</c>.</summary>
     public string? PostgresConnectionString { get; init; }
+
+    /// <summary>The schema of <c>--pg-schema</c>, or null for a new one per run.</summary>
+    public string? PostgresSchema { get; init; }
 
     /// <summary>Whether <c>--help</c> was asked for (nothing else is checked then).</summary>
     public bool Help { get; init; }
@@ -103,6 +119,7 @@ internal sealed record ReplayArguments
         {
             problems.Add("--pg applies only to --store postgres");
         }
+        var schema = PostgresSchemaOf(values.GetValueOrDefault("--pg-schema"), store, problems);
         errors = [.. problems];
         return new ReplayArguments
         {
@@ -113,7 +130,32 @@ internal sealed record ReplayArguments
             JsonFile = values.GetValueOrDefault("--json"),
             CaptureFolder = values.GetValueOrDefault("--capture"),
             PostgresConnectionString = postgres,
+            PostgresSchema = schema,
         };
+    }
+
+    /// <summary>
+    /// The schema a <c>--pg-schema</c> <paramref name="value"/> names for <paramref name="store"/>, or null (none given,
+    /// or a problem, which is added to <paramref name="problems"/>: another store than postgres, or not a plain identifier).
+    /// </summary>
+    public static string? PostgresSchemaOf(string? value, string store, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (value is null)
+        {
+            return null;
+        }
+        if (store != "postgres")
+        {
+            problems.Add("--pg-schema applies only to --store postgres");
+            return null;
+        }
+        if (PostgresStoreOptions.SchemaProblem(value) is { } problem)
+        {
+            problems.Add($"--pg-schema {problem}");
+            return null;
+        }
+        return value;
     }
 
     private static string OneOf(Dictionary<string, string> values, string option, string[] allowed, string fallback, List<string> problems)

@@ -64,6 +64,7 @@ internal static class ReplayCommand
             Store = arguments.Store,
             Seed = arguments.Seed,
             PostgresConnectionString = arguments.PostgresConnectionString,
+            PostgresSchema = arguments.PostgresSchema,
             Capture = arguments.CaptureFolder is not null,
         };
         if (host.StoreProblem(options) is { } storeProblem)

@@ -126,6 +126,31 @@ public sealed class MemoryStore : ILinkageStore
         Locked(() => _externals.Values.OrderBy(e => e.ExchangeOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
+    /// <remarks>A link's serial is its index in the order links were appended, from 1 (links are never removed).</remarks>
+    public LinkPage LinksAfter(long after, int limit)
+    {
+        LinkPage.Check(after, limit);
+        return Locked(() => LinkPage.Of(_links, after, limit));
+    }
+
+    /// <inheritdoc />
+    public OrderDetail? Detail(ClientOrderId id) => Locked(() =>
+    {
+        if (id.Value is not { } key || !_orders.TryGetValue(key, out var order))
+        {
+            return null;
+        }
+        var exchangeId = order.ExchangeOrderId;
+        return new OrderDetail(
+            order,
+            [.. _links.Where(l => l.ClientOrderId == id).OrderBy(l => l.Sequence)],
+            [.. _fills.Values.Where(f => exchangeId is not null && f.Fill.Key.Order == exchangeId.Value)
+                .OrderBy(f => f.Fill.Key.Source).ThenBy(f => f.Fill.Key.Key, StringComparer.Ordinal)],
+            [.. _allocations.Where(a => a.ExitClientOrderId == id || a.EntryClientOrderId == id)
+                .OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence)]);
+    });
+
+    /// <inheritdoc />
     public ImmutableArray<QuarantineRecord> Quarantine() => Locked(() => _quarantine.ToImmutableArray());
 
     /// <inheritdoc />

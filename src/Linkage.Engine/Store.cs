@@ -68,6 +68,52 @@ public readonly record struct ApplyResult(ApplyStatus Status, string? Detail = n
 }
 
 /// <summary>
+/// One page of links in serial order, the answer of <see cref="ILinkageStore.LinksAfter"/>. To read every link once,
+/// start from 0 and ask again with <see cref="Next"/> while <see cref="More"/>; then ask again later with the same
+/// <see cref="Next"/> for the links written since.
+/// </summary>
+/// <param name="Links">The links whose serial is above the cursor asked for, in serial order, at most the limit asked for.</param>
+/// <param name="Next">
+/// The serial of the page's last link: the cursor to ask for the next page with. For an empty page, the cursor that was
+/// asked for (nothing was skipped).
+/// </param>
+/// <param name="More">Whether a link with a serial above <paramref name="Next"/> existed when the page was read.</param>
+public sealed record LinkPage(EquatableArray<LinkRecord> Links, long Next, bool More)
+{
+    /// <summary>
+    /// The page after <paramref name="after"/> of links whose serials are their 1-based positions in
+    /// <paramref name="inSerialOrder"/> (the reference store's insertion order, or the default's order).
+    /// </summary>
+    internal static LinkPage Of(IReadOnlyList<LinkRecord> inSerialOrder, long after, int limit)
+    {
+        Check(after, limit);
+        var first = (int)Math.Min(after, inSerialOrder.Count);
+        var count = Math.Min(limit, inSerialOrder.Count - first);
+        var links = new LinkRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            links[i] = inSerialOrder[first + i];
+        }
+        return new LinkPage([.. links], count == 0 ? after : first + count, first + count < inSerialOrder.Count);
+    }
+
+    /// <summary>Refuses a negative cursor or a limit below 1 (a programmer's error, or a request the caller should have refused).</summary>
+    internal static void Check(long after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+    }
+}
+
+/// <summary>Everything recorded about one of our orders, as <see cref="ILinkageStore.Detail"/> reads it at one moment.</summary>
+/// <param name="Order">The order record: intent, binding, status, ledgers.</param>
+/// <param name="Links">Its links, by sequence.</param>
+/// <param name="Fills">The trade-level fills recorded under its exchange order id (none while it is unbound), by source, then key.</param>
+/// <param name="Allocations">The exit allocations that name it, as the exit or as the entry lot, by exit client order id, then sequence.</param>
+public sealed record OrderDetail(
+    OrderRecord Order, EquatableArray<LinkRecord> Links, EquatableArray<FillRecord> Fills, EquatableArray<AllocationRecord> Allocations);
+
+/// <summary>
 /// The store port: the engine's reads plus one transactional write of a decision batch, and the read-outs reports need.
 /// A batch applies wholly or not at all; I/O failures throw (the host keeps the input and retries), version or key
 /// conflicts return <see cref="ApplyStatus.Conflict"/>. Applying a batch whose decisions are all already reflected
@@ -125,4 +171,57 @@ public interface ILinkageStore : ILinkageStoreView, IDisposable
 
     /// <summary>Alerts, in the order they were raised.</summary>
     ImmutableArray<AlertRecord> Alerts();
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> links whose serial is above <paramref name="after"/> (0: from the first), in serial
+    /// order, with the cursor of the next page: a reader (a daemon's HTTP API, an exporter) pages through every link
+    /// exactly once, and then through the links written since, however many are written between its pages.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A link's serial is a positive number the store assigns when it records the link: the reference store its
+    /// insertion index from 1, SQLite the link row's integer key, PostgreSQL an identity column. Serials only grow, so the
+    /// order only grows at its end; they may have gaps (a rolled-back write, on PostgreSQL), and a gap is not a missing
+    /// link. An implementation must make a link visible only once every link with a lower serial is (or will never
+    /// exist), or a pager past it would skip them.
+    /// </para>
+    /// <para>
+    /// PostgreSQL hands out identity values when a row is inserted, not when its transaction commits, so two writers
+    /// (two engines on one database, or one engine's concurrent calls) could commit a lower serial after a higher one is
+    /// visible. The PostgreSQL store prevents it: a transaction that writes links takes a transaction-level advisory
+    /// lock (one per schema) before its first statement and holds it until it commits, so link-writing transactions
+    /// commit in serial order; transactions that write no link never wait for it, and with one engine it is never
+    /// contended. A pager needs no grace period or re-read.
+    /// </para>
+    /// <para>
+    /// The default implementation, for a store that does not override it, numbers <see cref="Links"/> in the order of
+    /// their time, client order id and sequence; that order only grows at the end while links are written in time order,
+    /// which a store that shares its database with several writers cannot promise: such a store must override it (every
+    /// store of this project does, from an index).
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="after"/> is negative or <paramref name="limit"/> below 1.</exception>
+    LinkPage LinksAfter(long after, int limit) =>
+        LinkPage.Of([.. Links().OrderBy(l => l.At).ThenBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence)], after, limit);
+
+    /// <summary>
+    /// The order with client order id <paramref name="id"/> with its links, its fills and the exit allocations that
+    /// name it (<see cref="OrderDetail"/>), all as of one moment; null when there is no such order. The shipped stores
+    /// read it under one lock (the reference store) or in one read transaction from their indexes (the SQL stores). The
+    /// default implementation filters the full read-outs, one after the other, so a batch committed between them may
+    /// show in some parts only.
+    /// </summary>
+    OrderDetail? Detail(ClientOrderId id)
+    {
+        if (FindByClientOrderId(id) is not { } order)
+        {
+            return null;
+        }
+        var exchangeId = order.ExchangeOrderId;
+        return new OrderDetail(
+            order,
+            [.. Links().Where(l => l.ClientOrderId == id)],
+            [.. Fills().Where(f => exchangeId is not null && f.Fill.Key.Order == exchangeId.Value)],
+            [.. Allocations().Where(a => a.ExitClientOrderId == id || a.EntryClientOrderId == id)]);
+    }
 }

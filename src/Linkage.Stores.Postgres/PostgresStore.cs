@@ -16,9 +16,10 @@ namespace Linkage.Stores.Postgres;
 /// violation, deadlock or serialization failure is a conflict too: the engine decides again.
 /// </summary>
 /// <remarks>
-/// Call <see cref="Migrate()"/> (or <see cref="MigrateAsync"/>) before use; <see cref="Open"/> does both. Every member has
-/// an asynchronous form taking a cancellation token. Thread safety: every member may be called from several threads;
-/// each call uses its own pooled connection.
+/// Call <see cref="Migrate()"/> (or <see cref="MigrateAsync"/>) before use; <see cref="Open"/> does both. Everything
+/// lives in one schema, <see cref="PostgresStoreOptions.Schema"/> (<c>linkage</c> unless set), never in the database's
+/// default one. Every member has an asynchronous form taking a cancellation token. Thread safety: every member may be
+/// called from several threads; each call uses its own pooled connection.
 /// </remarks>
 public sealed class PostgresStore : SqlLinkageStore
 {
@@ -27,9 +28,15 @@ public sealed class PostgresStore : SqlLinkageStore
     /// <summary>The advisory lock that serialises migrations of one database: "Linkage1" as a 64-bit key.</summary>
     private const long MigrationLockKey = 0x4C696E6B61676531;
 
+    /// <summary>The first key of the advisory lock that orders link-writing transactions (<see cref="WillWrite"/>): "Link" as 32 bits.</summary>
+    private const int LinkSerialLockClass = 0x4C696E6B;
+
     private static readonly PostgresDialect TheDialect = new();
 
     private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>The lock statement of <see cref="WillWrite"/>: the second key is the schema's, so stores of other schemas never wait for it.</summary>
+    private readonly string _linkSerialLock;
 
     /// <summary>Creates the store's connection pool; nothing is opened until the first call.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
@@ -42,8 +49,14 @@ public sealed class PostgresStore : SqlLinkageStore
             CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
             MaxAutoPrepare = options.AutoPrepareMax,
             AutoPrepareMinUsages = 2,
+
+            // Every statement of the store names its tables unqualified, so the schema alone on the search path puts all
+            // of them, and the migrations, in the schema (a startup parameter: it holds for every pooled connection).
+            SearchPath = Options.Schema,
         };
         _dataSource = NpgsqlDataSource.Create(connection);
+        _linkSerialLock = string.Create(
+            System.Globalization.CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({LinkSerialLockClass}, {SchemaKey(Options.Schema)})");
     }
 
     /// <inheritdoc />
@@ -58,7 +71,10 @@ public sealed class PostgresStore : SqlLinkageStore
     /// <inheritdoc />
     /// <remarks>
     /// One transaction holding an advisory lock, so several instances migrating one database at once apply each step
-    /// exactly once (the others wait, then find it applied).
+    /// exactly once (the others wait, then find it applied). The lock is the database's, whatever the schema: stores of
+    /// other schemas wait too, which costs only a moment at start. <see cref="PostgresStoreOptions.Schema"/> is created
+    /// first when it does not exist, and the migrations and <c>schema_version</c> go in it; a connection whose search
+    /// path is not that schema (a pooler that drops the startup parameter) is refused before anything is created.
     /// </remarks>
     public override ImmutableArray<int> Migrate() => Sync(Migrate(false, default));
 
@@ -89,6 +105,62 @@ public sealed class PostgresStore : SqlLinkageStore
 
     private protected override async ValueTask<DbTransaction> Begin(DbConnection connection, bool async, CancellationToken ct) =>
         async ? await connection.BeginTransactionAsync(ct).ConfigureAwait(false) : connection.BeginTransaction();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A transaction that inserts links first takes a transaction-level advisory lock of the schema and holds it until it
+    /// ends. A link's serial is an identity value, handed out at insert: without the lock, a writer could insert serial 7
+    /// after another inserted 8, commit after it, and a pager that had read 8 would never see 7. With it, link-writing
+    /// transactions run one at a time from their first statement to their commit, so serials become visible in order.
+    /// Taken before any row is written, it cannot close a cycle with row locks (a writer holding it waits only for rows,
+    /// and one waiting for it holds none yet). The cost: one more round trip for such a transaction, and several engines
+    /// on one schema write links one transaction at a time; a transaction without links never waits for it.
+    /// </remarks>
+    private protected override async ValueTask WillWrite(DbConnection connection, DbTransaction transaction, bool insertsLinks, bool async, CancellationToken ct)
+    {
+        if (insertsLinks)
+        {
+            await Run((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, _linkSerialLock, async, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A repeatable-read transaction: every query of it reads the snapshot its first one took.</remarks>
+    private protected override async ValueTask<T> InOneSnapshot<T>(DbConnection connection, Func<ValueTask<T>> reads, bool async, CancellationToken ct)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var transaction = async
+            ? await npgsql.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false)
+            : npgsql.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        try
+        {
+            var result = await reads().ConfigureAwait(false);
+            if (async)
+            {
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                transaction.Commit();
+            }
+            return result;
+        }
+        finally
+        {
+            await DisposeAsync(transaction, async).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A 32-bit key of the schema's name (FNV-1a of its bytes: stable across processes and builds, unlike string hashes).</summary>
+    private static int SchemaKey(string schema)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(schema))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return unchecked((int)hash);
+    }
 
     private protected override async ValueTask<string?> Execute(
         DbConnection connection, DbTransaction transaction, ImmutableArray<StoreCommand> plan, bool async, CancellationToken ct)
@@ -294,6 +366,7 @@ public sealed class PostgresStore : SqlLinkageStore
             {
                 // Held until commit: a second migrator waits here, then sees the first one's schema_version rows.
                 await Run(npgsql, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", async, ct).ConfigureAwait(false);
+                await EnsureSchema(npgsql, transaction, async, ct).ConfigureAwait(false);
                 await Run(npgsql, transaction, """
                     CREATE TABLE IF NOT EXISTS schema_version (
                       version     integer     NOT NULL PRIMARY KEY,
@@ -335,6 +408,32 @@ public sealed class PostgresStore : SqlLinkageStore
                 await DisposeAsync(transaction, async).ConfigureAwait(false);
             }
         }, async, ct);
+    }
+
+    /// <summary>
+    /// Creates the store's schema unless it exists (asked first: <c>CREATE SCHEMA IF NOT EXISTS</c> would still need the
+    /// CREATE privilege on the database, which a role given a schema by its administrator lacks), then checks that the
+    /// connection resolves unqualified names in it, so nothing is ever created in another schema.
+    /// </summary>
+    private async ValueTask EnsureSchema(NpgsqlConnection connection, NpgsqlTransaction transaction, bool async, CancellationToken ct)
+    {
+        var schema = Options.Schema;
+        using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("schema", schema);
+            if (!(bool)(async ? await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) : exists.ExecuteScalar())!)
+            {
+                // A plain identifier (PostgresStoreOptions.SchemaProblem), so quoting it changes nothing but is exact.
+                await Run(connection, transaction, $"CREATE SCHEMA \"{schema}\"", async, ct).ConfigureAwait(false);
+            }
+        }
+        using var current = new NpgsqlCommand("SELECT current_schema()", connection, transaction);
+        var resolved = async ? await current.ExecuteScalarAsync(ct).ConfigureAwait(false) : current.ExecuteScalar();
+        if (resolved is not string name || !string.Equals(name, schema, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"the connection resolves unqualified names in schema '{resolved ?? "(none)"}', not in '{schema}' (its search_path startup parameter did not take: a pooler that drops it?): nothing was migrated");
+        }
     }
 
     private static async ValueTask Run(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, bool async, CancellationToken ct)

@@ -151,6 +151,13 @@ public static class EngineInputJson
         w.WriteEndArray();
         WriteTime(w, "decidedAt", intent.DecidedAt);
         w.WriteString("clientOrderId", intent.ClientOrderId?.Value);
+
+        // Written only when set, and read as false when absent: an intent the host places is written exactly as before
+        // the flag existed, so stored documents and every output made of them stay byte-identical.
+        if (intent.PlacedByCaller)
+        {
+            w.WriteBoolean("placedByCaller", true);
+        }
         w.WriteEndObject();
     }
 
@@ -170,6 +177,7 @@ public static class EngineInputJson
         Closes = [.. e.GetProperty("closes").EnumerateArray().Select(c => ClientOrderId.From(c.GetString()!))],
         DecidedAt = Time(e, "decidedAt"),
         ClientOrderId = OptionalClientOrderId(e, "clientOrderId"),
+        PlacedByCaller = e.TryGetProperty("placedByCaller", out var placed) && placed.GetBoolean(),
     };
 
     private static void WriteOrderState(Utf8JsonWriter w, OrderState s)

@@ -81,6 +81,24 @@ internal static class Queries
     public static readonly Query ParkedOrderIds = new(
         Tables.Parked, [], Columns(Tables.Parked, "exchange_order_id", "parked_key"), Select: Columns(Tables.Parked, "exchange_order_id"));
 
+    /// <summary>Links from a serial on (<c>serial &gt;= @serial</c>: the cursor plus one), in serial order, limited.</summary>
+    public static readonly Query LinksFromSerial = new(
+        Tables.Links, [new(Tables.LinkSerial, Comparison.AtOrAfter)], [Tables.LinkSerial], Limited: true);
+
+    /// <summary>One order's links, by sequence (the primary key's prefix).</summary>
+    public static readonly Query LinksOf = new(Tables.Links, Equal(Tables.Links, "client_order_id"), Columns(Tables.Links, "sequence_no"));
+
+    /// <summary>The fills of one exchange order, by source, then key (the primary key's prefix).</summary>
+    public static readonly Query FillsOf = new(Tables.Fills, Equal(Tables.Fills, "exchange_order_id"), Columns(Tables.Fills, "source", "fill_key"));
+
+    /// <summary>The allocations of one exit, by sequence (the primary key's prefix).</summary>
+    public static readonly Query AllocationsOfExit = new(
+        Tables.Allocations, Equal(Tables.Allocations, "exit_client_order_id"), Columns(Tables.Allocations, "sequence_no"));
+
+    /// <summary>The allocations that close one entry lot, by exit, then sequence (from the index on the entry, migration 0004 on SQLite, 0005 on PostgreSQL).</summary>
+    public static readonly Query AllocationsOfEntry = new(
+        Tables.Allocations, Equal(Tables.Allocations, "entry_client_order_id"), Columns(Tables.Allocations, "exit_client_order_id", "sequence_no"));
+
     public static readonly Query AllOrders = All(Tables.Orders, "staged_at", "client_order_id");
     public static readonly Query AllLinks = All(Tables.Links, "client_order_id", "sequence_no");
     public static readonly Query AllFills = All(Tables.Fills, "exchange_order_id", "source", "fill_key");

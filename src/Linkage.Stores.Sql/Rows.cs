@@ -46,6 +46,7 @@ internal static class Rows
             Closes = SplitCloses(Required(r, "closes")),
             DecidedAt = RequiredTime(r, "decided_at"),
             ClientOrderId = r.Text("intent_client_order_id") is { } own ? ClientOrderId.From(own) : null,
+            PlacedByCaller = r.Flag("placed_by_caller"),
         },
         StagedAt = RequiredTime(r, "staged_at"),
         Placement = Enum<PlacementState>(r, "placement"),

@@ -91,12 +91,25 @@ public abstract partial class SqlLinkageStore
         }
     }
 
+    /// <summary>
+    /// Called at the start of every write transaction, before its first statement, with whether any of its plans inserts
+    /// a link: where the database numbers links at insert rather than at commit (PostgreSQL), the store makes such
+    /// transactions commit in serial order here (see <see cref="ILinkageStore.LinksAfter"/>). By default nothing.
+    /// </summary>
+    private protected virtual ValueTask WillWrite(DbConnection connection, DbTransaction transaction, bool insertsLinks, bool async, CancellationToken ct) =>
+        ValueTask.CompletedTask;
+
+    /// <summary>Whether any of <paramref name="plans"/> inserts a link.</summary>
+    private static bool InsertsLinks(List<ImmutableArray<StoreCommand>> plans) =>
+        plans.Any(plan => plan.Any(c => c.Statement.Kind == StatementKind.Insert && ReferenceEquals(c.Statement.Table, Tables.Links)));
+
     /// <summary>Every plan in one transaction without savepoints; true when all were applied, false (nothing kept) at the first conflict.</summary>
     private async ValueTask<bool> ApplyAll(DbConnection connection, List<ImmutableArray<StoreCommand>> plans, bool async, CancellationToken ct)
     {
         var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
         try
         {
+            await WillWrite(connection, transaction, InsertsLinks(plans), async, ct).ConfigureAwait(false);
             if (await ExecuteOrConflict(connection, transaction, [.. plans.SelectMany(p => p)], group: true, async, ct).ConfigureAwait(false) is not null)
             {
                 await Rollback(transaction, async, ct).ConfigureAwait(false);
@@ -124,6 +137,8 @@ public abstract partial class SqlLinkageStore
         var transaction = await Begin(connection, async, ct).ConfigureAwait(false);
         try
         {
+            // Before the first savepoint: a lock taken inside one would be released if its batch were rolled back.
+            await WillWrite(connection, transaction, InsertsLinks(plans), async, ct).ConfigureAwait(false);
             for (var i = 0; i < plans.Count; i++)
             {
                 if (abandoned is not null && plans[i].Select(c => c.Row).FirstOrDefault(r => r is { } row && abandoned.Contains(row)) is { } dependent)

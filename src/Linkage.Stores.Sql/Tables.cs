@@ -35,6 +35,10 @@ internal static class Tables
             Column<OrderRecord>.Of("closes", ColumnKind.Text, r => JoinCloses(r.Intent.Closes)),
             Column<OrderRecord>.Of("decided_at", ColumnKind.Time, r => r.Intent.DecidedAt),
             Column<OrderRecord>.Of("intent_client_order_id", ColumnKind.Text, r => r.Intent.ClientOrderId?.Value),
+
+            // Whether the caller places the order itself (migration 0003 on SQLite, 0004 on PostgreSQL): a host that
+            // restarts must still know never to send a create-order for it.
+            Column<OrderRecord>.Of("placed_by_caller", ColumnKind.Flag, r => r.Intent.PlacedByCaller),
             Column<OrderRecord>.Of("staged_at", ColumnKind.Time, r => r.StagedAt),
             Column<OrderRecord>.Of("placement", ColumnKind.Text, r => r.Placement.ToString()),
             Column<OrderRecord>.Of("reject_reason", ColumnKind.Text, r => r.RejectReason),
@@ -84,6 +88,13 @@ internal static class Tables
             new("trigger_type", ColumnKind.Text, r => r.Trigger),
             new("linked_at", ColumnKind.Time, r => r.At),
         ]);
+
+    /// <summary>
+    /// The serial of a link (<see cref="ILinkageStore.LinksAfter"/>), numbered by the database as links are inserted:
+    /// SQLite's integer primary key, PostgreSQL's identity (migration 0004 on SQLite, 0005 on PostgreSQL). No record
+    /// holds it, so no statement writes it.
+    /// </summary>
+    public static readonly NamedColumn LinkSerial = new("serial");
 
     /// <summary>Trade-level fills by their idempotency key; never purged, so a duplicate can never link twice.</summary>
     public static readonly Table<FillRecord> Fills = new(

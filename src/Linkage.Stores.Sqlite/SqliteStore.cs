@@ -35,6 +35,9 @@ public sealed partial class SqliteStore : SqlLinkageStore
     private readonly Dictionary<Statement, WriteStatement> _writes = [];
     private sqlite3_stmt? _dataVersion;
 
+    /// <summary>The read transaction of <see cref="InOneSnapshot"/> while it runs (under the lock), which every query then joins.</summary>
+    private SqliteTransaction? _snapshot;
+
     /// <summary>Opens (creating if missing) the database file. Call <see cref="Migrate"/> before first use.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
     public SqliteStore(SqliteStoreOptions options)
@@ -224,7 +227,7 @@ public sealed partial class SqliteStore : SqlLinkageStore
         DbConnection connection, Query query, ImmutableArray<Argument> arguments, Func<IRow, T> map, bool async, CancellationToken ct)
     {
         var command = Prepared(query, Dialect.Render, arguments);
-        command.Transaction = null;
+        command.Transaction = _snapshot;
         Bind(command, arguments);
         using var reader = command.ExecuteReader();
         var row = new SqliteRow(reader, Ordinals(query, reader));
@@ -234,6 +237,27 @@ public sealed partial class SqliteStore : SqlLinkageStore
             rows.Add(map(row));
         }
         return ValueTask.FromResult(rows.ToImmutable());
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A deferred transaction: its first query takes a read snapshot of the WAL that later commits (of another
+    /// connection on the file) do not change; committed at the end, having written nothing.
+    /// </remarks>
+    private protected override async ValueTask<T> InOneSnapshot<T>(DbConnection connection, Func<ValueTask<T>> reads, bool async, CancellationToken ct)
+    {
+        using var transaction = _connection.BeginTransaction(IsolationLevel.Serializable, deferred: true);
+        _snapshot = transaction;
+        try
+        {
+            var result = await reads().ConfigureAwait(false);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _snapshot = null;
+        }
     }
 
     /// <inheritdoc />

@@ -17,6 +17,13 @@ public sealed record RunOptions
     /// <summary>PostgreSQL connection string for <c>postgres</c>.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>
+    /// For <c>postgres</c>: the schema each run's store lives in. A run creates it and drops it at its end, so it must
+    /// not exist when the run starts (a run never drops what it did not create). Null: a new schema per run, named
+    /// <c>linkage_sim_</c> and a random suffix, so runs sharing a database at once never meet.
+    /// </summary>
+    public string? PostgresSchema { get; init; }
+
     /// <summary>Whether to keep the capture lines (what the webhook saw) in the result.</summary>
     public bool Capture { get; init; }
 

@@ -27,7 +27,8 @@ public interface IStoreSession : IDisposable
 /// <summary>
 /// Creates store sessions by name: <c>memory</c> (volatile), <c>sqlite</c> (a temporary file per run, removed at the
 /// end) and <c>postgres</c> (a schema of its own per run in the database <see cref="Scenarios.RunOptions.PostgresConnectionString"/>
-/// names, dropped at the end). A run never sees another run's data.
+/// names, <see cref="Scenarios.RunOptions.PostgresSchema"/> or a new one, created at the start and dropped at the end).
+/// A run never sees another run's data, nor anything else in the database.
 /// </summary>
 public static class StoreFactory
 {
@@ -110,7 +111,7 @@ public static class StoreFactory
         return options.Store switch
         {
             Sqlite => new SqliteSession(),
-            Postgres => PostgresSession.Create(options.PostgresConnectionString!),
+            Postgres => PostgresSession.Create(options.PostgresConnectionString!, options.PostgresSchema),
             _ => new MemorySession(),
         };
     }
@@ -166,9 +167,10 @@ public static class StoreFactory
     }
 
     /// <summary>
-    /// PostgreSQL: a schema of its own per run (the store's tables are created in the connection's search path), so
-    /// runs sharing one database never see each other; dropped at the end. Creating and dropping the schema is the
-    /// only place the simulator speaks to the driver directly.
+    /// PostgreSQL: a schema of its own per run (the store's <see cref="PostgresStoreOptions.Schema"/>), so runs sharing
+    /// one database never see each other; created here, so that a name that exists already is refused before anything
+    /// runs, and dropped at the end. Creating and dropping the schema is the only place the simulator speaks to the
+    /// driver directly.
     /// </summary>
     private sealed class PostgresSession : IStoreSession
     {
@@ -181,15 +183,28 @@ public static class StoreFactory
         {
             _admin = admin;
             _schema = schema;
-            _connection = new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString;
+
+            // The store sets its connections' search path to its schema; one the caller's string names is not for it.
+            _connection = new NpgsqlConnectionStringBuilder(admin) { SearchPath = null }.ConnectionString;
         }
 
-        public static PostgresSession Create(string connectionString)
+        /// <summary>A session in <paramref name="schema"/> (which must not exist yet), or in a new schema of its own when null.</summary>
+        public static PostgresSession Create(string connectionString, string? schema)
         {
-            var schema = "linkage_sim_" + UniqueName().ToLowerInvariant();
+            var named = schema is not null;
+            schema ??= "linkage_sim_" + UniqueName().ToLowerInvariant();
+            if (PostgresStoreOptions.SchemaProblem(schema) is { } problem)
+            {
+                throw new StoreUnavailableException($"store 'postgres' cannot use schema {problem}");
+            }
             try
             {
                 Execute(connectionString, string.Create(CultureInfo.InvariantCulture, $"CREATE SCHEMA {schema}"));
+            }
+            catch (PostgresException e) when (named && e.SqlState == PostgresErrorCodes.DuplicateSchema)
+            {
+                throw new StoreUnavailableException(
+                    $"store 'postgres' will not use schema {schema}: it exists already, and a run drops the schema it runs in at its end. Name a schema that does not exist (the run creates it), or leave the schema out for a new one per run", e);
             }
             catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException)
             {
@@ -219,7 +234,7 @@ public static class StoreFactory
         public ILinkageStore Open()
         {
             _current?.Dispose();
-            _current = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = _connection });
+            _current = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = _connection, Schema = _schema });
             return _current;
         }
 

@@ -80,6 +80,27 @@ public sealed partial class CommandLineTests
     }
 
     [Test]
+    public void Every_command_that_takes_a_connection_string_takes_a_schema_and_checks_it([ValueSource(nameof(Commands))] string command)
+    {
+        var options = Spec(command).Options.Select(o => o.Name).ToList();
+        Assert.That(options.Contains("--pg-schema"), Is.EqualTo(options.Contains("--pg")), "--pg-schema wherever --pg is");
+        if (!options.Contains("--pg"))
+        {
+            return;
+        }
+        string[] positional = command == "fuzz" ? [] : ["x.file"];
+        var notPostgres = Run([command, .. positional, "--store", "memory", "--pg-schema", "mine"]);
+        var notPlain = Run([command, .. positional, "--store", "postgres", "--pg", "Host=db", "--pg-schema", "Mine-2"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(notPostgres.Code, Is.EqualTo(2));
+            Assert.That(notPostgres.Error, Does.Contain($"{command}: --pg-schema applies only to --store postgres"));
+            Assert.That(notPlain.Code, Is.EqualTo(2));
+            Assert.That(notPlain.Error, Does.Contain($"{command}: --pg-schema 'Mine-2' is not a plain identifier"));
+        });
+    }
+
+    [Test]
     public void Audit_takes_name_equals_value() =>
         Assert.That(Run("audit", Path.Combine(Scenarios.RepoPaths.Root, "samples", "avnt-day.jsonl"), "--store=memory").Code, Is.EqualTo(0));
 

@@ -16,6 +16,9 @@ public sealed class ReplayArgumentTests
         yield return new TestCaseData(new[] { "x.yaml", "--seed", "1", "--seed", "2" }, "--seed is given twice").SetName("{m}(option twice)");
         yield return new TestCaseData(new[] { "x.yaml", "--store", "postgres" }, "--store postgres needs a connection string").SetName("{m}(postgres without connection)");
         yield return new TestCaseData(new[] { "x.yaml", "--pg", "Host=db" }, "--pg applies only to --store postgres").SetName("{m}(pg without postgres)");
+        yield return new TestCaseData(new[] { "x.yaml", "--pg-schema", "mine" }, "--pg-schema applies only to --store postgres").SetName("{m}(pg-schema without postgres)");
+        yield return new TestCaseData(new[] { "x.yaml", "--store", "postgres", "--pg", "Host=db", "--pg-schema", "Mine" }, "--pg-schema 'Mine' is not a plain identifier")
+            .SetName("{m}(pg-schema not a plain identifier)");
     }
 
     [TestCaseSource(nameof(BadCommandLines))]
@@ -50,6 +53,17 @@ public sealed class ReplayArgumentTests
         ReplayFixture.Run([path, "--store=postgres", "--pg", "Host=from-option"], (s, o) => { seen = o.PostgresConnectionString; return ReplayFixture.FakeRun(s, o); },
             environment: _ => "Host=from-env");
         Assert.That(seen, Is.EqualTo("Host=from-option"), "--pg wins over the environment");
+    }
+
+    [Test]
+    public void Pg_schema_reaches_the_runner_and_defaults_to_a_schema_per_run()
+    {
+        using var files = new ReplayFixture();
+        var path = files.Write("a.yaml", ReplayFixture.Valid("a"));
+        var schemas = new List<string?>();
+        ReplayFixture.Run([path, "--store", "postgres", "--pg", "Host=db", "--pg-schema", "replay_here"], (s, o) => { schemas.Add(o.PostgresSchema); return ReplayFixture.FakeRun(s, o); });
+        ReplayFixture.Run([path, "--store", "postgres", "--pg", "Host=db"], (s, o) => { schemas.Add(o.PostgresSchema); return ReplayFixture.FakeRun(s, o); });
+        Assert.That(schemas, Is.EqualTo(new[] { "replay_here", null }));
     }
 
     [Test]

@@ -67,6 +67,57 @@ public abstract class DurableStoreConformance : StoreConformance
         });
     }
 
+    /// <summary>SQL that takes the database back to the schema before the migration that added <c>placed_by_caller</c>.</summary>
+    protected abstract string UndoPlacedByCallerMigration { get; }
+
+    [Test]
+    public void Orders_staged_before_the_placed_by_caller_flag_read_as_placed_by_the_host()
+    {
+        var order = Staged("lk-a", 0, Entry() with { PlacedByCaller = true });
+        Apply(new IntentStaged(order));
+        Assert.That(Store.FindByClientOrderId(order.ClientOrderId), Is.EqualTo(order), "the flag is kept");
+        _database!.Execute(UndoPlacedByCallerMigration);
+        Replace(OpenSameDatabase);
+        Assert.That(
+            Store.FindByClientOrderId(order.ClientOrderId),
+            Is.EqualTo(order with { Intent = order.Intent with { PlacedByCaller = false } }),
+            "the migration gives rows written before it the flag of every order then: placed by the host");
+    }
+
+    /// <summary>
+    /// SQL that takes the database back to the schema before the migration that gave links a serial, keeping the links
+    /// in the order they were written.
+    /// </summary>
+    protected abstract string UndoLinkSerialMigration { get; }
+
+    [Test]
+    public void Links_written_before_the_serial_page_in_the_order_they_were_written_and_new_ones_follow()
+    {
+        // Written in time order (all PostgreSQL's migration has to go by; SQLite's keeps the write order itself), and in
+        // no client order id order.
+        var orders = new[] { Staged("lk-c"), Staged("lk-a"), Staged("lk-b") };
+        Apply([.. orders.Select(o => new IntentStaged(o))]);
+        var links = new List<LinkRecord>();
+        var linked = new List<OrderRecord>();
+        for (var i = 0; i < orders.Length; i++)
+        {
+            var bound = Bound(orders[i], "ex-" + orders[i].ClientOrderId.Value);
+            var (order, link) = LinkMore(bound, 1m, 10m, "f-" + i, second: 10 * (i + 1));
+            Apply(new OrderBound(bound, LinkProvenance.ClientOrderId), new Linked(order, link));
+            links.Add(link);
+            linked.Add(order);
+        }
+        _database!.Execute(UndoLinkSerialMigration);
+        Replace(OpenSameDatabase);
+        var (later, laterLink) = LinkMore(linked[1], 1m, 10m, "f-later", second: 1);
+        Apply(new Linked(later, laterLink));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Store.LinksAfter(0, 10).Links, Is.EqualTo(links.Append(laterLink)), "old links in the order they were written, a new one after them");
+            Assert.That(Store.Links(), Has.Length.EqualTo(4), "no link lost or doubled by the migration");
+        });
+    }
+
     [Test]
     public void Store_is_durable_and_named()
     {

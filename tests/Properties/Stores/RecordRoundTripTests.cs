@@ -44,9 +44,18 @@ public abstract class RecordRoundTripTests
     }
 
     [Test]
-    public void Every_property_of_every_persisted_record_reads_back_unchanged()
+    public void Every_property_of_every_persisted_record_reads_back_unchanged() => AssertReadsBackUnchanged(new Sample());
+
+    /// <summary>
+    /// The same with every flag cleared (<see cref="Intent.PlacedByCaller"/>, an input's <c>FromReconciliation</c>, ...):
+    /// the samples above set every flag, so a store that wrote a flag as a constant, or read it from the wrong column,
+    /// would pass them; it fails one of the two.
+    /// </summary>
+    [Test]
+    public void Every_flag_reads_back_cleared_as_well_as_set() => AssertReadsBackUnchanged(new Sample(flags: false));
+
+    private void AssertReadsBackUnchanged(Sample sample)
     {
-        var sample = new Sample();
         var written = new Written();
         var store = CreateEmpty();
         try
@@ -205,7 +214,8 @@ public abstract class RecordRoundTripTests
     /// Makes values by reflection: every leaf a value of its own (a counter runs through every leaf, so no two texts,
     /// decimals or times are alike and a column written into another's place shows), never the type's default.
     /// </summary>
-    internal sealed class Sample
+    /// <param name="flags">The value of every flag (<see langword="bool"/>): set by default, so none holds its default.</param>
+    internal sealed class Sample(bool flags = true)
     {
         /// <summary>Concrete types of each abstract type a record holds, in name order.</summary>
         private static readonly Type[] Inputs =
@@ -231,7 +241,7 @@ public abstract class RecordRoundTripTests
             }
             if (type == typeof(bool))
             {
-                return true;
+                return flags;
             }
             if (type == typeof(int))
             {

@@ -596,6 +596,90 @@ public abstract class StoreConformance
         });
     }
 
+    [Test]
+    public void Links_page_in_the_order_they_were_written_however_many_are_written_between_pages()
+    {
+        // Written in an order that is neither the client order ids' nor the link times': b's first link, then a's, then b's second.
+        var a = Staged("lk-a");
+        var b = Staged("lk-b");
+        Apply(new IntentStaged(a), new IntentStaged(b));
+        var (b1, linkB1) = LinkMore(Bound(b, "ex-b"), 1m, 10m, "b1", second: 30);
+        var (a1, linkA1) = LinkMore(Bound(a, "ex-a"), 1m, 11m, "a1", second: 20);
+        Apply(new OrderBound(Bound(b, "ex-b"), LinkProvenance.ClientOrderId), new Linked(b1, linkB1));
+        Apply(new OrderBound(Bound(a, "ex-a"), LinkProvenance.ClientOrderId), new Linked(a1, linkA1));
+
+        var first = Store.LinksAfter(0, 1);
+        var second = Store.LinksAfter(first.Next, 5);
+        var atTheEnd = Store.LinksAfter(second.Next, 5);
+        var (b2, linkB2) = LinkMore(b1, 1m, 12m, "b2", second: 10);
+        Apply(new Linked(b2, linkB2));
+        var written = Store.LinksAfter(second.Next, 5);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Links, Is.EqualTo(new[] { linkB1 }));
+            Assert.That(first.More, Is.True);
+            Assert.That(first.Next, Is.Positive);
+            Assert.That(second.Links, Is.EqualTo(new[] { linkA1 }));
+            Assert.That(second.Next, Is.GreaterThan(first.Next));
+            Assert.That(second.More, Is.False);
+            Assert.That(atTheEnd, Is.EqualTo(new LinkPage([], second.Next, false)), "nothing after the last: the cursor stays");
+            Assert.That(written.Links, Is.EqualTo(new[] { linkB2 }), "a link written later comes after, whatever its order and time");
+            Assert.That(written.Next, Is.GreaterThan(second.Next));
+            Assert.That(Store.LinksAfter(0, 10).Links, Is.EqualTo(new[] { linkB1, linkA1, linkB2 }));
+            Assert.That(Store.LinksAfter(0, 2), Is.EqualTo(new LinkPage([linkB1, linkA1], second.Next, true)), "a page as long as the limit: maybe more");
+            Assert.That(Store.LinksAfter(long.MaxValue, 10), Is.EqualTo(new LinkPage([], long.MaxValue, false)));
+        });
+    }
+
+    [Test]
+    public void Paging_refuses_a_negative_cursor_and_a_limit_below_one() => Assert.Multiple(() =>
+    {
+        Assert.That(() => Store.LinksAfter(-1, 10), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Store.LinksAfter(0, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    });
+
+    [Test]
+    public void Detail_holds_the_order_its_links_its_fills_and_the_allocations_that_name_it()
+    {
+        var entry = Staged("lk-entry");
+        var other = Staged("lk-other", 1);
+        var exit = Staged("lk-exit", 2, Exit());
+        var unbound = Staged("lk-unbound", 3);
+        Apply(new IntentStaged(entry), new IntentStaged(other), new IntentStaged(exit), new IntentStaged(unbound));
+        var (entry1, entryLink1) = LinkMore(Bound(entry, "ex-entry"), 1m, 50000m, "e-1");
+        var (entry2, entryLink2) = LinkMore(entry1, 1m, 50010m, "e-2");
+        var (other1, otherLink) = LinkMore(Bound(other, "ex-other"), 1m, 50000m, "o-1");
+        var (exit1, exitLink) = LinkMore(Bound(exit, "ex-exit"), 1.5m, 51000m, "x-1");
+        var entryFills = new[] { Fill("ex-entry", "e-2", coid: "lk-entry"), Fill("ex-entry", "e-1", coid: "lk-entry"), Fill("ex-entry", "m-1", FillSource.LegacyMatch, "lk-entry") };
+        Apply(
+            new OrderBound(Bound(entry, "ex-entry"), LinkProvenance.ClientOrderId), new Linked(entry1, entryLink1), new Linked(entry2, entryLink2),
+            new OrderBound(Bound(other, "ex-other"), LinkProvenance.ClientOrderId), new Linked(other1, otherLink),
+            new OrderBound(Bound(exit, "ex-exit"), LinkProvenance.ClientOrderId), new Linked(exit1, exitLink),
+            new FillRecorded(entryFills[0]), new FillRecorded(Fill("ex-other", "o-1", coid: "lk-other")), new FillRecorded(entryFills[1]), new FillRecorded(entryFills[2]));
+        var closeEntry = Allocation(exit1, entry2, 1, 1m);
+        var exitAfter = Next(exit1, o => o with { Allocated = 1m });
+        var entryAfter = Next(entry2, o => o with { Allocated = 1m });
+        Apply(new ExitAllocated(exitAfter, entryAfter, closeEntry));
+        var closeOther = Allocation(exitAfter, other1, 2, 0.5m);
+        var exitLast = Next(exitAfter, o => o with { Allocated = 1.5m });
+        var otherAfter = Next(other1, o => o with { Allocated = 0.5m });
+        Apply(new ExitAllocated(exitLast, otherAfter, closeOther));
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                Store.Detail(entry.ClientOrderId),
+                Is.EqualTo(new OrderDetail(entryAfter, [entryLink1, entryLink2], [entryFills[1], entryFills[0], entryFills[2]], [closeEntry])),
+                "an entry: its links by sequence, its fills by source then key, the allocation that closes it");
+            Assert.That(
+                Store.Detail(exit.ClientOrderId),
+                Is.EqualTo(new OrderDetail(exitLast, [exitLink], [], [closeEntry, closeOther])),
+                "an exit: the allocations it made, by sequence (no fill recorded under it)");
+            Assert.That(Store.Detail(other.ClientOrderId)?.Allocations, Is.EqualTo(new[] { closeOther }));
+            Assert.That(Store.Detail(unbound.ClientOrderId), Is.EqualTo(new OrderDetail(unbound, [], [], [])), "unbound: nothing but the order");
+            Assert.That(Store.Detail(Coid("lk-never")), Is.Null);
+        });
+    }
+
     /// <summary>Applies one batch and asserts it applied.</summary>
     protected void Apply(params Decision[] decisions)
     {

@@ -60,6 +60,11 @@ public abstract class StoreModelProperties : DatabaseFixture
         {
             using var reference = new MemoryStore();
             using var store = Database.OpenEmpty();
+
+            // A reader paging through the links while they are written, as a daemon's API would: one page after every batch.
+            var limit = 1 + (history.Length % 3);
+            var referencePager = new Pager(reference, limit);
+            var storePager = new Pager(store, limit);
             for (var i = 0; i < history.Length; i++)
             {
                 var batch = BatchBuilder.Build(reference, history[i], i);
@@ -69,9 +74,18 @@ public abstract class StoreModelProperties : DatabaseFixture
                 {
                     throw new AssertionException($"batch {i} ({string.Join(", ", history[i])}): reference {expected}, store {actual}");
                 }
+                referencePager.Step();
+                storePager.Step();
             }
             StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the history");
             AssertSameViews(reference, store);
+            referencePager.Drain();
+            storePager.Drain();
+            Assert.That(storePager.Seen, Is.EqualTo(referencePager.Seen), "the page walk sees the links in the order they were written");
+            Assert.That(
+                storePager.Seen.OrderBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence),
+                Is.EqualTo(store.Links()),
+                "the page walk sees every link exactly once");
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(Runs).WithStartSize(10).WithEndSize(60));
     }
 
@@ -97,6 +111,7 @@ public abstract class StoreModelProperties : DatabaseFixture
         foreach (var coid in ClientIds)
         {
             Assert.That(store.FindByClientOrderId(Coid(coid)), Is.EqualTo(reference.FindByClientOrderId(Coid(coid))), coid);
+            Assert.That(store.Detail(Coid(coid)), Is.EqualTo(reference.Detail(Coid(coid))), $"detail of {coid}");
         }
         foreach (var eoid in ExchangeIds)
         {
@@ -121,6 +136,43 @@ public abstract class StoreModelProperties : DatabaseFixture
         foreach (var (cutoff, max) in new[] { (At(0), 10), (At(45), 10), (At(45), 2), (At(1000), 3), (At(1000), 100) })
         {
             Assert.That(store.TerminalBefore(cutoff, max), Is.EqualTo(reference.TerminalBefore(cutoff, max)), $"terminal before {cutoff} max {max}");
+        }
+    }
+
+    /// <summary>
+    /// Pages through a store's links with <see cref="ILinkageStore.LinksAfter"/>, one page per <see cref="Step"/>, and
+    /// checks each page against the cursor it was asked with: never more than the limit, a cursor that only moves on, and
+    /// "maybe more" exactly when the next page is not empty.
+    /// </summary>
+    private sealed class Pager(ILinkageStore store, int limit)
+    {
+        private long _cursor;
+
+        /// <summary>Every link the pages returned, in the order they came.</summary>
+        public List<LinkRecord> Seen { get; } = [];
+
+        /// <summary>Reads one page; returns whether it said there may be more.</summary>
+        public bool Step()
+        {
+            var page = store.LinksAfter(_cursor, limit);
+            Assert.That(page.Links, Has.Length.LessThanOrEqualTo(limit));
+            Assert.That(page.Next, page.Links.IsEmpty ? Is.EqualTo(_cursor) : Is.GreaterThan(_cursor), "the cursor moves on with every link, and only then");
+            if (page.More)
+            {
+                Assert.That(page.Links, Has.Length.EqualTo(limit), "more is said of a full page only");
+            }
+            Seen.AddRange(page.Links);
+            _cursor = page.Next;
+            return page.More;
+        }
+
+        /// <summary>Reads pages until one says there is no more, then checks that nothing follows.</summary>
+        public void Drain()
+        {
+            while (Step())
+            {
+            }
+            Assert.That(store.LinksAfter(_cursor, limit).Links, Is.Empty, "nothing after the page that said no more");
         }
     }
 

@@ -13,6 +13,12 @@ public sealed class PostgresStoreConformance : DurableStoreConformance
     protected override string UndoInFlightMigration =>
         "DROP INDEX order_metadata_staging_in_flight; ALTER TABLE order_metadata_staging DROP COLUMN in_flight; DELETE FROM schema_version WHERE version = 3;";
 
+    protected override string UndoLinkSerialMigration =>
+        "DROP INDEX trade_strategy_link_serial; ALTER TABLE trade_strategy_link DROP COLUMN serial; DROP INDEX exit_allocations_entry; DELETE FROM schema_version WHERE version = 5;";
+
+    protected override string UndoPlacedByCallerMigration =>
+        "ALTER TABLE order_metadata_staging DROP COLUMN placed_by_caller; DELETE FROM schema_version WHERE version = 4;";
+
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase(nameof(PostgresStoreConformance));
 }
 

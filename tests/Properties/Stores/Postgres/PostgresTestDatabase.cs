@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace Linkage.Properties.Stores.Postgres;
 
-/// <summary>One fixture's own PostgreSQL database (dropped on dispose), and stores over it.</summary>
+/// <summary>
+/// One fixture's own PostgreSQL database (dropped on dispose), and stores over it in the store's default schema
+/// (<see cref="Schema"/>); <see cref="Execute"/> and <see cref="InSchema"/> look behind the store's back in that schema.
+/// </summary>
 internal sealed class PostgresTestDatabase : ITestDatabase
 {
     private const string EveryTable =
@@ -13,7 +16,14 @@ internal sealed class PostgresTestDatabase : ITestDatabase
 
     public PostgresTestDatabase(string purpose) => ConnectionString = PostgresServer.CreateDatabase(purpose);
 
+    /// <summary>The schema the stores keep their tables in: the store's default.</summary>
+    public const string Schema = PostgresStoreOptions.DefaultSchema;
+
+    /// <summary>The database's connection string (what a store is given).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The database's connection string with the stores' schema as its search path, for SQL that names their tables.</summary>
+    public string InSchema => new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = Schema }.ConnectionString;
 
     /// <summary>A migrated store over the database, emptied first.</summary>
     public SqlLinkageStore OpenEmpty()
@@ -25,7 +35,7 @@ internal sealed class PostgresTestDatabase : ITestDatabase
 
     public void Execute(string sql)
     {
-        using var connection = new NpgsqlConnection(ConnectionString);
+        using var connection = new NpgsqlConnection(InSchema);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();

@@ -70,10 +70,12 @@ public sealed class EngineInputJsonProperties
         from closes in Gen.ArrayOf(ClientId)
         from decided in Time
         from own in Optional(ClientId)
+        from placedByCaller in Gen.Elements(true, false)
         select new Intent
         {
             Kind = kind, Product = product, Side = side, Size = size, Price = price, Snapshot = snapshot, BuyScore = buy, SellScore = sell,
             Trigger = trigger, IndicatorsJson = indicators, IndicatorsFired = fired, Closes = [.. closes], DecidedAt = decided, ClientOrderId = own,
+            PlacedByCaller = placedByCaller,
         };
 
     private static readonly Gen<OrderState> States =
@@ -165,5 +167,34 @@ public sealed class EngineInputJsonProperties
         var json = EngineInputJson.Write(input);
         Assert.That(json, Does.StartWith("""{"v":1,"type":"TradeFillReceived","at":"2025-03-14T15:09:28.3110002+00:00","origin":"ws","fill":"""));
         Assert.That(json, Does.Contain("\"size\":\"0.00100000\""));
+    }
+
+    [Test]
+    public void An_intent_the_host_places_is_written_exactly_as_before_placed_by_caller_existed()
+    {
+        // The text this codec wrote before Intent.PlacedByCaller existed: parked inputs already stored, and every JSON
+        // output made of them, stay byte-identical, because the flag is written only when it is set.
+        const string Before = """{"v":1,"type":"IntentReceived","at":"2025-03-14T15:09:26.5350000+00:00","origin":"webhook","intent":{"kind":"Entry","product":"BTC-USD","side":"Buy","size":"0.00200000","price":null,"snapshot":"snap-1","buyScore":null,"sellScore":null,"trigger":null,"indicatorsJson":null,"indicatorsFired":null,"closes":[],"decidedAt":"2025-03-14T15:09:26.0000000+00:00","clientOrderId":null}}""";
+        var input = new IntentReceived(
+            new DateTimeOffset(2025, 3, 14, 15, 9, 26, 535, TimeSpan.Zero),
+            new Intent
+            {
+                Kind = IntentKind.Entry,
+                Product = ProductId.From("BTC-USD"),
+                Side = Side.Buy,
+                Size = 0.00200000m,
+                Snapshot = SnapshotId.From("snap-1"),
+                DecidedAt = new DateTimeOffset(2025, 3, 14, 15, 9, 26, TimeSpan.Zero),
+            })
+        { Origin = "webhook" };
+        var placed = input with { Intent = input.Intent with { PlacedByCaller = true } };
+        var placedJson = EngineInputJson.Write(placed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(EngineInputJson.Write(input), Is.EqualTo(Before), "placed by the host: the text written before the flag existed");
+            Assert.That(EngineInputJson.Read(Before), Is.EqualTo(input), "a document without the flag reads as placed by the host");
+            Assert.That(placedJson, Is.EqualTo(Before.Replace("\"clientOrderId\":null}}", "\"clientOrderId\":null,\"placedByCaller\":true}}", StringComparison.Ordinal)));
+            Assert.That(EngineInputJson.Read(placedJson), Is.EqualTo(placed), "the flag reads back");
+        });
     }
 }

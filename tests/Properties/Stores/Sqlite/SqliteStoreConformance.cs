@@ -12,6 +12,26 @@ public sealed class SqliteStoreConformance : DurableStoreConformance
     protected override string UndoInFlightMigration =>
         "DROP INDEX order_metadata_staging_in_flight; ALTER TABLE order_metadata_staging DROP COLUMN in_flight; DELETE FROM schema_version WHERE version = 2;";
 
+    // The table as migration 0001 made it, its rows in the order of their serials (so their rowids keep that order).
+    protected override string UndoLinkSerialMigration => """
+        CREATE TABLE trade_strategy_link_before (
+          client_order_id TEXT NOT NULL COLLATE BINARY, sequence_no INTEGER NOT NULL CHECK (sequence_no >= 1), exchange_order_id TEXT NOT NULL,
+          kind TEXT NOT NULL, snapshot_id TEXT, product_id TEXT NOT NULL, side TEXT NOT NULL, from_quantity TEXT NOT NULL,
+          to_quantity TEXT NOT NULL, price TEXT NOT NULL, fee TEXT NOT NULL, provenance TEXT NOT NULL, source_key TEXT NOT NULL,
+          buy_score TEXT, sell_score TEXT, trigger_type TEXT, linked_at INTEGER NOT NULL, PRIMARY KEY (client_order_id, sequence_no)) STRICT;
+        INSERT INTO trade_strategy_link_before
+          SELECT client_order_id, sequence_no, exchange_order_id, kind, snapshot_id, product_id, side, from_quantity, to_quantity, price,
+                 fee, provenance, source_key, buy_score, sell_score, trigger_type, linked_at
+          FROM trade_strategy_link ORDER BY serial;
+        DROP TABLE trade_strategy_link;
+        ALTER TABLE trade_strategy_link_before RENAME TO trade_strategy_link;
+        DROP INDEX exit_allocations_entry;
+        DELETE FROM schema_version WHERE version = 4;
+        """;
+
+    protected override string UndoPlacedByCallerMigration =>
+        "ALTER TABLE order_metadata_staging DROP COLUMN placed_by_caller; DELETE FROM schema_version WHERE version = 3;";
+
     protected override ITestDatabase CreateDatabase() => new SqliteTestFiles("linkage-sqlite-conformance", SqliteDurability.Full);
 }
 
