@@ -166,7 +166,7 @@ public static class ServeCommand
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SqlitePath))!);
             }
             store = settings.StoreKind == "postgres"
-                ? PostgresStore.Open(new PostgresStoreOptions { ConnectionString = settings.PostgresConnection! /*SCHEMA*/ })
+                ? PostgresStore.Open(new PostgresStoreOptions { ConnectionString = settings.PostgresConnection!, Schema = settings.PostgresSchema })
                 : SqliteStore.Open(new SqliteStoreOptions { Path = settings.SqlitePath });
         }
         catch (Exception e)

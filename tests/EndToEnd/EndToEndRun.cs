@@ -297,8 +297,8 @@ internal sealed class EndToEndRun : IDisposable
         return null;
     }
 
-    /// <summary>What the exchange says an order filled (its own REST, retried through its faults); null when unknown.</summary>
-    private async Task<decimal?> ExchangeFilled(string orderId)
+    /// <summary>What the exchange says of an order (its own REST, retried through its faults): filled size and status; null when unknown.</summary>
+    private async Task<(decimal Filled, string Status)?> ExchangeOrder(string orderId)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
@@ -308,7 +308,8 @@ internal sealed class EndToEndRun : IDisposable
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                    return Dec(document.RootElement.GetProperty("order").GetProperty("filled_size"));
+                    var order = document.RootElement.GetProperty("order");
+                    return (Dec(order.GetProperty("filled_size")), order.GetProperty("status").GetString()!);
                 }
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -323,13 +324,37 @@ internal sealed class EndToEndRun : IDisposable
         return null;
     }
 
+    /// <summary>The bot cancels a resting order at the end of its run (batch_cancel), retried through the exchange's faults.</summary>
+    private async Task Cancel(string orderId)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["order_ids"] = [orderId] });
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                using var response = await _exchangeHttp.SendAsync(Exchange.Request(HttpMethod.Post, "/api/v3/brokerage/orders/batch_cancel", body));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Log.Add($"bot: cancelled resting order {orderId}");
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>
-    /// Waits until every order of the bot is linked to exactly what the exchange filled (asked of the exchange itself),
-    /// or <paramref name="within"/> passes; returns the orders still unsettled.
+    /// Cancels the bot's resting orders (so the book stops moving), then waits until every order of the bot is terminal
+    /// on the exchange and linked to exactly what the exchange filled (asked of the exchange itself), or
+    /// <paramref name="within"/> passes; returns the orders still unsettled.
     /// </summary>
     public async Task<List<string>> Settle(TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
+        var cancelled = new HashSet<string>(StringComparer.Ordinal);
         List<string> unsettled = [];
         while (DateTime.UtcNow < deadline)
         {
@@ -342,11 +367,17 @@ internal sealed class EndToEndRun : IDisposable
                     unsettled.Add($"{coid}: not bound yet");
                     continue;
                 }
-                var filled = await ExchangeFilled(order.GetProperty("order_id").GetString()!);
-                var linked = Dec(order.GetProperty("linked_size"));
-                if (filled is not { } f || f != linked)
+                var orderId = order.GetProperty("order_id").GetString()!;
+                var truth = await ExchangeOrder(orderId);
+                if (truth is { Status: "OPEN" or "PENDING" or "QUEUED" } && cancelled.Add(orderId))
                 {
-                    unsettled.Add($"{coid}: linked {linked}, exchange filled {filled}");
+                    await Cancel(orderId);
+                    truth = await ExchangeOrder(orderId);
+                }
+                var linked = Dec(order.GetProperty("linked_size"));
+                if (truth is not { } t || t.Filled != linked || t.Status is "OPEN" or "PENDING" or "QUEUED")
+                {
+                    unsettled.Add($"{coid}: linked {linked}, exchange {truth}");
                 }
             }
             if (unsettled.Count == 0)

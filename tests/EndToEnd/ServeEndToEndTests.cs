@@ -82,7 +82,7 @@ public sealed class ServeEndToEndTests
             await run.Workload(Entries);
             var unsettled = await run.Settle(TimeSpan.FromSeconds(90));
             var (exits, truth) = run.Stop();
-            using var store = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = connection /*SCHEMA*/ });
+            using var store = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = connection, Schema = "linkage" });
             var report = EndToEndRun.Judge(truth, store);
             Report(run, report, truth, "postgres, kill at mid-fills:3");
             Assert.Multiple(() =>
@@ -115,7 +115,7 @@ public sealed class ServeEndToEndTests
             await run.Workload(Entries);
             var unsettled = await run.Settle(TimeSpan.FromSeconds(90));
             var (exits, truth) = run.Stop();
-            using var store = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = connection /*SCHEMA*/ });
+            using var store = PostgresStore.Open(new PostgresStoreOptions { ConnectionString = connection, Schema = "linkage" });
             var report = EndToEndRun.Judge(truth, store);
             Report(run, report, truth, "postgres, two daemons, a killed at mid-fills:5 and not restarted");
             Assert.Multiple(() =>
