@@ -19,6 +19,7 @@ and the daemon answers 200 instead of 201.
 Run as a script it sends intents read from a JSON-lines file (or stdin) and prints one JSON line per answer:
 
     python3 linkage_webhook.py --intake http://127.0.0.1:8080 --mode orders intents.jsonl
+    python3 linkage_webhook.py --wait 120 --show intents.jsonl      # the README's quick start
 """
 
 import argparse
@@ -66,6 +67,31 @@ class LinkageClient:
                 return None
             raise
 
+    def wait_ready(self, seconds):
+        """Waits until the daemon answers /healthz with 200 (store reachable, feed connected); False after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.intake + "/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        return True
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        return False
+
+    def wait_linked(self, client_order_id, seconds=10.0):
+        """The order once its links stop growing and the exchange reports it done (or after `seconds`): order, links."""
+        deadline = time.monotonic() + seconds
+        view = None
+        while time.monotonic() < deadline:
+            view = self.order(client_order_id)
+            if view and view["order"]["status"] in ("FILLED", "CANCELLED", "EXPIRED", "FAILED") \
+                    and view["order"]["linked_size"] == (view["order"]["exchange_filled_size"] or "0"):
+                break
+            time.sleep(0.25)
+        return view
+
     def _post(self, path, intent):
         return self._request("POST", path, json.dumps(intent).encode("utf-8"))
 
@@ -104,8 +130,14 @@ def main(argv=None):
     parser.add_argument("--intake", default=DEFAULT_INTAKE, help="the daemon's intake URL [%(default)s; env LINKAGE_INTAKE]")
     parser.add_argument("--mode", choices=["intents", "orders"], default="orders",
                         help="intents: stage only (you place the order); orders: the daemon places it [%(default)s]")
+    parser.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the daemon to be healthy [%(default)s]")
+    parser.add_argument("--show", action="store_true", help="after each order, print its links once they are settled")
     args = parser.parse_args(argv)
     client = LinkageClient(args.intake)
+    if args.wait and not client.wait_ready(args.wait):
+        print(json.dumps({"error": f"the daemon at {args.intake} was not healthy within {args.wait:g} s"}), flush=True)
+        return 1
     source = open(args.file, encoding="utf-8") if args.file else sys.stdin
     failures = 0
     with source:
@@ -123,6 +155,15 @@ def main(argv=None):
                 print(json.dumps({"line": number, "error": str(e)}), flush=True)
                 continue
             print(json.dumps({"line": number, **answer}), flush=True)
+            if args.show:
+                view = client.wait_linked(answer["client_order_id"])
+                if view:
+                    order = view["order"]
+                    print(f'  {order["client_order_id"]} {order["side"]} {order["product_id"]} {order["status"]}: '
+                          f'linked {order["linked_size"]} of {order["exchange_filled_size"]} filled, snapshot {order["snapshot_id"]}', flush=True)
+                    for link in view["links"]:
+                        print(f'    link {link["sequence"]}: {link["size"]} at {link["price"]} -> snapshot {link["snapshot_id"]}, '
+                              f'trigger {link["trigger"]}, buy score {link["buy_score"]}', flush=True)
     return 1 if failures else 0
 
 

@@ -51,11 +51,13 @@ public static class ServeCommand
         PostgreSQL. Your webhook hands it each intent before placing the order (docs/api.md).
 
         usage: linkage serve --key FILE [options]
+               linkage serve --exchange out/exchange/ready.json [options]     (against `linkage exchange`)
 
         options (each also a configuration key: appsettings.json, or --config FILE; environment LINKAGE__SECTION__KEY;
         the command line wins):
         {string.Join("\n", Flags.Select(f => $"  {f.Flag + " " + f.Value,-28} {f.Key,-26} [{f.Default}]\n  {"",-28} {f.Help}"))}
           {"--config FILE",-28} a JSON configuration file instead of ./appsettings.json
+          {"--exchange FILE",-28} a `linkage exchange` ready file: its rest and ws URLs, CA file and key (waits for it)
           Intake:Token (config or LINKAGE__Intake__Token only): callers must send 'Authorization: Bearer TOKEN' on /v1/*
 
         endpoints: POST /v1/intents, POST /v1/orders, GET /v1/orders/ID, GET /v1/links?after=CURSOR, GET /healthz, GET /metrics
@@ -87,6 +89,7 @@ public static class ServeCommand
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         string? configFile = null;
+        string? exchangeReady = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -96,7 +99,7 @@ public static class ServeCommand
                 return 0;
             }
             var flag = Flags.FirstOrDefault(f => f.Flag == arg);
-            if ((flag.Flag is not null || arg == "--config") && i + 1 >= args.Length)
+            if ((flag.Flag is not null || arg is "--config" or "--exchange") && i + 1 >= args.Length)
             {
                 stderr.WriteLine($"{arg} needs a value ({(flag.Flag is null ? "FILE" : flag.Value)})");
                 return 2;
@@ -104,6 +107,10 @@ public static class ServeCommand
             if (arg == "--config")
             {
                 configFile = args[++i];
+            }
+            else if (arg == "--exchange")
+            {
+                exchangeReady = args[++i];
             }
             else if (flag.Flag is not null)
             {
@@ -114,6 +121,10 @@ public static class ServeCommand
                 stderr.WriteLine($"unexpected argument '{arg}'; linkage serve --help lists the options");
                 return 2;
             }
+        }
+        if (exchangeReady is not null && !ReadExchange(exchangeReady, overrides, stderr))
+        {
+            return 2;
         }
         if (configFile is not null && !File.Exists(configFile))
         {
@@ -249,6 +260,46 @@ public static class ServeCommand
         await app.StopAsync();
         log.LogInformation("stopped cleanly");
         return 0;
+    }
+
+    /// <summary>How long <c>--exchange FILE</c> waits for <c>linkage exchange</c> to write its ready file.</summary>
+    private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// <c>--exchange FILE</c>: point the daemon at a <c>linkage exchange</c> by its ready file (<c>rest</c>, <c>ws</c>,
+    /// <c>caFile</c>, <c>keyFile</c>), waiting for it to appear. Flags given explicitly win.
+    /// </summary>
+    private static bool ReadExchange(string path, Dictionary<string, string?> overrides, TextWriter stderr)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            if (waited.Elapsed > ExchangeWait)
+            {
+                stderr.WriteLine($"--exchange {path}: no ready file after {ExchangeWait.TotalSeconds:0} s; is `linkage exchange --ready-file {path}` running?");
+                return false;
+            }
+            Thread.Sleep(200);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            string? Field(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            foreach (var (key, value) in new[] { ("Coinbase:RestUrl", Field("rest")), ("Coinbase:WebSocketUrl", Field("ws")), ("Coinbase:CaFile", Field("caFile")), ("Coinbase:KeyFile", Field("keyFile")) })
+            {
+                if (value is not null)
+                {
+                    overrides.TryAdd(key, value);
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+        {
+            stderr.WriteLine($"--exchange {path}: not a `linkage exchange` ready file ({e.Message})");
+            return false;
+        }
     }
 
     private static void Logging(ILoggingBuilder logging, IConfiguration configuration, ServeSettings settings)

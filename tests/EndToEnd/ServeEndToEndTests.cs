@@ -1,6 +1,7 @@
 using Linkage.Stores.Postgres;
 using Linkage.Stores.Sqlite;
 using Linkage.Testing;
+using Linkage.Wire.Tests;
 
 namespace Linkage.EndToEnd.Tests;
 
@@ -132,6 +133,34 @@ public sealed class ServeEndToEndTests
         {
             PostgresProvider.DropDatabase(connection);
         }
+    }
+
+    [Test]
+    public async Task The_Python_example_as_the_bots_webhook_gets_every_fill_linked()
+    {
+        using var run = EndToEndRun.Start(51, "swarm", (exchange, directory) =>
+            [new DaemonSlot("a", [.. EndToEndRun.ExchangeArgs(exchange), "--sqlite", Path.Combine(directory, "linkage.db")], null, null, restart: true)]);
+        var intents = Path.Combine(run.Directory, "intents.jsonl");
+        await File.WriteAllLinesAsync(intents, Enumerable.Range(0, 8).Select(i =>
+            $$"""{"snapshot_id":"py-{{i}}","score":{"buy_score":"0.7"},"trigger":"roc_momo","pair":"{{(i % 2 == 0 ? "BTC-USD" : "ETH-USD")}}","side":"buy","size":"0.0{{i % 3 + 1}}","timestamp":"2026-12-01T12:00:{{i:00}}Z"}"""));
+        var script = Path.Combine(AppContext.BaseDirectory, "examples", "python", "linkage_webhook.py");
+        var output = ExchangeProcess.RunToEnd("python3", [script, "--intake", run.Slots[0].Current!.Intake, "--mode", "orders", "--wait", "60", intents], TimeSpan.FromMinutes(3));
+        var answers = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        run.Ours.AddRange(answers.Select(a => a.GetProperty("client_order_id").GetString()!));
+        var unsettled = await run.Settle(TimeSpan.FromSeconds(90));
+        var (exits, truth) = run.Stop();
+        using var store = SqliteStore.Open(new SqliteStoreOptions { Path = Path.Combine(run.Directory, "linkage.db") });
+        var report = EndToEndRun.Judge(truth, store);
+        Report(run, report, truth, "sqlite, the Python example as the webhook");
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers, Has.Count.EqualTo(8), output);
+            Assert.That(answers.Select(a => a.GetProperty("outcome").GetString()), Is.All.EqualTo("accepted").Or.EqualTo("unknown"), output);
+            Assert.That(exits, Is.All.EqualTo(0));
+            Assert.That(unsettled, Is.Empty);
+            Assert.That(report.Failures, Is.Empty, report.Summary);
+            Assert.That(report.BotOrders, Is.EqualTo(8));
+        });
     }
 
     private static void Report(EndToEndRun run, Sim.Server.JudgeReport report, string truth, string what)
