@@ -211,7 +211,7 @@ internal sealed class IntakeApi(LiveDriver driver, ILinkageStore store, DaemonMe
         {
             return Refuse(400, "invalid_client_order_id", "client_order_id", error ?? "not a client order id");
         }
-        var detail = await driver.Ask(() => (StoreReads.Detail(store, coid), NoCommands));
+        var detail = await driver.Ask(() => (store.Detail(coid), NoCommands));
         if (detail is null)
         {
             return Refuse(404, "not_found", "client_order_id", $"no intent is staged under client order id {coid}");
@@ -240,12 +240,12 @@ internal sealed class IntakeApi(LiveDriver driver, ILinkageStore store, DaemonMe
         {
             return Refuse(400, "invalid_limit", "limit", $"limit must be a whole number from 1 to {LinksPageMax}, not '{limitText}'");
         }
-        var page = await driver.Ask(() => (StoreReads.LinksAfter(store, after, limit), NoCommands));
+        var page = await driver.Ask(() => (store.LinksAfter(after, limit), NoCommands));
         return new Reply(200, ApiJson.Write(w =>
         {
             ApiJson.Array(w, "links", page.Links, ApiJson.Link);
             w.WriteString("next_cursor", page.Next.ToString(CultureInfo.InvariantCulture));
-            w.WriteBoolean("has_more", page.HasMore);
+            w.WriteBoolean("has_more", page.More);
         }));
     }
 
