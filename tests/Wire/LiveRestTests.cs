@@ -84,6 +84,17 @@ public sealed class LiveRestTests : LiveServerFixture
         var missing = await _rest.SendAsync(new GetOrderCall("00000000-0000-0000-0000-000000000000"), CancellationToken.None);
         Assert.That(missing.Status, Is.EqualTo(404), "an unknown order is answered, not retried into a failure");
         Assert.That(Logs.WithId(1), Is.Empty, "nothing here was retried");
+        Assert.That(Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning), Is.Empty, "answers, refusals and 404s are no warnings");
+    }
+
+    // Planted once: a cancellation was answered as status 0 like a timeout: no exception, and the test failed.
+    [Test]
+    public void A_cancelled_request_throws_rather_than_answering_status_0()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => _rest.SendAsync(new ListOpenOrdersCall(null, 5), cancelled.Token));
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => _rest.CreateOrderAsync(Live.Limit(Live.NewCoid(), "1000.00"), cancelled.Token));
     }
 
     // Planted once: the cursor was not sent (RestPaths dropped it): every page was the first, and the test failed at
