@@ -51,12 +51,13 @@ public sealed class LiveFeedTests : LiveServerFixture
     }
 
     // Planted once: the silence timer was armed once per connection, not per message: the connection ended
-    // HeartbeatSilence 2.5 s in although a heartbeat came every second.
-    // Planted once: the timer ran while the callback worked: the slow first callback (3 s) ended it HeartbeatSilence.
+    // HeartbeatSilence 3.5 s in although a heartbeat came every second.
+    // Planted once: the timer ran while the callback worked: the slow first callback (4 s) ended it HeartbeatSilence.
     [Test]
     public async Task Heartbeats_keep_a_connection_alive_and_a_slow_callback_is_not_silence()
     {
-        var feed = Feed(options: new CoinbaseFeedOptions { SilenceTimeout = TimeSpan.FromSeconds(2.5) });
+        // Heartbeats come every second: 3.5 s of silence leaves room for a busy machine, and the first callback takes longer.
+        var feed = Feed(options: new CoinbaseFeedOptions { SilenceTimeout = TimeSpan.FromSeconds(3.5) });
         var heartbeats = 0;
         var first = true;
         using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -65,7 +66,7 @@ public sealed class LiveFeedTests : LiveServerFixture
             if (first)
             {
                 first = false;
-                await Task.Delay(TimeSpan.FromSeconds(3));
+                await Task.Delay(TimeSpan.FromSeconds(4));
             }
             if (WsClient.Channel(text) == "heartbeats" && ++heartbeats == 7)
             {
