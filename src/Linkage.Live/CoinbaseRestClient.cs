@@ -151,8 +151,9 @@ public sealed partial class CoinbaseRestClient : IDisposable
             using var response = outcome.Result!;
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
+            if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
+                // A 404 is an answer the host asks for routinely (Get Order about a fill of an order that is not ours).
                 Log.Answered(_logger, request, status, (long)elapsed.TotalMilliseconds);
             }
             else

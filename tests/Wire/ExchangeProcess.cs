@@ -86,35 +86,45 @@ internal sealed class ExchangeProcess : IDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(ready))
+        // Whatever goes wrong from here on (a ready file that cannot be read, a field missing), the child is ended by id.
+        try
         {
-            if (process.HasExited || clock.Elapsed > StartTimeout)
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(ready))
             {
-                Kill(process);
-                throw new InvalidOperationException($"the exchange did not become ready (exit {(process.HasExited ? process.ExitCode : -1)}): {stderr}");
-            }
-            Thread.Sleep(50);
-        }
-        using var document = JsonDocument.Parse(File.ReadAllText(ready));
-        var root = document.RootElement;
-        var caFile = root.TryGetProperty("caFile", out var ca) && ca.ValueKind == JsonValueKind.String ? ca.GetString() : null;
-        var server = new ExchangeProcess(process, directory, root.GetProperty("rest").GetString()!, root.GetProperty("ws").GetString()!, caFile, keyFile);
-        lock (stderr)
-        {
-            server._stderr.Append(stderr);
-        }
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (server._stderr)
+                if (process.HasExited || clock.Elapsed > StartTimeout)
                 {
-                    server._stderr.AppendLine(e.Data);
+                    Kill(process);
+                    throw new InvalidOperationException($"the exchange did not become ready (exit {(process.HasExited ? process.ExitCode : -1)}): {stderr}");
                 }
+                Thread.Sleep(50);
             }
-        };
-        return server;
+            using var document = JsonDocument.Parse(File.ReadAllText(ready));
+            var root = document.RootElement;
+            var caFile = root.TryGetProperty("caFile", out var ca) && ca.ValueKind == JsonValueKind.String ? ca.GetString() : null;
+            var server = new ExchangeProcess(process, directory, root.GetProperty("rest").GetString()!, root.GetProperty("ws").GetString()!, caFile, keyFile);
+            lock (stderr)
+            {
+                server._stderr.Append(stderr);
+            }
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (server._stderr)
+                    {
+                        server._stderr.AppendLine(e.Data);
+                    }
+                }
+            };
+            return server;
+        }
+        catch
+        {
+            Kill(process);
+            process.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs the command to completion (bounded); throws with its output when it fails.</summary>
