@@ -1,3 +1,4 @@
+using Linkage.Sim.Server;
 using Linkage.Stores.Postgres;
 using Linkage.Stores.Sqlite;
 using Linkage.Testing;
@@ -161,9 +162,52 @@ public sealed class ServeEndToEndTests
             Assert.That(report.Failures, Is.Empty, report.Summary);
             Assert.That(report.BotOrders, Is.EqualTo(8));
         });
+        JudgeCatchesTamperedStores(truth, Path.Combine(run.Directory, "linkage.db"));
     }
 
-    private static void Report(EndToEndRun run, Sim.Server.JudgeReport report, string truth, string what)
+    /// <summary>
+    /// The judge itself must be able to fail: the passing store, tampered three ways in copies, breaks the law each
+    /// tampering breaks (a link moved to another of our orders, a link deleted, a link doubled).
+    /// </summary>
+    private static void JudgeCatchesTamperedStores(string truth, string database)
+    {
+        string Tampered(string sql)
+        {
+            var copy = Path.Combine(Path.GetDirectoryName(database)!, $"tampered-{Guid.NewGuid():N}.db");
+            File.Copy(database, copy);
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                Assert.That(command.ExecuteNonQuery(), Is.GreaterThan(0), sql);
+            }
+            return copy;
+        }
+        var wrong = Tampered("""
+            UPDATE trade_strategy_link SET exchange_order_id = (SELECT exchange_order_id FROM trade_strategy_link o WHERE o.client_order_id <> trade_strategy_link.client_order_id LIMIT 1)
+            WHERE serial = (SELECT MIN(serial) FROM trade_strategy_link)
+            """);
+        var missing = Tampered("DELETE FROM trade_strategy_link WHERE serial = (SELECT MAX(serial) FROM trade_strategy_link)");
+        var doubled = Tampered("""
+            INSERT INTO trade_strategy_link (client_order_id, sequence_no, exchange_order_id, kind, snapshot_id, product_id, side, from_quantity, to_quantity, price, fee, provenance, source_key, buy_score, sell_score, trigger_type, linked_at)
+            SELECT client_order_id, sequence_no + 1000, exchange_order_id, kind, snapshot_id, product_id, side, from_quantity, to_quantity, price, fee, provenance, source_key || '-again', buy_score, sell_score, trigger_type, linked_at
+            FROM trade_strategy_link WHERE serial = (SELECT MIN(serial) FROM trade_strategy_link)
+            """);
+        JudgeReport Judged(string path)
+        {
+            using var store = SqliteStore.Open(new SqliteStoreOptions { Path = path });
+            return EndToEndRun.Judge(truth, store);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Judged(wrong).Failures.Select(f => f.Law), Does.Contain("no wrong link"), "a link moved to another order");
+            Assert.That(Judged(missing).Failures.Select(f => f.Law), Does.Contain("everything links"), "a link deleted");
+            Assert.That(Judged(doubled).Failures.Select(f => f.Law), Does.Contain("exactly once"), "a link doubled");
+        });
+    }
+
+    private static void Report(EndToEndRun run, JudgeReport report, string truth, string what)
     {
         TestContext.Out.WriteLine($"e2e [{what}] {report.Summary}");
         TestContext.Out.WriteLine($"e2e [{what}] faults injected: {EndToEndRun.Faults(truth)}");
