@@ -115,9 +115,9 @@ internal sealed class ExchangeBook
             {
                 return Refuse("INVALID_LIMIT_PRICE", "limit_price is required");
             }
-            if (limitPrice % product.QuoteIncrement != 0m)
+            if (product.PriceProblem(limitPrice) is { } priceProblem)
             {
-                return Refuse("INVALID_PRICE_PRECISION", $"limit_price {limitPrice} is not a multiple of the quote increment {product.QuoteIncrement}");
+                return Refuse(priceProblem.Reason, priceProblem.Message);
             }
             if (request.PostOnly && (request.Side == Side.Buy ? limitPrice >= price : limitPrice <= price))
             {
@@ -143,13 +143,9 @@ internal sealed class ExchangeBook
         {
             return Refuse("INVALID_REQUEST", "base_size is required");
         }
-        if (size % product.BaseIncrement != 0m)
+        if (product.SizeProblem(size) is { } sizeProblem)
         {
-            return Refuse("INVALID_SIZE_PRECISION", $"size {size} is not a multiple of the base increment {product.BaseIncrement}");
-        }
-        if (size < product.BaseMinSize || size > product.BaseMaxSize)
-        {
-            return Refuse("INVALID_SIZE_PRECISION", $"size {size} is outside [{product.BaseMinSize}, {product.BaseMaxSize}]");
+            return Refuse(sizeProblem.Reason, sizeProblem.Message);
         }
         var accounts = Accounts();
         if (request.Side == Side.Buy)
