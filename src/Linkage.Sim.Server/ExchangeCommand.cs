@@ -31,24 +31,33 @@ public static class ExchangeCommand
           --host ADDR            127.0.0.1 or ::1 [127.0.0.1]
           --port N               0 takes a free port [0]
           --plain                serve http/ws instead of https/wss [off]
-          --seed N               seeds price paths, partial fills and faults [1]
-          --speed X              virtual time runs X times wall time [1]
+          --seed N               seeds price paths, partial fills, ids and faults [the scenario's seed, else 1]
+          --speed X              virtual time runs X times wall time, at most 86400 [1]
           --faults PROFILE       none, ws-drop, ws-duplicate, ws-reorder, ws-close, heartbeat-silence, ack-lost,
                                  rate-limit, unauthorized, unavailable, latency, swarm [none]
+          --scenario FILE        play a scenario file's exchange-side script for whoever connects (docs/exchange.md,
+                                 "Playing a scenario"): its clock starts with the first authenticated client; fills,
+                                 cancels, manual orders, disconnects, duplicates, acks, feed faults and latencies as
+                                 the file says; the client places the scenario's orders with the client order ids
+                                 GET /sim/scenario and DIR/plan.json give; other orders are refused [none]
           --strict-uri           the JWT uri claim must name api.coinbase.com as well as method and path [off: method and path]
           --duration SECONDS     stop after this long (wall time) [run until SIGINT or SIGTERM]
           --truth FILE           orders, trades and faults written at exit [DIR/truth.json]
           --transcript FILE      the exchange's side in our capture format (JSON lines) [none]
-          --ready-file FILE      once accepting, write {"rest","ws","caFile"} here [none]
+          --ready-file FILE      once accepting, write {"rest","ws","caFile","keyFile"} (and "plan") here [none]
           -h, --help             this text
 
-        Once it accepts connections it prints `rest URL`, `ws URL`, `ca FILE` and `key FILE` lines on stdout.
+        Once it accepts connections it prints `rest URL`, `ws URL`, `ca FILE` and `key FILE` lines on stdout (and
+        `plan FILE` with --scenario).
 
-        exit codes: 0 stopped cleanly (outputs written), 2 bad usage or unreadable key, 3 could not serve (port in use).
+        exit codes: 0 stopped cleanly (outputs written), 2 bad usage, an unreadable key, or a scenario
+        that does not load or asks for what the wire server cannot play (each problem as FILE:LINE:COLUMN: KEY: REASON),
+        3 could not serve (port in use).
 
         example:
           linkage exchange keys out/keys
           linkage exchange --key out/keys/cdp_api_key.json --seed 7 --faults swarm --ready-file out/ready.json
+          linkage exchange --scenario scenarios/steps/partials-across-disconnect.yaml --speed 10
         """;
 
     /// <summary>Benchmarks only: called with the book once the server accepts connections, so updates can be made without REST.</summary>
@@ -151,13 +160,35 @@ public static class ExchangeCommand
             stderr.WriteLine(keyError);
             return 2;
         }
-        var start = DateTimeOffset.UtcNow;
-        var book = new ExchangeBook(options.Seed, start, options.Speed);
-        var faults = new WireFaults(options.Faults, options.Seed, log);
-        using var transcript = new Transcript(options.TranscriptFile);
-        var verifier = new JwtVerifier(key, options.StrictUri, () => DateTimeOffset.UtcNow);
+        WireScenario? scenario = null;
+        if (options.ScenarioFile is { } scenarioFile)
+        {
+            scenario = WireScenario.Load(scenarioFile, options.SeedGiven, out var scenarioErrors);
+            if (scenario is null)
+            {
+                foreach (var error in scenarioErrors)
+                {
+                    stderr.WriteLine(error);
+                }
+                stderr.WriteLine($"--scenario {scenarioFile}: cannot be played on the wire ({scenarioErrors.Count} problem{(scenarioErrors.Count == 1 ? "" : "s")})");
+                return 2;
+            }
+        }
+        var seed = scenario?.Seed ?? options.SeedGiven ?? 1;
+        var profile = options.Faults;
+        if (scenario?.Scenario.Faults is { Any: true } feedFaults)
+        {
+            // The scenario's feed faults replace the profile's WebSocket drop, duplicate and reorder rates.
+            profile = profile with { Name = profile.Name + "+scenario", WsDrop = feedFaults.Drop, WsDuplicate = feedFaults.Duplicate, WsReorder = feedFaults.Reorder };
+        }
         var caFile = Path.GetFullPath(Path.Combine(options.Directory, "ca.pem"));
         using var certificate = options.Plain ? null : Certificates.Create(caFile);
+        var start = DateTimeOffset.UtcNow;
+        var book = new ExchangeBook(seed, start, options.Speed);
+        var faults = new WireFaults(profile, seed, log);
+        var player = scenario is null ? null : book.Play(scenario, faults, log);
+        using var transcript = new Transcript(options.TranscriptFile);
+        var verifier = new JwtVerifier(key, options.StrictUri, () => DateTimeOffset.UtcNow);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -177,7 +208,11 @@ public static class ExchangeCommand
         });
         await using var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        var feed = new UserFeed(book, verifier, faults, transcript, log);
+        var feed = new UserFeed(book, verifier, faults, transcript, log, scenario);
+        if (player is not null)
+        {
+            player.Feed = feed;
+        }
         app.Map("/ws/user", feed.Handle);
         new RestApi(book, feed, verifier, faults, transcript, log).Map(app);
 
@@ -199,17 +234,30 @@ public static class ExchangeCommand
         stdout.WriteLine($"ws {ws}");
         stdout.WriteLine($"ca {(options.Plain ? "" : caFile)}");
         stdout.WriteLine($"key {Path.GetFullPath(keyFile)}");
+        string? planFile = null;
+        if (player is not null)
+        {
+            planFile = Path.GetFullPath(Path.Combine(options.Directory, "plan.json"));
+            TruthFile.Save(planFile, book.Run(_ => WireJson.Write(player.Write)));
+            stdout.WriteLine($"plan {planFile}");
+        }
         stdout.Flush();
         if (options.ReadyFile is { } readyFile)
         {
-            var ready = JsonSerializer.Serialize(new Dictionary<string, string?> { ["rest"] = rest, ["ws"] = ws, ["caFile"] = options.Plain ? null : caFile, ["keyFile"] = Path.GetFullPath(keyFile) });
+            var fields = new Dictionary<string, string?> { ["rest"] = rest, ["ws"] = ws, ["caFile"] = options.Plain ? null : caFile, ["keyFile"] = Path.GetFullPath(keyFile) };
+            if (planFile is not null)
+            {
+                fields["plan"] = planFile;
+            }
+            var ready = JsonSerializer.Serialize(fields);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(readyFile))!);
             var temporary = readyFile + ".tmp";
             await File.WriteAllTextAsync(temporary, ready + "\n");
             File.Move(temporary, readyFile, overwrite: true);
         }
         Started?.Invoke(book);
-        log.WriteLine($"serving seed {options.Seed}, speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, faults {options.Faults.Name}");
+        log.WriteLine($"serving seed {seed}, speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, faults {profile.Name}"
+            + (scenario is null ? "" : $", scenario {scenario.Scenario.Name} ({scenario.Steps.Length} steps; its clock starts with the first authenticated client)"));
 
         var stopping = new TaskCompletionSource();
         using var registration = app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
@@ -225,7 +273,7 @@ public static class ExchangeCommand
         }
         ticker.Dispose();
         await pump;
-        var truth = TruthFile.Build(book, faults, options.Seed);
+        var truth = TruthFile.Build(book, faults, seed);
         TruthFile.Save(options.TruthFile ?? Path.Combine(options.Directory, "truth.json"), truth);
         await app.StopAsync();
         log.WriteLine("stopped; truth written");
@@ -256,7 +304,11 @@ internal sealed record ServerOptions
     public IPAddress Host { get; init; } = IPAddress.Loopback;
     public int Port { get; init; }
     public bool Plain { get; init; }
-    public ulong Seed { get; init; } = 1;
+    public string? ScenarioFile { get; init; }
+
+    /// <summary><c>--seed</c> when given: it overrides a scenario's own seed, as <c>replay --seed</c> does.</summary>
+    public ulong? SeedGiven { get; init; }
+
     public double Speed { get; init; } = 1;
     public FaultProfile Faults { get; init; } = FaultProfile.Find("none")!;
     public bool StrictUri { get; init; }
@@ -312,6 +364,9 @@ internal sealed record ServerOptions
                 case "--ready-file":
                     o = o with { ReadyFile = Value() };
                     break;
+                case "--scenario":
+                    o = o with { ScenarioFile = Value() };
+                    break;
                 case "--host":
                     var hostText = Value();
                     if (hostText is not null)
@@ -352,7 +407,7 @@ internal sealed record ServerOptions
                         }
                         else
                         {
-                            o = o with { Seed = seed };
+                            o = o with { SeedGiven = seed };
                         }
                     }
                     break;
