@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,7 +31,10 @@ public static class ExchangeCommand
           --dir DIR              where the CA certificate, a made key and default outputs go [out/exchange]
           --host ADDR            127.0.0.1 or ::1 [127.0.0.1]
           --port N               0 takes a free port [0]
-          --plain                serve http/ws instead of https/wss [off]
+          --plain                serve http/ws instead of https/wss; excludes --cert [off]
+          --cert FILE            serve TLS with this PEM certificate (and chain) instead of one made at start; its
+                                 certificates are written to DIR/ca.pem for clients to trust [a throwaway CA and certificate]
+          --cert-key FILE        the unencrypted PEM private key of --cert (PKCS#8, SEC1 or PKCS#1) [read from --cert's file]
           --seed N               seeds price paths, partial fills, ids and faults [the scenario's seed, else 1]
           --speed X              virtual time runs X times wall time, at most 86400 [1]
           --faults PROFILE       none, ws-drop, ws-duplicate, ws-reorder, ws-close, heartbeat-silence, ack-lost,
@@ -50,7 +54,7 @@ public static class ExchangeCommand
         Once it accepts connections it prints `rest URL`, `ws URL`, `ca FILE` and `key FILE` lines on stdout (and
         `plan FILE` with --scenario).
 
-        exit codes: 0 stopped cleanly (outputs written), 2 bad usage, an unreadable key, or a scenario
+        exit codes: 0 stopped cleanly (outputs written), 2 bad usage, an unreadable key or certificate, or a scenario
         that does not load or asks for what the wire server cannot play (each problem as FILE:LINE:COLUMN: KEY: REASON),
         3 could not serve (port in use).
 
@@ -58,6 +62,7 @@ public static class ExchangeCommand
           linkage exchange keys out/keys
           linkage exchange --key out/keys/cdp_api_key.json --seed 7 --faults swarm --ready-file out/ready.json
           linkage exchange --scenario scenarios/steps/partials-across-disconnect.yaml --speed 10
+          linkage exchange --cert server.pem --cert-key server-key.pem
         """;
 
     /// <summary>Benchmarks only: called with the book once the server accepts connections, so updates can be made without REST.</summary>
@@ -182,7 +187,21 @@ public static class ExchangeCommand
             profile = profile with { Name = profile.Name + "+scenario", WsDrop = feedFaults.Drop, WsDuplicate = feedFaults.Duplicate, WsReorder = feedFaults.Reorder };
         }
         var caFile = Path.GetFullPath(Path.Combine(options.Directory, "ca.pem"));
-        using var certificate = options.Plain ? null : Certificates.Create(caFile);
+        X509Certificate2? certificate = null;
+        if (options.CertFile is { } certFile)
+        {
+            certificate = Certificates.Load(certFile, options.CertKeyFile, caFile, options.Host.ToString(), log, out var certError);
+            if (certificate is null)
+            {
+                stderr.WriteLine(certError);
+                return 2;
+            }
+        }
+        else if (!options.Plain)
+        {
+            certificate = Certificates.Create(caFile);
+        }
+        using var served = certificate;
         var start = DateTimeOffset.UtcNow;
         var book = new ExchangeBook(seed, start, options.Speed);
         var faults = new WireFaults(profile, seed, log);
@@ -304,6 +323,8 @@ internal sealed record ServerOptions
     public IPAddress Host { get; init; } = IPAddress.Loopback;
     public int Port { get; init; }
     public bool Plain { get; init; }
+    public string? CertFile { get; init; }
+    public string? CertKeyFile { get; init; }
     public string? ScenarioFile { get; init; }
 
     /// <summary><c>--seed</c> when given: it overrides a scenario's own seed, as <c>replay --seed</c> does.</summary>
@@ -363,6 +384,12 @@ internal sealed record ServerOptions
                     break;
                 case "--ready-file":
                     o = o with { ReadyFile = Value() };
+                    break;
+                case "--cert":
+                    o = o with { CertFile = Value() };
+                    break;
+                case "--cert-key":
+                    o = o with { CertKeyFile = Value() };
                     break;
                 case "--scenario":
                     o = o with { ScenarioFile = Value() };
@@ -454,6 +481,14 @@ internal sealed record ServerOptions
                     errors.Add($"unknown option '{name}'");
                     break;
             }
+        }
+        if (o.CertKeyFile is not null && o.CertFile is null)
+        {
+            errors.Add("--cert-key needs --cert (the certificate the key belongs to)");
+        }
+        if (o.CertFile is not null && o.Plain)
+        {
+            errors.Add("--cert and --plain exclude each other (--plain serves no TLS)");
         }
         if (o.ShowHelp && errors.Count == 0)
         {

@@ -230,27 +230,34 @@ internal sealed class ExchangeProcess : IDisposable
     public SslClientAuthenticationOptions Trust()
     {
         var options = new SslClientAuthenticationOptions();
-        if (CaFile is { } caFile)
+        if (CaFile is not null)
         {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             options.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            options.CertificateChainPolicy.CustomTrustStore.Add(ca);
+            options.CertificateChainPolicy.CustomTrustStore.AddRange(TrustedCertificates());
         }
         return options;
+    }
+
+    /// <summary>Every certificate in the CA file (one made at start, or those of <c>--cert</c>).</summary>
+    private X509Certificate2Collection TrustedCertificates()
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPem(File.ReadAllText(CaFile!));
+        return certificates;
     }
 
     public async Task<ClientWebSocket> ConnectWs(CancellationToken cancel)
     {
         var socket = new ClientWebSocket();
-        if (CaFile is { } caFile)
+        if (CaFile is not null)
         {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+            var trusted = TrustedCertificates();
             socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 using var chain = new X509Chain();
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
                 return certificate is X509Certificate2 c && chain.Build(c);
             };
         }
