@@ -256,8 +256,8 @@ internal sealed class ScenarioPlayer
             case DisconnectStep:
                 _outage = true;
                 var dropped = Feed?.DropAll(outage: true) ?? 0;
-                _faults.Record("script_disconnect", now, $"step {planned.Index} (line {planned.Step.Line}): {dropped} WebSocket connections dropped, new ones refused until reconnect");
-                Played(planned, $"{dropped} connections dropped");
+                _faults.Record("script_disconnect", now, $"step {planned.Index} (line {planned.Step.Line}): {Connections(dropped)} dropped, new ones refused until reconnect");
+                Played(planned, $"{Connections(dropped)} dropped");
                 break;
             case ReconnectStep:
                 _outage = false;
@@ -267,8 +267,8 @@ internal sealed class ScenarioPlayer
                 break;
             case RestartStep restart:
                 var ended = Feed?.DropAll(outage: false) ?? 0;
-                _faults.Record("script_restart", now, $"step {planned.Index} (line {planned.Step.Line}): the webhook restarts{(restart.Abrupt ? " abruptly" : "")}; {ended} WebSocket connections dropped");
-                Played(planned, $"{ended} connections dropped");
+                _faults.Record("script_restart", now, $"step {planned.Index} (line {planned.Step.Line}): the webhook restarts{(restart.Abrupt ? " abruptly" : "")}; {Connections(ended)} dropped");
+                Played(planned, $"{Connections(ended)} dropped");
                 break;
             case DuplicateStep duplicate:
                 OnOrder(planned, order => Duplicate(planned, duplicate, order, now));
@@ -281,6 +281,8 @@ internal sealed class ScenarioPlayer
                 break;
         }
     }
+
+    private static string Connections(int count) => count == 1 ? "1 WebSocket connection" : $"{count} WebSocket connections";
 
     private (bool Played, string Outcome) Duplicate(PlannedStep planned, DuplicateStep duplicate, ExchangeOrder order, DateTimeOffset now)
     {
@@ -299,7 +301,7 @@ internal sealed class ScenarioPlayer
         {
             _faults.Record("script_duplicate", now, $"{copy} ({duplicate.Order}{(duplicate.As is { } a ? " as " + a : "")})");
         }
-        return (true, copies.Count == 0 ? "no connection was sent a fill update of the order, so there is nothing to deliver again" : $"{copies.Count} copies sent");
+        return (true, copies.Count == 0 ? "no connection was sent a fill update of the order, so there is nothing to deliver again" : copies.Count == 1 ? "1 copy sent" : $"{copies.Count} copies sent");
     }
 
     /// <summary>The copy names another order's client order id (the <c>as</c> extension).</summary>
