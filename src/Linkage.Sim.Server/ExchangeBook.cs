@@ -10,7 +10,11 @@ namespace Linkage.Sim.Server;
 internal sealed record PlaceRequest(string ClientOrderId, string ProductId, Side Side, string Configuration, decimal? BaseSize, decimal? QuoteSize, decimal? LimitPrice, bool PostOnly, DateTimeOffset? EndTime);
 
 /// <summary>The book's answer to a create-order: the order (new or the one the client order id already named) or a refusal.</summary>
-internal sealed record PlaceResult(ExchangeOrder? Order, bool Existing, string? FailureReason, string? Message);
+internal sealed record PlaceResult(ExchangeOrder? Order, bool Existing, string? FailureReason, string? Message)
+{
+    /// <summary>With <c>--scenario</c>: how long the answer is held (virtual time), or that it is lost. Null: answer at once.</summary>
+    public ScriptedAnswer? Answer { get; init; }
+}
 
 /// <summary>
 /// The one truth book behind <c>linkage exchange</c>: a <see cref="SimulatedExchange"/> on a <see cref="SimWorld"/>
@@ -41,6 +45,7 @@ internal sealed class ExchangeBook
     private readonly List<ExchangeOrder> _open = [];
     private readonly Dictionary<string, decimal> _balances = Products.Balances.ToDictionary(b => b.Currency, b => b.Start, StringComparer.Ordinal);
     private int _tradesApplied;
+    private ScenarioPlayer? _player;
 
     public ExchangeBook(ulong seed, DateTimeOffset start, double speed)
     {
@@ -66,6 +71,26 @@ internal sealed class ExchangeBook
     /// <summary>Virtual now: the start plus wall time elapsed times the speed.</summary>
     private DateTimeOffset VirtualNow => _start + TimeSpan.FromTicks((long)(_wall.Elapsed.Ticks * _speed));
 
+    /// <summary>How long <paramref name="span"/> of virtual time takes on the wall clock.</summary>
+    public TimeSpan WallTime(TimeSpan span) => span <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(span.Ticks / _speed));
+
+    /// <summary>How long from now on the wall clock until virtual time reaches <paramref name="at"/> (zero when it has).</summary>
+    public TimeSpan WallUntil(DateTimeOffset at) => WallTime(at - VirtualNow);
+
+    /// <summary>
+    /// Plays <paramref name="scenario"/>'s script on this book (<c>--scenario</c>): from now on orders fill only as the
+    /// script says (no market order fills at once, no limit order fills as the price path crosses it), and a
+    /// create-order must carry one of the script's client order ids. Called once, before the server accepts connections.
+    /// </summary>
+    public ScenarioPlayer Play(WireScenario scenario, WireFaults faults, TextWriter log)
+    {
+        lock (_gate)
+        {
+            _player = new ScenarioPlayer(scenario, _world, _exchange, product => _prices[product], order => _open.Add(order), faults, log);
+            return _player;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> under the book's lock after bringing virtual time up to now.</summary>
     public T Run<T>(Func<BookView, T> action)
     {
@@ -90,14 +115,63 @@ internal sealed class ExchangeBook
         public PlaceResult Place(PlaceRequest request) => book.Place(request);
         public string? Cancel(string orderId) => book._exchange.Cancel(orderId);
         public IReadOnlyList<(string Currency, string Name, decimal Balance, decimal Hold)> Accounts() => book.Accounts();
+
+        /// <summary>The scenario being played, or null.</summary>
+        public ScenarioPlayer? Player => book._player;
+
+        /// <summary>A client was authenticated: the scenario's script (if any) starts its clock.</summary>
+        public void ClientArrived() => book._player?.Start();
     }
 
     private PlaceResult Place(PlaceRequest request)
     {
+        if (_player is { } player)
+        {
+            return PlaceScripted(player, request);
+        }
         if (_exchange.FindByClientOrderId(request.ClientOrderId) is { } existing)
         {
             return new PlaceResult(existing, true, null, null);
         }
+        return PlaceChecked(request);
+    }
+
+    /// <summary>
+    /// With <c>--scenario</c>: only the script's client order ids are accepted, each as its step describes it; the
+    /// step's ack decides the answer (held, lost or a refusal), and the order waits for the script's fills.
+    /// </summary>
+    private PlaceResult PlaceScripted(ScenarioPlayer player, PlaceRequest request)
+    {
+        var latency = new ScriptedAnswer(player.Scenario.Scenario.Latency.Ack, false);
+        if (_exchange.FindByClientOrderId(request.ClientOrderId) is { } existing)
+        {
+            return new PlaceResult(existing, true, null, null) { Answer = latency };
+        }
+        if (player.Scenario.ForClientOrderId(request.ClientOrderId) is not { } planned)
+        {
+            return Refuse("INVALID_REQUEST", $"client_order_id {request.ClientOrderId} is not one of scenario {player.Scenario.Scenario.Name}'s orders (GET /sim/scenario lists them)");
+        }
+        if (ScenarioPlayer.Mismatch(planned, request) is { } problem)
+        {
+            return Refuse("INVALID_REQUEST", problem);
+        }
+        var ack = player.Attempt(planned);
+        if (ack is AckReject)
+        {
+            return Refuse("INSUFFICIENT_FUND", "Insufficient balance in source account") with { Answer = player.Answer(planned, ack, null) };
+        }
+        var result = PlaceChecked(request);
+        if (result.Order is not { } order)
+        {
+            return result with { Answer = latency };
+        }
+        player.Placed(planned, order);
+        return result with { Answer = player.Answer(planned, ack, order.OrderId) };
+    }
+
+    /// <summary>A new order as Coinbase checks it: product, configuration, price and size rules, funds.</summary>
+    private PlaceResult PlaceChecked(PlaceRequest request)
+    {
         if (Products.Find(request.ProductId) is not { } product)
         {
             return Refuse("INVALID_PRODUCT_ID", $"product {request.ProductId} is not traded here");
@@ -115,9 +189,9 @@ internal sealed class ExchangeBook
             {
                 return Refuse("INVALID_LIMIT_PRICE", "limit_price is required");
             }
-            if (limitPrice % product.QuoteIncrement != 0m)
+            if (product.PriceProblem(limitPrice) is { } priceProblem)
             {
-                return Refuse("INVALID_PRICE_PRECISION", $"limit_price {limitPrice} is not a multiple of the quote increment {product.QuoteIncrement}");
+                return Refuse(priceProblem.Reason, priceProblem.Message);
             }
             if (request.PostOnly && (request.Side == Side.Buy ? limitPrice >= price : limitPrice <= price))
             {
@@ -143,13 +217,9 @@ internal sealed class ExchangeBook
         {
             return Refuse("INVALID_REQUEST", "base_size is required");
         }
-        if (size % product.BaseIncrement != 0m)
+        if (product.SizeProblem(size) is { } sizeProblem)
         {
-            return Refuse("INVALID_SIZE_PRECISION", $"size {size} is not a multiple of the base increment {product.BaseIncrement}");
-        }
-        if (size < product.BaseMinSize || size > product.BaseMaxSize)
-        {
-            return Refuse("INVALID_SIZE_PRECISION", $"size {size} is outside [{product.BaseMinSize}, {product.BaseMaxSize}]");
+            return Refuse(sizeProblem.Reason, sizeProblem.Message);
         }
         var accounts = Accounts();
         if (request.Side == Side.Buy)
@@ -171,7 +241,7 @@ internal sealed class ExchangeBook
         }
         var order = _exchange.PlaceManual(product.Id, request.Side, size, limit, request.ClientOrderId);
         _open.Add(order);
-        if (limit is null)
+        if (limit is null && _player is null)
         {
             FillMarket(order, product);
         }
@@ -216,7 +286,8 @@ internal sealed class ExchangeBook
             _prices[product.Id] = Math.Max(product.QuoteIncrement, Round(_prices[product.Id] * (1m + step), product.QuoteIncrement));
         }
         _open.RemoveAll(o => o.Status.IsTerminal());
-        foreach (var order in _open.Where(o => o.IsLimit).ToList())
+        // A scenario's orders fill only as its script says.
+        foreach (var order in _open.Where(o => o.IsLimit && _player is null).ToList())
         {
             var product = Products.Find(order.Product)!;
             var price = _prices[product.Id];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,25 +31,38 @@ public static class ExchangeCommand
           --dir DIR              where the CA certificate, a made key and default outputs go [out/exchange]
           --host ADDR            127.0.0.1 or ::1 [127.0.0.1]
           --port N               0 takes a free port [0]
-          --plain                serve http/ws instead of https/wss [off]
-          --seed N               seeds price paths, partial fills and faults [1]
-          --speed X              virtual time runs X times wall time [1]
+          --plain                serve http/ws instead of https/wss; excludes --cert [off]
+          --cert FILE            serve TLS with this PEM certificate (and chain) instead of one made at start; its
+                                 certificates are written to DIR/ca.pem for clients to trust [a throwaway CA and certificate]
+          --cert-key FILE        the unencrypted PEM private key of --cert (PKCS#8, SEC1 or PKCS#1) [read from --cert's file]
+          --seed N               seeds price paths, partial fills, ids and faults [the scenario's seed, else 1]
+          --speed X              virtual time runs X times wall time, at most 86400 [1]
           --faults PROFILE       none, ws-drop, ws-duplicate, ws-reorder, ws-close, heartbeat-silence, ack-lost,
                                  rate-limit, unauthorized, unavailable, latency, swarm [none]
+          --scenario FILE        play a scenario file's exchange-side script for whoever connects (docs/exchange.md,
+                                 "Playing a scenario"): its clock starts with the first authenticated client; fills,
+                                 cancels, manual orders, disconnects, duplicates, acks, feed faults and latencies as
+                                 the file says; the client places the scenario's orders with the client order ids
+                                 GET /sim/scenario and DIR/plan.json give; other orders are refused [none]
           --strict-uri           the JWT uri claim must name api.coinbase.com as well as method and path [off: method and path]
           --duration SECONDS     stop after this long (wall time) [run until SIGINT or SIGTERM]
           --truth FILE           orders, trades and faults written at exit [DIR/truth.json]
           --transcript FILE      the exchange's side in our capture format (JSON lines) [none]
-          --ready-file FILE      once accepting, write {"rest","ws","caFile"} here [none]
+          --ready-file FILE      once accepting, write {"rest","ws","caFile","keyFile"} (and "plan") here [none]
           -h, --help             this text
 
-        Once it accepts connections it prints `rest URL`, `ws URL`, `ca FILE` and `key FILE` lines on stdout.
+        Once it accepts connections it prints `rest URL`, `ws URL`, `ca FILE` and `key FILE` lines on stdout (and
+        `plan FILE` with --scenario).
 
-        exit codes: 0 stopped cleanly (outputs written), 2 bad usage or unreadable key, 3 could not serve (port in use).
+        exit codes: 0 stopped cleanly (outputs written), 2 bad usage, an unreadable key or certificate, or a scenario
+        that does not load or asks for what the wire server cannot play (each problem as FILE:LINE:COLUMN: KEY: REASON),
+        3 could not serve (port in use).
 
         example:
           linkage exchange keys out/keys
           linkage exchange --key out/keys/cdp_api_key.json --seed 7 --faults swarm --ready-file out/ready.json
+          linkage exchange --scenario scenarios/steps/partials-across-disconnect.yaml --speed 10
+          linkage exchange --cert server.pem --cert-key server-key.pem
         """;
 
     /// <summary>Benchmarks only: called with the book once the server accepts connections, so updates can be made without REST.</summary>
@@ -151,13 +165,49 @@ public static class ExchangeCommand
             stderr.WriteLine(keyError);
             return 2;
         }
+        WireScenario? scenario = null;
+        if (options.ScenarioFile is { } scenarioFile)
+        {
+            scenario = WireScenario.Load(scenarioFile, options.SeedGiven, out var scenarioErrors);
+            if (scenario is null)
+            {
+                foreach (var error in scenarioErrors)
+                {
+                    stderr.WriteLine(error);
+                }
+                stderr.WriteLine($"--scenario {scenarioFile}: cannot be played on the wire ({scenarioErrors.Count} problem{(scenarioErrors.Count == 1 ? "" : "s")})");
+                return 2;
+            }
+        }
+        var seed = scenario?.Seed ?? options.SeedGiven ?? 1;
+        var profile = options.Faults;
+        if (scenario?.Scenario.Faults is { Any: true } feedFaults)
+        {
+            // The scenario's feed faults replace the profile's WebSocket drop, duplicate and reorder rates.
+            profile = profile with { Name = profile.Name + "+scenario", WsDrop = feedFaults.Drop, WsDuplicate = feedFaults.Duplicate, WsReorder = feedFaults.Reorder };
+        }
+        var caFile = Path.GetFullPath(Path.Combine(options.Directory, "ca.pem"));
+        X509Certificate2? certificate = null;
+        if (options.CertFile is { } certFile)
+        {
+            certificate = Certificates.Load(certFile, options.CertKeyFile, caFile, options.Host.ToString(), log, out var certError);
+            if (certificate is null)
+            {
+                stderr.WriteLine(certError);
+                return 2;
+            }
+        }
+        else if (!options.Plain)
+        {
+            certificate = Certificates.Create(caFile);
+        }
+        using var served = certificate;
         var start = DateTimeOffset.UtcNow;
-        var book = new ExchangeBook(options.Seed, start, options.Speed);
-        var faults = new WireFaults(options.Faults, options.Seed, log);
+        var book = new ExchangeBook(seed, start, options.Speed);
+        var faults = new WireFaults(profile, seed, log);
+        var player = scenario is null ? null : book.Play(scenario, faults, log);
         using var transcript = new Transcript(options.TranscriptFile);
         var verifier = new JwtVerifier(key, options.StrictUri, () => DateTimeOffset.UtcNow);
-        var caFile = Path.GetFullPath(Path.Combine(options.Directory, "ca.pem"));
-        using var certificate = options.Plain ? null : Certificates.Create(caFile);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -177,7 +227,11 @@ public static class ExchangeCommand
         });
         await using var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        var feed = new UserFeed(book, verifier, faults, transcript, log);
+        var feed = new UserFeed(book, verifier, faults, transcript, log, scenario);
+        if (player is not null)
+        {
+            player.Feed = feed;
+        }
         app.Map("/ws/user", feed.Handle);
         new RestApi(book, feed, verifier, faults, transcript, log).Map(app);
 
@@ -199,17 +253,30 @@ public static class ExchangeCommand
         stdout.WriteLine($"ws {ws}");
         stdout.WriteLine($"ca {(options.Plain ? "" : caFile)}");
         stdout.WriteLine($"key {Path.GetFullPath(keyFile)}");
+        string? planFile = null;
+        if (player is not null)
+        {
+            planFile = Path.GetFullPath(Path.Combine(options.Directory, "plan.json"));
+            TruthFile.Save(planFile, book.Run(_ => WireJson.Write(player.Write)));
+            stdout.WriteLine($"plan {planFile}");
+        }
         stdout.Flush();
         if (options.ReadyFile is { } readyFile)
         {
-            var ready = JsonSerializer.Serialize(new Dictionary<string, string?> { ["rest"] = rest, ["ws"] = ws, ["caFile"] = options.Plain ? null : caFile, ["keyFile"] = Path.GetFullPath(keyFile) });
+            var fields = new Dictionary<string, string?> { ["rest"] = rest, ["ws"] = ws, ["caFile"] = options.Plain ? null : caFile, ["keyFile"] = Path.GetFullPath(keyFile) };
+            if (planFile is not null)
+            {
+                fields["plan"] = planFile;
+            }
+            var ready = JsonSerializer.Serialize(fields);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(readyFile))!);
             var temporary = readyFile + ".tmp";
             await File.WriteAllTextAsync(temporary, ready + "\n");
             File.Move(temporary, readyFile, overwrite: true);
         }
         Started?.Invoke(book);
-        log.WriteLine($"serving seed {options.Seed}, speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, faults {options.Faults.Name}");
+        log.WriteLine($"serving seed {seed}, speed {options.Speed.ToString(CultureInfo.InvariantCulture)}, faults {profile.Name}"
+            + (scenario is null ? "" : $", scenario {scenario.Scenario.Name} ({scenario.Steps.Length} steps; its clock starts with the first authenticated client)"));
 
         var stopping = new TaskCompletionSource();
         using var registration = app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
@@ -225,7 +292,7 @@ public static class ExchangeCommand
         }
         ticker.Dispose();
         await pump;
-        var truth = TruthFile.Build(book, faults, options.Seed);
+        var truth = TruthFile.Build(book, faults, seed);
         TruthFile.Save(options.TruthFile ?? Path.Combine(options.Directory, "truth.json"), truth);
         await app.StopAsync();
         log.WriteLine("stopped; truth written");
@@ -256,7 +323,13 @@ internal sealed record ServerOptions
     public IPAddress Host { get; init; } = IPAddress.Loopback;
     public int Port { get; init; }
     public bool Plain { get; init; }
-    public ulong Seed { get; init; } = 1;
+    public string? CertFile { get; init; }
+    public string? CertKeyFile { get; init; }
+    public string? ScenarioFile { get; init; }
+
+    /// <summary><c>--seed</c> when given: it overrides a scenario's own seed, as <c>replay --seed</c> does.</summary>
+    public ulong? SeedGiven { get; init; }
+
     public double Speed { get; init; } = 1;
     public FaultProfile Faults { get; init; } = FaultProfile.Find("none")!;
     public bool StrictUri { get; init; }
@@ -312,6 +385,15 @@ internal sealed record ServerOptions
                 case "--ready-file":
                     o = o with { ReadyFile = Value() };
                     break;
+                case "--cert":
+                    o = o with { CertFile = Value() };
+                    break;
+                case "--cert-key":
+                    o = o with { CertKeyFile = Value() };
+                    break;
+                case "--scenario":
+                    o = o with { ScenarioFile = Value() };
+                    break;
                 case "--host":
                     var hostText = Value();
                     if (hostText is not null)
@@ -352,7 +434,7 @@ internal sealed record ServerOptions
                         }
                         else
                         {
-                            o = o with { Seed = seed };
+                            o = o with { SeedGiven = seed };
                         }
                     }
                     break;
@@ -399,6 +481,14 @@ internal sealed record ServerOptions
                     errors.Add($"unknown option '{name}'");
                     break;
             }
+        }
+        if (o.CertKeyFile is not null && o.CertFile is null)
+        {
+            errors.Add("--cert-key needs --cert (the certificate the key belongs to)");
+        }
+        if (o.CertFile is not null && o.Plain)
+        {
+            errors.Add("--cert and --plain exclude each other (--plain serves no TLS)");
         }
         if (o.ShowHelp && errors.Count == 0)
         {

@@ -1,7 +1,26 @@
 namespace Linkage.Sim.Server;
 
 /// <summary>One spot product the wire exchange lists: its increments, bounds and the price its seeded path starts from.</summary>
-internal sealed record Product(string Id, string Base, string Quote, string BaseName, decimal StartPrice, decimal BaseIncrement, decimal QuoteIncrement, decimal BaseMinSize, decimal BaseMaxSize, decimal QuoteMinSize);
+internal sealed record Product(string Id, string Base, string Quote, string BaseName, decimal StartPrice, decimal BaseIncrement, decimal QuoteIncrement, decimal BaseMinSize, decimal BaseMaxSize, decimal QuoteMinSize)
+{
+    /// <summary>Why Coinbase would refuse this base size (its <c>new_order_failure_reason</c> and a message), or null.</summary>
+    public (string Reason, string Message)? SizeProblem(decimal size)
+    {
+        if (size % BaseIncrement != 0m)
+        {
+            return ("INVALID_SIZE_PRECISION", $"size {size} is not a multiple of the base increment {BaseIncrement}");
+        }
+        if (size < BaseMinSize || size > BaseMaxSize)
+        {
+            return ("INVALID_SIZE_PRECISION", $"size {size} is outside [{BaseMinSize}, {BaseMaxSize}]");
+        }
+        return null;
+    }
+
+    /// <summary>Why Coinbase would refuse this limit price (its <c>new_order_failure_reason</c> and a message), or null.</summary>
+    public (string Reason, string Message)? PriceProblem(decimal price) =>
+        price % QuoteIncrement != 0m ? ("INVALID_PRICE_PRECISION", $"limit_price {price} is not a multiple of the quote increment {QuoteIncrement}") : null;
+}
 
 /// <summary>
 /// The products <c>linkage exchange</c> trades. A fixed list, so a client's market loading sees the same catalogue on

@@ -29,6 +29,9 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
 
     public const string Prefix = "/api/v3/brokerage";
 
+    /// <summary>Longest a scripted create-order answer is held on the wall clock, whatever the scenario asks.</summary>
+    public static readonly TimeSpan AnswerHoldMax = TimeSpan.FromDays(1);
+
     public void Map(WebApplication app)
     {
         // Public: what a client loads before it trades.
@@ -43,17 +46,22 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
         app.MapGet(Prefix + "/products/{id}", ctx => Answer(ctx, true, () => OneProduct((string)ctx.Request.RouteValues["id"]!)));
         app.MapGet(Prefix + "/transaction_summary", ctx => Answer(ctx, true, () => Ok(TransactionSummary())));
         app.MapGet(Prefix + "/accounts", ctx => Answer(ctx, true, () => Ok(Accounts())));
-        app.MapPost(Prefix + "/orders", ctx => AnswerWithBody(ctx, CreateOrder));
-        app.MapPost(Prefix + "/orders/batch_cancel", ctx => AnswerWithBody(ctx, BatchCancel));
+        app.MapPost(Prefix + "/orders", CreateOrderRoute);
+        app.MapPost(Prefix + "/orders/batch_cancel", BatchCancelRoute);
         app.MapGet(Prefix + "/orders/historical/batch", ctx => Answer(ctx, true, () => ListOrders(Query(ctx.Request.Query))));
         app.MapGet(Prefix + "/orders/historical/fills", ctx => Answer(ctx, true, () => ListFills(Query(ctx.Request.Query))));
         app.MapGet(Prefix + "/orders/historical/{order_id}", ctx => Answer(ctx, true, () => GetOrder((string)ctx.Request.RouteValues["order_id"]!)));
         // Simulator control (authenticated like the private paths, never faulted): force every WebSocket client to reconnect.
         app.MapPost("/sim/ws/drop", ctx => Answer(ctx, true, () => Ok(WireJson.Write(w => w.WriteNumber("dropped", feed.DropAll()))), faulted: false));
+        app.MapGet("/sim/scenario", ctx => Answer(ctx, true, Scenario, faulted: false));
         app.MapFallback(ctx => Answer(ctx, false, () => (404, WireJson.Error("NOT_FOUND", 5, $"no route {ctx.Request.Method} {ctx.Request.Path}"))));
     }
 
     private static (int, string) Ok(string body) => (200, body);
+
+    private Task CreateOrderRoute(HttpContext ctx) => AnswerWithBody(ctx, body => CreateOrder(body, ctx.RequestAborted));
+
+    private Task BatchCancelRoute(HttpContext ctx) => AnswerWithBody(ctx, body => Task.FromResult(BatchCancel(body)));
 
     private static (int, string) BadRequest(string message) => (400, WireJson.Error("INVALID_ARGUMENT", 3, message));
 
@@ -77,7 +85,7 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
     }
 
     /// <summary>Like <see cref="Answer"/> for a JSON body; a null answer resets the connection (a lost answer, as a dying proxy loses it).</summary>
-    private async Task AnswerWithBody(HttpContext ctx, Func<JsonObject, (int Status, string? Body)> handle)
+    private async Task AnswerWithBody(HttpContext ctx, Func<JsonObject, Task<(int Status, string? Body)>> handle)
     {
         try
         {
@@ -91,7 +99,7 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
                 await Send(ctx, status, error!);
                 return;
             }
-            var (answerStatus, answer) = handle(body);
+            var (answerStatus, answer) = await handle(body);
             if (answer is null)
             {
                 ctx.Abort();
@@ -133,11 +141,15 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
             await Unauthorized(ctx);
             return false;
         }
+        var now = book.Run(v =>
+        {
+            v.ClientArrived();
+            return v.Now;
+        });
         if (!faulted)
         {
             return true;
         }
-        var now = book.Run(v => v.Now);
         var target = $"{ctx.Request.Method} {ctx.Request.Path}";
         var profile = faults.Profile;
         if (faults.Draw("latency", profile.Latency, now, target))
@@ -220,32 +232,47 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
 
     // ---- create order ----
 
-    /// <summary>A null body means the answer is lost: the connection is reset after the order exists.</summary>
-    private (int Status, string? Body) CreateOrder(JsonObject body)
+    /// <summary>
+    /// A null body means the answer is lost: the connection is reset after the order exists. With <c>--scenario</c> the
+    /// step's ack may hold the answer (its <c>latency.ack</c>, or <c>ack: { delay }</c>) or lose it (<c>ack: lost</c>).
+    /// </summary>
+    private async Task<(int Status, string? Body)> CreateOrder(JsonObject body, CancellationToken aborted)
     {
         var request = ReadPlaceRequest(body, out var problem);
         if (request is null)
         {
             return BadRequest(problem!);
         }
-        var (answer, now, lost) = book.Run(view =>
+        var (answer, now, lost, hold) = book.Run(view =>
         {
             var result = view.Place(request);
             var json = result.Order is { } order
                 ? CoinbaseWire.CreateOrderSuccess(order)
                 : CoinbaseWire.CreateOrderFailure(request.BaseSize ?? request.QuoteSize ?? 0m, request.LimitPrice, result.FailureReason!, result.Message!);
-            var lostAck = result.Order is not null && !result.Existing
-                && faults.Draw("ack_lost", faults.Profile.AckLost, view.Now, $"POST /orders client_order_id={request.ClientOrderId} order_id={result.Order.OrderId}");
-            return (json, view.Now, lostAck);
+            var lostAck = result.Answer?.Lost == true
+                || (result.Order is not null && !result.Existing
+                    && faults.Draw("ack_lost", faults.Profile.AckLost, view.Now, $"POST /orders client_order_id={request.ClientOrderId} order_id={result.Order.OrderId}"));
+            return (json, view.Now, lostAck, result.Answer?.Hold ?? TimeSpan.Zero);
         });
         transcript.Write(now, CaptureKind.OrderRequest, body.ToJsonString());
         if (lost)
         {
             return (200, null);
         }
+        if (hold > TimeSpan.Zero)
+        {
+            // Bounded: a scenario may hold an answer for days of virtual time, but Task.Delay takes at most ~49 days.
+            await Task.Delay(book.WallTime(hold) < AnswerHoldMax ? book.WallTime(hold) : AnswerHoldMax, aborted);
+            now = book.Run(v => v.Now);
+        }
         transcript.Write(now, CaptureKind.OrderResponse, answer);
         return (200, answer);
     }
+
+    /// <summary><c>GET /sim/scenario</c>: the scenario's plan and where its script stands; 404 without <c>--scenario</c>.</summary>
+    private (int, string) Scenario() => book.Run(view => view.Player is { } player
+        ? (200, WireJson.Write(player.Write))
+        : (404, WireJson.Error("NOT_FOUND", 5, "no scenario is being played (start the server with --scenario FILE)")));
 
     private static PlaceRequest? ReadPlaceRequest(JsonObject body, out string? problem)
     {

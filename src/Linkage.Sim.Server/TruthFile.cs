@@ -6,7 +6,8 @@ namespace Linkage.Sim.Server;
 
 /// <summary>
 /// The exchange's truth at exit, for judging any client's run: every order (with its client order id and final state),
-/// every trade (with <c>entry_id</c>, <c>trade_id</c>, size, price, commission), and every injected fault.
+/// every trade (with <c>entry_id</c>, <c>trade_id</c>, size, price, commission), every injected fault, and with
+/// <c>--scenario</c> the script's plan and what each step did.
 /// </summary>
 internal static class TruthFile
 {
@@ -76,6 +77,12 @@ internal static class TruthFile
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (view.Player is { } player)
+            {
+                w.WriteStartObject("scenario");
+                player.Write(w);
+                w.WriteEndObject();
+            }
         });
     });
 

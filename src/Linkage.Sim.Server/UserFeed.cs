@@ -15,7 +15,7 @@ namespace Linkage.Sim.Server;
 /// contiguous <c>sequence_num</c> per connection shared by all channels. Nothing is replayed after a reconnect.
 /// Seeded faults act per message (drop, duplicate, reorder, abnormal or clean close, heartbeat silence).
 /// </summary>
-internal sealed class UserFeed
+internal sealed class UserFeed : IScriptedFeed
 {
     /// <summary>A connection without a subscribe by then is closed, as Coinbase does.</summary>
     public static readonly TimeSpan SubscribeDeadline = TimeSpan.FromSeconds(5);
@@ -33,16 +33,36 @@ internal sealed class UserFeed
     private readonly WireFaults _faults;
     private readonly Transcript _transcript;
     private readonly TextWriter _log;
-    private readonly List<Connection> _connections = [];
-    private int _connectionCount;
+    private readonly TimeSpan _feedLatency;
+    private readonly bool _trackFills;
 
-    public UserFeed(ExchangeBook book, JwtVerifier verifier, WireFaults faults, Transcript transcript, TextWriter log)
+    /// <summary>Connections subscribed to <c>user</c>, which get every update (under the book's lock).</summary>
+    private readonly List<Connection> _connections = [];
+
+    /// <summary>Every accepted connection (under the book's lock).</summary>
+    private readonly List<Connection> _open = [];
+
+    private int _connectionCount;
+    private volatile bool _outage;
+
+    /// <param name="book">The truth book.</param>
+    /// <param name="verifier">Checks each subscribe's JWT.</param>
+    /// <param name="faults">The fault profile, drawn per message.</param>
+    /// <param name="transcript">Every message sent is written here.</param>
+    /// <param name="log">stderr.</param>
+    /// <param name="scenario">
+    /// With <c>--scenario</c>: every message is held its <c>latency.feed</c> (virtual time), and each connection keeps
+    /// each order's last update that raised <c>cumulative_quantity</c>, for the script's <c>duplicate</c> steps.
+    /// </param>
+    public UserFeed(ExchangeBook book, JwtVerifier verifier, WireFaults faults, Transcript transcript, TextWriter log, WireScenario? scenario = null)
     {
         _book = book;
         _verifier = verifier;
         _faults = faults;
         _transcript = transcript;
         _log = log;
+        _feedLatency = scenario?.Scenario.Latency.Feed ?? TimeSpan.Zero;
+        _trackFills = scenario is not null;
         // Under the book's lock: every subscribed connection gets the update in book order.
         book.OrderUpdated += (order, status, at) =>
         {
@@ -54,15 +74,35 @@ internal sealed class UserFeed
     }
 
     /// <summary>Drops every open connection without a close frame (1006), as a load balancer restart does; returns how many.</summary>
-    public int DropAll() => _book.Run(_ =>
+    public int DropAll() => _book.Run(_ => DropEvery());
+
+    /// <inheritdoc/>
+    public int DropAll(bool outage)
     {
-        var all = _connections.ToList();
+        if (outage)
+        {
+            _outage = true;
+        }
+        return DropEvery();
+    }
+
+    /// <inheritdoc/>
+    public void EndOutage() => _outage = false;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Redeliver(string orderId, Func<string, string>? rewrite, DateTimeOffset now) =>
+        [.. _open.Select(c => c.Redeliver(orderId, rewrite, now)).OfType<string>()];
+
+    /// <summary>Called under the book's lock.</summary>
+    private int DropEvery()
+    {
+        var all = _open.ToList();
         foreach (var connection in all)
         {
             connection.Drop();
         }
         return all.Count;
-    });
+    }
 
     public async Task Handle(HttpContext ctx)
     {
@@ -72,8 +112,24 @@ internal sealed class UserFeed
             await ctx.Response.WriteAsync(WireJson.Error("INVALID_ARGUMENT", 3, "this is the WebSocket user endpoint"));
             return;
         }
+        if (_outage)
+        {
+            // A scenario's disconnect: the WebSocket is down until its reconnect.
+            ctx.Response.StatusCode = 503;
+            await ctx.Response.WriteAsync(WireJson.Error("UNAVAILABLE", 14, "the WebSocket is down (the scenario's disconnect); try again later"));
+            return;
+        }
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
         var connection = new Connection(this, socket, Interlocked.Increment(ref _connectionCount));
+        _book.Run(_ =>
+        {
+            _open.Add(connection);
+            if (_outage)
+            {
+                connection.Drop();
+            }
+            return 0;
+        });
         try
         {
             await connection.Run(ctx.RequestAborted);
@@ -88,7 +144,7 @@ internal sealed class UserFeed
         }
         finally
         {
-            _book.Run(_ => _connections.Remove(connection));
+            _book.Run(_ => _connections.Remove(connection) | _open.Remove(connection));
             connection.Complete();
         }
     }
@@ -98,6 +154,9 @@ internal sealed class UserFeed
         private readonly object _gate = new();
         private readonly Channel<(string? Text, WebSocketCloseStatus? Close, DateTimeOffset At)> _outbound = Channel.CreateBounded<(string?, WebSocketCloseStatus?, DateTimeOffset)>(OutboundQueueMax);
         private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
+
+        /// <summary>With a scenario: each order's last update that raised <c>cumulative_quantity</c> on this connection.</summary>
+        private readonly Dictionary<string, (decimal Cumulative, long Sequence, string Json)> _fills = new(StringComparer.Ordinal);
         private HashSet<string> _products = new(StringComparer.Ordinal);
         private string? _held;
         private long _sequence;
@@ -233,7 +292,11 @@ internal sealed class UserFeed
                 : new HashSet<string>(StringComparer.Ordinal);
             if (type == "unsubscribe" || channel == "heartbeats")
             {
-                var now = Now();
+                var now = feed._book.Run(view =>
+                {
+                    view.ClientArrived();
+                    return view.Now;
+                });
                 lock (_gate)
                 {
                     if (type == "unsubscribe")
@@ -251,6 +314,7 @@ internal sealed class UserFeed
             // user: the snapshot and the registration for updates happen under the book's lock, so no update falls between.
             feed._book.Run(view =>
             {
+                view.ClientArrived();
                 lock (_gate)
                 {
                     _products = products;
@@ -288,8 +352,27 @@ internal sealed class UserFeed
             {
                 if (_channels.Contains("user") && Wanted(order))
                 {
-                    Publish(seq => CoinbaseWire.UserEvent(seq, at, "update", [(order, status)]), at);
+                    var sequence = -1L;
+                    var json = Publish(seq => CoinbaseWire.UserEvent(sequence = seq, at, "update", [(order, status)]), at);
+                    if (feed._trackFills && json is not null && order.CumulativeQuantity > (_fills.TryGetValue(order.OrderId, out var last) ? last.Cumulative : 0m))
+                    {
+                        _fills[order.OrderId] = (order.CumulativeQuantity, sequence, json);
+                    }
                 }
+            }
+        }
+
+        /// <summary>The order's last update that raised <c>cumulative_quantity</c>, sent again; a description of the copy, or null.</summary>
+        public string? Redeliver(string orderId, Func<string, string>? rewrite, DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_closing || !_fills.TryGetValue(orderId, out var fill))
+                {
+                    return null;
+                }
+                Queue(rewrite is null ? fill.Json : rewrite(fill.Json), now);
+                return $"ws {id} sequence_num {fill.Sequence}";
             }
         }
 
@@ -331,12 +414,15 @@ internal sealed class UserFeed
             _outbound.Writer.TryWrite((json, null, DateTimeOffset.MinValue));
         }
 
-        /// <summary>Numbers one message and queues it through the faults; called with <see cref="_gate"/> held.</summary>
-        private void Publish(Func<long, string> build, DateTimeOffset now)
+        /// <summary>
+        /// Numbers one message and queues it through the faults; called with <see cref="_gate"/> held. Returns the
+        /// message (whatever the faults did to it), or null when the connection is closing.
+        /// </summary>
+        private string? Publish(Func<long, string> build, DateTimeOffset now)
         {
             if (_closing)
             {
-                return;
+                return null;
             }
             var seq = _sequence++;
             var json = build(seq);
@@ -347,22 +433,22 @@ internal sealed class UserFeed
             {
                 _closing = true;
                 _outbound.Writer.TryWrite((null, null, now));
-                return;
+                return json;
             }
             if (faults.Draw("ws_clean_close", profile.WsCleanClose, now, target))
             {
                 _closing = true;
                 _outbound.Writer.TryWrite((null, WebSocketCloseStatus.NormalClosure, now));
-                return;
+                return json;
             }
             if (faults.Draw("ws_drop", profile.WsDrop, now, target))
             {
-                return;
+                return json;
             }
             if (_held is null && faults.Draw("ws_reorder", profile.WsReorder, now, target))
             {
                 _held = json;
-                return;
+                return json;
             }
             Queue(json, now);
             if (faults.Draw("ws_duplicate", profile.WsDuplicate, now, target))
@@ -374,6 +460,7 @@ internal sealed class UserFeed
                 _held = null;
                 Queue(held, now);
             }
+            return json;
         }
 
         private void Queue(string json, DateTimeOffset at)
@@ -405,6 +492,10 @@ internal sealed class UserFeed
                 }
                 if (at != DateTimeOffset.MinValue)
                 {
+                    if (feed._feedLatency > TimeSpan.Zero && feed._book.WallUntil(at + feed._feedLatency) is var wait && wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, stop);
+                    }
                     feed._transcript.Write(at, CaptureKind.Ws, text);
                 }
                 await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, stop);

@@ -86,13 +86,27 @@ internal sealed class WireFaults
             {
                 return false;
             }
-            _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
-            if (_events.Count < EventsKeptMax)
-            {
-                _events.Add(new FaultEvent(at, kind, target));
-            }
-            _log.WriteLine($"fault {kind}: {target}");
+            Add(kind, at, target);
             return true;
+        }
+    }
+
+    private void Add(string kind, DateTimeOffset at, string target)
+    {
+        _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
+        if (_events.Count < EventsKeptMax)
+        {
+            _events.Add(new FaultEvent(at, kind, target));
+        }
+        _log.WriteLine($"fault {kind}: {target}");
+    }
+
+    /// <summary>Logs a fault that was not drawn but scripted (a scenario's disconnect, lost ack, duplicate, ...).</summary>
+    public void Record(string kind, DateTimeOffset at, string target)
+    {
+        lock (_gate)
+        {
+            Add(kind, at, target);
         }
     }
 

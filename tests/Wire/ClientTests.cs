@@ -15,15 +15,7 @@ public sealed class ClientTests
     /// <summary>Longest a client script may run (each script also bounds itself, a little below this).</summary>
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(170);
 
-    private static string ClientsDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Linkage.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Linkage.sln not found above the test binaries"), "tests", "clients");
-    }
+    private static string ClientsDirectory() => Path.Combine(ExchangeProcess.RepositoryRoot(), "tests", "clients");
 
     private static string RequireClients()
     {

@@ -127,8 +127,26 @@ internal sealed class ExchangeProcess : IDisposable
         }
     }
 
+    /// <summary>Runs <c>linkage exchange</c> with <paramref name="args"/> to completion (bounded, killed by pid on timeout); its exit code and output.</summary>
+    public static (int Exit, string Stdout, string Stderr) RunExchange(IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        var (fileName, prefix) = Command();
+        return Run(fileName, prefix.Concat(args), timeout, null, null);
+    }
+
     /// <summary>Runs the command to completion (bounded); throws with its output when it fails.</summary>
     public static string RunToEnd(string fileName, IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var (exit, output, error) = Run(fileName, args, timeout, environment, workingDirectory);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"{fileName} exited {exit}:\n{output}\n{error}");
+        }
+        return output + error;
+    }
+
+    /// <summary>Runs the command to completion, killed by process id when it outlives <paramref name="timeout"/> (then this throws).</summary>
+    private static (int Exit, string Stdout, string Stderr) Run(string fileName, IEnumerable<string> args, TimeSpan? timeout, IDictionary<string, string>? environment, string? workingDirectory)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -149,14 +167,21 @@ internal sealed class ExchangeProcess : IDisposable
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             Kill(process);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish: {output.Result}{error.Result}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish: {output.Result}{error.Result}");
         }
         process.WaitForExit();
-        if (process.ExitCode != 0)
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>The clone's root: the folder above the test binaries that holds Linkage.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Linkage.sln")))
         {
-            throw new InvalidOperationException($"{fileName} exited {process.ExitCode}:\n{output.Result}\n{error.Result}");
+            directory = directory.Parent;
         }
-        return output.Result + error.Result;
+        return directory?.FullName ?? throw new InvalidOperationException("Linkage.sln not found above the test binaries");
     }
 
     /// <summary>Stops the server with SIGTERM (so it writes its truth file) and waits; returns its exit code.</summary>
@@ -215,27 +240,34 @@ internal sealed class ExchangeProcess : IDisposable
     public SslClientAuthenticationOptions Trust()
     {
         var options = new SslClientAuthenticationOptions();
-        if (CaFile is { } caFile)
+        if (CaFile is not null)
         {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             options.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            options.CertificateChainPolicy.CustomTrustStore.Add(ca);
+            options.CertificateChainPolicy.CustomTrustStore.AddRange(TrustedCertificates());
         }
         return options;
+    }
+
+    /// <summary>Every certificate in the CA file (one made at start, or those of <c>--cert</c>).</summary>
+    private X509Certificate2Collection TrustedCertificates()
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPem(File.ReadAllText(CaFile!));
+        return certificates;
     }
 
     public async Task<ClientWebSocket> ConnectWs(CancellationToken cancel)
     {
         var socket = new ClientWebSocket();
-        if (CaFile is { } caFile)
+        if (CaFile is not null)
         {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+            var trusted = TrustedCertificates();
             socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 using var chain = new X509Chain();
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
                 return certificate is X509Certificate2 c && chain.Build(c);
             };
         }

@@ -242,11 +242,42 @@ public sealed class RestTests
     {
         var (fileName, prefix) = ExchangeProcess.Command();
         var help = ExchangeProcess.RunToEnd(fileName, [.. prefix, "--help"]);
-        foreach (var option in new[] { "--key", "--dir", "--host", "--port", "--plain", "--seed", "--speed", "--faults", "--strict-uri", "--duration", "--truth", "--transcript", "--ready-file", "--algorithm", "exit codes", "example" })
+        foreach (var option in new[] { "--key", "--dir", "--host", "--port", "--plain", "--seed", "--speed", "--faults", "--strict-uri", "--duration", "--truth", "--transcript", "--ready-file", "--cert", "--cert-key", "--scenario", "--algorithm", "exit codes", "example" })
         {
             Assert.That(help, Does.Contain(option));
         }
-        Assert.That(help.Split('\n').Count(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal) && l.Contains('[', StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(13), "each option line states its default in brackets");
+        // Each option's entry (its line and the indented lines continuing it) states its default in brackets.
+        var entries = new List<string>();
+        foreach (var line in help.Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("--", StringComparison.Ordinal))
+            {
+                entries.Add(line);
+            }
+            else if (entries.Count > 0 && line.StartsWith(new string(' ', 20), StringComparison.Ordinal))
+            {
+                entries[^1] += line;
+            }
+        }
+        Assert.That(entries, Has.Count.GreaterThanOrEqualTo(17));
+        Assert.That(entries.Where(e => !e.Contains('[', StringComparison.Ordinal)), Is.Empty, "each option states its default in brackets");
+    }
+
+    [Test]
+    public void Docs_give_every_option_of_the_help_with_its_default()
+    {
+        var (fileName, prefix) = ExchangeProcess.Command();
+        var help = ExchangeProcess.RunToEnd(fileName, [.. prefix, "--help"]);
+        var options = help.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("--", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+        Assert.That(options, Has.Count.GreaterThanOrEqualTo(17));
+        var rows = File.ReadAllLines(Path.Combine(ExchangeProcess.RepositoryRoot(), "docs", "exchange.md")).Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+        foreach (var option in options.Where(o => o != "--algorithm"))
+        {
+            var row = rows.FirstOrDefault(r => r.StartsWith("| `" + option + "`", StringComparison.Ordinal) || r.StartsWith("| `" + option + " ", StringComparison.Ordinal));
+            Assert.That(row, Is.Not.Null, $"docs/exchange.md has a row for {option}");
+            Assert.That(row, Does.Contain("[").Or.StartWith("| `--help"), $"the row for {option} gives its default in brackets");
+        }
+        Assert.That(rows.Any(r => r.StartsWith("| `keys DIR [--algorithm", StringComparison.Ordinal)), Is.True);
     }
 
     [Test]

@@ -30,6 +30,9 @@ public sealed record ScenarioLoad
     /// <summary>The line of the <c>name</c> key, so a run can point at a name used twice.</summary>
     public int NameLine { get; init; }
 
+    /// <summary>The line of the <c>feed</c> key, 0 when the file has none, so a front end that serves one feed only can point at it.</summary>
+    public int FeedLine { get; init; }
+
     [MemberNotNullWhen(true, nameof(Scenario))]
     public bool Succeeded => Scenario is not null;
 }

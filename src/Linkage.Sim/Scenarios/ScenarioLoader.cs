@@ -116,7 +116,7 @@ public static class ScenarioLoader
         var reader = new Reader(errors);
         var scenario = reader.ReadScenario(stream.Documents[0].RootNode, file);
         return errors.Count == 0 && scenario is not null
-            ? new ScenarioLoad { Scenario = scenario, NameLine = reader.NameLine }
+            ? new ScenarioLoad { Scenario = scenario, NameLine = reader.NameLine, FeedLine = reader.FeedLine }
             : new ScenarioLoad { Errors = [.. errors.Sorted()], NameLine = reader.NameLine };
     }
 
@@ -168,6 +168,8 @@ public static class ScenarioLoader
     {
         public int NameLine { get; private set; }
 
+        public int FeedLine { get; private set; }
+
         public Scenario? ReadScenario(YamlNode root, string file)
         {
             var top = YamlFields.Open(errors, root, "", TopKeys);
@@ -179,6 +181,7 @@ public static class ScenarioLoader
             var name = ReadName(top);
             var description = top.Text("description");
             var seed = top.Unsigned("seed");
+            FeedLine = top.Get("feed") is { } feedNode ? YamlErrors.LineOf(feedNode) : 0;
             var feed = top.Choice("feed", Feeds);
             var latency = ReadLatency(top);
             var faults = ReadFaults(top);
