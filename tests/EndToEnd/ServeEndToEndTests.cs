@@ -49,7 +49,7 @@ public sealed class ServeEndToEndTests
     public async Task On_SQLite_the_feed_cut_or_messages_lost_still_links_every_fill_once(string faults, int seed)
     {
         using var run = EndToEndRun.Start(seed, faults, (exchange, directory) =>
-            [new DaemonSlot("a", [.. EndToEndRun.ExchangeArgs(exchange), "--sqlite", Path.Combine(directory, "linkage.db")], null, null, restart: true)]);
+            [new DaemonSlot("a", [.. EndToEndRun.ExchangeArgs(exchange), "--sqlite", Path.Combine(directory, "linkage.db"), "--capture", Path.Combine(directory, "capture.jsonl")], null, null, restart: true)]);
         await run.Workload(Entries);
         var unsettled = await run.Settle(TimeSpan.FromSeconds(90));
         var metrics = await new HttpClient().GetStringAsync(run.Slots[0].Current!.Intake + "/metrics");
@@ -66,6 +66,13 @@ public sealed class ServeEndToEndTests
             Assert.That(report.Failures, Is.Empty, report.Summary);
             Assert.That(report.BotOrders, Is.EqualTo(run.Ours.Count));
         });
+        // The daemon's capture is what `linkage audit` reads: replayed through the engine on its own, it links every fill too.
+        var audit = Path.Combine(run.Directory, "audit.json");
+        ExchangeProcess.RunToEnd("dotnet", [Path.Combine(AppContext.BaseDirectory, "Linkage.Cli.dll"), "audit", Path.Combine(run.Directory, "capture.jsonl"), "--store", "memory", "--json", audit]);
+        using (var audited = System.Text.Json.JsonDocument.Parse(File.ReadAllText(audit)))
+        {
+            Assert.That(audited.RootElement.GetProperty("linkageRate").GetDecimal(), Is.EqualTo(1m), "audit of the daemon's capture");
+        }
         if (faults == "ws-close")
         {
             Assert.That(metrics, Does.Match(@"linkage_feed_reconnects_total [1-9]"), "the daemon saw the feed end and reopened it");
