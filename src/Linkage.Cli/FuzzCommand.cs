@@ -153,7 +153,16 @@ internal static class FuzzCommand
     private static int Fail(Arguments arguments, RunOptions options, ReplayHost host, Scenario scenario, ScenarioResult result, int index, TextWriter output, TextWriter error)
     {
         var checks = result.Failures.Select(f => f.Check).ToHashSet(StringComparer.Ordinal);
-        output.WriteLine($"fuzz: scenario {index} ({scenario.Name}, {scenario.Steps.Length} steps) failed {string.Join(", ", checks.Order(StringComparer.Ordinal))}; shrinking");
+        // A counterexample must reproduce from a fresh state: a failure that does not is the harness's own (state
+        // leaked from an earlier scenario), and shrinking it would produce a file that passes.
+        if (ReplayCommand.RunOne(host, scenario, options).Passed)
+        {
+            output.WriteLine($"fuzz: scenario {index} ({scenario.Name}) failed {string.Join(", ", checks.Order(StringComparer.Ordinal))}, then passed when replayed alone from a fresh state: NOT REPRODUCIBLE");
+            output.WriteLine("fuzz: the failure depends on state an earlier scenario left behind (a leak between runs in the harness or the store), not on the scenario; nothing was shrunk or written");
+            ReplayText.WriteFailures(output, [result]);
+            return 1;
+        }
+        output.WriteLine($"fuzz: scenario {index} ({scenario.Name}, {scenario.Steps.Length} steps) failed {string.Join(", ", checks.Order(StringComparer.Ordinal))} (reproduced from a fresh state); shrinking");
         var (shrunk, steps, attempts) = ScenarioShrinker.Minimize(
             scenario,
             candidate => ReplayCommand.RunOne(host, candidate, options) is { Passed: false } r && r.Failures.Any(f => checks.Contains(f.Check)),
@@ -169,7 +178,18 @@ internal static class FuzzCommand
         {
             var path = Counterexamples.Write(counterexample, arguments.Out);
             output.WriteLine();
-            output.WriteLine($"fuzz: written to {path}; replay it with: replay {path} --design {arguments.Design} --store {arguments.Store}");
+            // The file is what a user replays: read it back and replay it before reporting it.
+            var load = ScenarioLoader.LoadFile(path);
+            var replayed = load.Scenario is { } fromFile ? ReplayCommand.RunOne(host, fromFile, options) : null;
+            if (replayed is { Passed: false })
+            {
+                output.WriteLine($"fuzz: written to {path} and replayed from the file: it fails {string.Join(", ", replayed.Failures.Select(f => f.Check).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}");
+            }
+            else
+            {
+                output.WriteLine($"fuzz: written to {path}, but replayed from the file it {(load.Scenario is null ? "cannot be read: " + string.Join("; ", load.Errors) : "passes")}: the file does not reproduce the failure (a writer or loader bug)");
+            }
+            output.WriteLine($"fuzz: replay it with: replay {path} --design {arguments.Design} --store {arguments.Store}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
