@@ -310,12 +310,25 @@ public sealed class SimulatedExchange : IExchangeApi
             return false;
         }
         var json = rewrite is null ? original : rewrite(original);
+        if (_feed != FeedKind.Trades && !ReferenceEquals(state.LastFillConnection, connection))
+        {
+            // Sent on an earlier connection: the exchange replays nothing on a new one, so a copy that reaches this one
+            // carries this connection's next number (sequence_num counts per connection), not the old connection's.
+            json = Renumbered(json, connection.NextSequence());
+        }
         _faults.Add(FaultCounter.Duplicate);
         _world.After(_latency.Feed, () => Deliver(connection, json));
         return true;
     }
 
     // ---- internals ----
+
+    private static string Renumbered(string json, long sequence)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node["sequence_num"] = sequence;
+        return node.ToJsonString();
+    }
 
     private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice)
     {
@@ -378,6 +391,7 @@ public sealed class SimulatedExchange : IExchangeApi
         if (raisesCumulative && json is not null)
         {
             state.LastFillMessage = json;
+            state.LastFillConnection = _connection;
         }
     }
 
@@ -512,6 +526,7 @@ public sealed class SimulatedExchange : IExchangeApi
         public bool Held { get; set; }
         public decimal SentCumulative { get; set; }
         public string? LastFillMessage { get; set; }
+        public FeedConnection? LastFillConnection { get; set; }
         public string? ReceivedMessage { get; set; }
     }
 

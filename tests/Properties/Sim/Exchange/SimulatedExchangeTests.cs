@@ -263,6 +263,41 @@ public sealed class SimulatedExchangeTests
         Assert.That(h.Received[^1], Is.EqualTo(last));
     }
 
+    /// <summary>
+    /// The exchange replays nothing on a new connection, and <c>sequence_num</c> counts per connection: a duplicate of a
+    /// fill sent before a reconnect carries the new connection's next number, not the old one's (issue 14: a stray old
+    /// number hid a later gap).
+    /// </summary>
+    [Test]
+    public void A_duplicate_on_a_later_connection_carries_that_connections_next_sequence_number()
+    {
+        var h = new ExchangeHarness(options: new ExchangeOptions { Heartbeats = false });
+        h.Exchange.Connect(h);
+        var order = h.Create("lk-dup2", 1m)!;
+        h.Exchange.Fill(order.OrderId, 0.5m, null);
+        h.Run();
+        var original = h.Received[^1];
+        h.Exchange.Connect(h);
+        h.Run();
+        var beforeCopy = Sequence(h.Received[^1]);
+        Assert.That(h.Exchange.DuplicateLastFill(order.OrderId), Is.True);
+        h.Run();
+        var copy = h.Received[^1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(Sequence(copy), Is.EqualTo(beforeCopy + 1), "the new connection's next number");
+            Assert.That(Sequence(original), Is.Not.EqualTo(Sequence(copy)));
+            Assert.That(copy.Replace($"\"sequence_num\":{Sequence(copy)}", "", StringComparison.Ordinal),
+                Is.EqualTo(original.Replace($"\"sequence_num\":{Sequence(original)}", "", StringComparison.Ordinal)), "otherwise the same message");
+        });
+    }
+
+    private static long Sequence(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("sequence_num").GetInt64();
+    }
+
     [Test]
     public void Feed_faults_drop_duplicate_and_hold_back_messages_as_drawn()
     {
