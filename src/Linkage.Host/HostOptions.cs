@@ -12,7 +12,10 @@ public sealed record HostOptions
     /// <summary>How often the webhook ticks while busy: retention, heartbeat silence, parked fills, store retries.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>After this long without activity the webhook ticks at the idle pace.</summary>
+    /// <summary>
+    /// After this long without activity the webhook ticks at the idle pace; never on the legacy feed while orders are in
+    /// flight, since its REST poll (<see cref="LegacyReconcileInterval"/>) is the only backstop for a lost message there.
+    /// </summary>
     public TimeSpan IdleAfter { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often the webhook ticks while idle (retention needs no more: it works in hours).</summary>

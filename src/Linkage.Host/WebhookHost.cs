@@ -786,8 +786,11 @@ public sealed class WebhookHost
         }
         DrainRetries();
         Process(new Tick(_now) { Origin = "tick" });
-        if (_tracker.CheckSilence(_now).Any(MeansLoss)
-            || (_options.LegacyFeed && _now - _lastReconcile >= _options.LegacyReconcileInterval && _ledger.InFlight().Count > 0))
+        // On the legacy feed REST polling is the only backstop for a lost message, so while orders are in flight the
+        // host never idles: idle ticks come an hour apart, and a match lost after a quiet spell went unnoticed that long
+        // (fuzz seed 201 #2945, scenarios/regressions/legacy-poll-while-idle-*.yaml).
+        var legacyPolling = _options.LegacyFeed && _ledger.InFlight().Count > 0;
+        if (_tracker.CheckSilence(_now).Any(MeansLoss) || (legacyPolling && _now - _lastReconcile >= _options.LegacyReconcileInterval))
         {
             Reconcile();
         }
@@ -795,7 +798,7 @@ public sealed class WebhookHost
         {
             Talk(new Conversation(ConversationKind.Parked, ResolveParked(again: false)));
         }
-        _idle = _now - _lastActivity > _options.IdleAfter;
+        _idle = _now - _lastActivity > _options.IdleAfter && !legacyPolling;
         ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
     }
 
