@@ -1,6 +1,6 @@
 namespace Linkage.Cli;
 
-/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>, <c>serve</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
+/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>, <c>serve</c>, <c>load</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
 internal static class Program
 {
     private static readonly string Usage = $"""
@@ -13,6 +13,7 @@ internal static class Program
           crash    SIGKILL the webhook at seeded points, restart it, check nothing was lost
           exchange serve the simulated exchange on the wire (HTTPS, WSS, JWT) for real clients; `exchange keys DIR` makes a key
           serve    the daemon a bot team deploys: links a live account's fills to the intents its webhook hands over
+          load     measure the daemon under load: intake throughput and fill-to-link latency against the wire exchange
 
           {ReplayArguments.Usage}
           {FuzzCommand.Usage}
@@ -21,6 +22,7 @@ internal static class Program
           linkage exchange [--key FILE] [--port N] [--seed N] [--speed X] [--faults PROFILE] [--plain] ...
           linkage exchange keys DIR [--algorithm es256|ed25519]
           linkage serve --key FILE [--rest URL] [--ws URL] [--ca FILE] [--store sqlite|postgres] [--listen URL] ...
+          {Load.LoadCommand.Spec.Usage}
 
         linkage COMMAND --help (or -h) describes a command: every option with its default, exit codes, examples.
         exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure.
@@ -42,6 +44,7 @@ internal static class Program
             "crash" => CrashCommand.Run(rest, Console.Out, Console.Error),
             "exchange" => Linkage.Sim.Server.ExchangeCommand.Run(rest, Console.Out, Console.Error),
             "serve" => Linkage.Serve.ServeCommand.Run(rest, Console.Out, Console.Error),
+            "load" => Load.LoadCommand.Run(rest, Console.Out, Console.Error),
             CrashChildCommand.Name => CrashChildCommand.Run(rest, Console.Out, Console.Error),
             "-h" or "--help" or "help" => Help(),
             _ => Unknown(args[0]),

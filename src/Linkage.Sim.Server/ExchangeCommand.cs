@@ -33,6 +33,8 @@ public static class ExchangeCommand
           --plain                serve http/ws instead of https/wss [off]
           --seed N               seeds price paths, partial fills and faults [1]
           --speed X              virtual time runs X times wall time [1]
+          --market-partials N    for load tests: every market order fills in exactly N equal trades (1 to 100),
+                                 each in a user update of its own [1 to 3 seeded partials, coalesced]
           --faults PROFILE       none, ws-drop, ws-duplicate, ws-reorder, ws-close, heartbeat-silence, ack-lost,
                                  rate-limit, unauthorized, unavailable, latency, swarm [none]
           --strict-uri           the JWT uri claim must name api.coinbase.com as well as method and path [off: method and path]
@@ -152,7 +154,7 @@ public static class ExchangeCommand
             return 2;
         }
         var start = DateTimeOffset.UtcNow;
-        var book = new ExchangeBook(options.Seed, start, options.Speed);
+        var book = new ExchangeBook(options.Seed, start, options.Speed, options.MarketPartials);
         var faults = new WireFaults(options.Faults, options.Seed, log);
         using var transcript = new Transcript(options.TranscriptFile);
         var verifier = new JwtVerifier(key, options.StrictUri, () => DateTimeOffset.UtcNow);
@@ -258,6 +260,7 @@ internal sealed record ServerOptions
     public bool Plain { get; init; }
     public ulong Seed { get; init; } = 1;
     public double Speed { get; init; } = 1;
+    public int? MarketPartials { get; init; }
     public FaultProfile Faults { get; init; } = FaultProfile.Find("none")!;
     public bool StrictUri { get; init; }
     public TimeSpan? Duration { get; init; }
@@ -268,6 +271,9 @@ internal sealed record ServerOptions
 
     /// <summary>Largest <c>--speed</c>: virtual time may run a day per wall second, no faster (each virtual second is a price tick).</summary>
     public const double SpeedMax = 86_400;
+
+    /// <summary>Largest <c>--market-partials</c>.</summary>
+    public const int MarketPartialsMax = 100;
 
     public static ServerOptions? Parse(string[] args, out List<string> errors)
     {
@@ -366,6 +372,19 @@ internal sealed record ServerOptions
                         else
                         {
                             o = o with { Speed = speed };
+                        }
+                    }
+                    break;
+                case "--market-partials":
+                    if (Value() is { } partialsText)
+                    {
+                        if (!int.TryParse(partialsText, NumberStyles.None, CultureInfo.InvariantCulture, out var partials) || partials is < 1 or > MarketPartialsMax)
+                        {
+                            errors.Add($"--market-partials must be a whole number from 1 to {MarketPartialsMax}, not '{partialsText}'");
+                        }
+                        else
+                        {
+                            o = o with { MarketPartials = partials };
                         }
                     }
                     break;
