@@ -35,18 +35,19 @@ internal static class LoadCommand
                   last is answered, for --warmup seconds (not counted) and then --duration seconds: intents staged per
                   second, and each request's latency p50/p99/max (HdrHistogram).
           fills   stages one intent per market order through /v1/intents (not timed), then places market orders with
-                  those client order ids directly on the exchange, one every --partials/--fill-rate seconds for
-                  --duration seconds, so fills reach the daemon's WebSocket at --fill-rate per second. Then it waits for
-                  every fill to be linked and reads the fill-to-link latency the daemon measured (frame received to link
-                  committed) from its GET /metrics: p50/p99/max and the number of samples.
+                  those client order ids directly on the exchange, one every --partials/--fill-rate seconds (after
+                  --fill-warmup fills, not counted) for --duration seconds, so fills reach the daemon's WebSocket at
+                  --fill-rate per second. Then it waits for every fill to be linked and reads the fill-to-link latency
+                  the daemon measured (frame received to link committed) from its GET /metrics: p50/p99/max of the
+                  window (the upper bound of the histogram bucket each falls in, from the difference of two scrapes)
+                  and the number of samples, and the daemon's own HdrHistogram quantiles since it started.
 
         A table goes to stdout (with the issue's goals: >= 2,000 intents/s on SQLite; p99 <= 5 ms on SQLite and
         <= 10 ms on PostgreSQL at 1,000 fills/s), progress to stderr. Measure a Release build (dotnet run -c Release);
         the table says which build ran. With --store postgres each phase's daemon gets a schema of its own
         (linkage_load_RUN_PHASE) that is dropped afterwards. With --intake URL it drives a daemon that is already
         running instead (and, for the fill phase, the exchange at --rest URL with --key FILE, which should be started
-        with --market-partials equal to --partials); its histogram then covers its whole life, so the quantiles come
-        from the histogram's buckets (upper bounds) instead.
+        with --market-partials equal to --partials).
         """,
         [
             new("--store", "sqlite|postgres", "sqlite", "the store of the daemons it starts"),
@@ -58,6 +59,7 @@ internal static class LoadCommand
             new("--warmup", "S", "2", "seconds of intake requests before the intake phase counts"),
             new("--fill-rate", "N", "1000", "fills per second the fill phase drives through the daemon's WebSocket"),
             new("--partials", "P", "1", "trades per market order (the exchange's --market-partials); orders per second = N / P"),
+            new("--fill-warmup", "N", "200", "fills placed and linked before the fill phase's window (not counted: a process compiles its code on first use)"),
             new("--seed", "N", "1", "the exchange's seed"),
             new("--json", "FILE", "none", "also write the figures as JSON"),
             new("--work", "DIR", "a new temporary folder", "where the children's logs, key and SQLite files go"),

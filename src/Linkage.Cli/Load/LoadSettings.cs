@@ -37,6 +37,7 @@ internal sealed record LoadSettings
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
     public int FillRate { get; init; } = 1000;
     public int Partials { get; init; } = 1;
+    public int FillWarmup { get; init; } = 200;
     public ulong Seed { get; init; } = 1;
     public string? Json { get; init; }
     public string? WorkDirectory { get; init; }
@@ -119,6 +120,7 @@ internal sealed record LoadSettings
         var concurrency = Whole(line, "--concurrency", 16, 1, ConcurrencyMax, problems);
         var fillRate = Whole(line, "--fill-rate", 1000, 1, FillRateMax, problems);
         var partials = Whole(line, "--partials", 1, 1, PartialsMax, problems);
+        var fillWarmup = Whole(line, "--fill-warmup", 200, 0, FillRateMax, problems);
         var duration = Seconds(line, "--duration", 10, 0.1, problems);
         var warmup = Seconds(line, "--warmup", 2, 0, problems);
         ulong seed = 1;
@@ -141,6 +143,7 @@ internal sealed record LoadSettings
             Warmup = warmup,
             FillRate = fillRate,
             Partials = partials,
+            FillWarmup = fillWarmup,
             Seed = seed,
             Json = line.Value("--json"),
             WorkDirectory = line.Value("--work"),
