@@ -64,6 +64,9 @@ public sealed class WebhookHost
     private int _reconnectTries;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
 
+    // The answer to an intent Admit refused (the host is single-threaded, so a field serves as a second return value).
+    private IntakeAnswer? _admitted;
+
     /// <param name="correlator">The design under test (or in production, the engine over its store).</param>
     /// <param name="ledger">What the host reads of the design's state.</param>
     /// <param name="options">Timings and bounds.</param>
@@ -245,9 +248,6 @@ public sealed class WebhookHost
 
     /// <summary>An intent the intake admitted, to be staged: its input, and its answer once the input is applied.</summary>
     private sealed record Staging(ClientOrderId ClientOrderId, Pending Pending, Func<IntakeAnswer> Answer);
-
-    // The answer of an intent Admit refused (the host is single-threaded, so a field serves as a second return value).
-    private IntakeAnswer? _admitted;
 
     /// <summary>
     /// What <see cref="StageIntent"/> checks before anything is stored: the intent reads and validates, is not staged
