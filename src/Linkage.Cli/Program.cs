@@ -1,6 +1,6 @@
 namespace Linkage.Cli;
 
-/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>, <c>serve</c>, <c>judge</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
+/// <summary>Command-line entry: <c>replay</c>, <c>fuzz</c>, <c>audit</c>, <c>crash</c>, <c>exchange</c>, <c>serve</c>, <c>judge</c>, <c>load</c>. Exit codes: 0 pass, 1 a scenario or check failed, 2 bad input or usage.</summary>
 internal static class Program
 {
     private static readonly string Usage = $"""
@@ -14,6 +14,7 @@ internal static class Program
           exchange serve the simulated exchange on the wire (HTTPS, WSS, JWT) for real clients; `exchange keys DIR` makes a key
           serve    the daemon a bot team deploys: links a live account's fills to the intents its webhook hands over
           judge    judge a run's store against `linkage exchange`'s truth file with the laws
+          load     measure the daemon under load: intake throughput and fill-to-link latency against the wire exchange
 
           {ReplayArguments.Usage}
           {FuzzCommand.Usage}
@@ -23,6 +24,7 @@ internal static class Program
           linkage exchange keys DIR [--algorithm es256|ed25519]
           linkage serve --key FILE [--rest URL] [--ws URL] [--ca FILE] [--store sqlite|postgres] [--listen URL] ...
           {JudgeCommand.Spec.Usage}
+          {Load.LoadCommand.Spec.Usage}
 
         linkage COMMAND --help (or -h) describes a command: every option with its default, exit codes, examples.
         exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure.
@@ -45,6 +47,7 @@ internal static class Program
             "exchange" => Linkage.Sim.Server.ExchangeCommand.Run(rest, Console.Out, Console.Error),
             "serve" => Linkage.Serve.ServeCommand.Run(rest, Console.Out, Console.Error),
             "judge" => JudgeCommand.Run(rest, Console.Out, Console.Error),
+            "load" => Load.LoadCommand.Run(rest, Console.Out, Console.Error),
             CrashChildCommand.Name => CrashChildCommand.Run(rest, Console.Out, Console.Error),
             "-h" or "--help" or "help" => Help(),
             _ => Unknown(args[0]),

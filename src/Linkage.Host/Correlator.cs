@@ -16,6 +16,14 @@ public interface ICorrelator
     /// <summary>Processes one input to completion (decide, apply, retry on conflict) and returns what was decided.</summary>
     ProcessResult Process(EngineInput input);
 
+    /// <summary>
+    /// Processes a burst of inputs, in order, to the same outcome as <see cref="Process"/> one at a time; returns one
+    /// result per input, in input order. A correlator may decide them together and commit them in one transaction (a
+    /// group commit: one sync to disk instead of one per input); this default processes them one at a time. A result
+    /// of <see cref="ProcessStatus.StoreFailed"/> means that input was not applied; inputs after it may have been.
+    /// </summary>
+    ImmutableArray<ProcessResult> ProcessMany(IReadOnlyList<EngineInput> inputs) => [.. inputs.Select(Process)];
+
     /// <summary>Every link made so far, by client order id (or exchange order id), then sequence.</summary>
     ImmutableArray<LinkRecord> Links();
 }

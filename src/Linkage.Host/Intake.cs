@@ -40,3 +40,8 @@ public sealed record IntakeAnswer(IntakeStatus Status, ClientOrderId? ClientOrde
 /// <param name="Answer">The answer for the caller.</param>
 /// <param name="Commands">The commands to carry out, in order (as every host event returns).</param>
 public sealed record IntakeResult(IntakeAnswer Answer, ImmutableArray<HostCommand> Commands);
+
+/// <summary>What <see cref="WebhookHost.StageCallerIntents"/> returns: one answer per intent, in order, and the commands for the driver.</summary>
+/// <param name="Answers">The answers, one per payload, in the payloads' order.</param>
+/// <param name="Commands">The commands to carry out, in order (as every host event returns).</param>
+public sealed record IntakeBurst(ImmutableArray<IntakeAnswer> Answers, ImmutableArray<HostCommand> Commands);

@@ -64,6 +64,9 @@ public sealed class WebhookHost
     private int _reconnectTries;
     private DateTimeOffset _activeUntil = DateTimeOffset.MaxValue;
 
+    // The answer to an intent Admit refused (the host is single-threaded, so a field serves as a second return value).
+    private IntakeAnswer? _admitted;
+
     /// <param name="correlator">The design under test (or in production, the engine over its store).</param>
     /// <param name="ledger">What the host reads of the design's state.</param>
     /// <param name="options">Timings and bounds.</param>
@@ -188,16 +191,83 @@ public sealed class WebhookHost
             return new(new IntakeAnswer(IntakeStatus.Stopped, null, Reason: "the daemon is stopping"), []);
         }
         Active();
-        var parsed = IntentPayloadParser.Parse(payloadJson, now);
+        if (Admit(payloadJson, place) is not { } staging)
+        {
+            return new(_admitted!, Flush());
+        }
+        if (!TryApply(staging.Pending))
+        {
+            return new(new IntakeAnswer(IntakeStatus.StoreUnavailable, staging.ClientOrderId, Reason: "the store failed to take the intent; nothing was staged"), Flush());
+        }
+        return new(staging.Answer(), Flush());
+    }
+
+    /// <summary>
+    /// Several intents handed over by callers that place their own orders (<see cref="StageIntent"/> without
+    /// <c>place</c>, for each in turn), staged as one burst (<see cref="ICorrelator.ProcessMany"/>), which a SQL store
+    /// commits in one transaction: a daemon's intake under load pays one sync to disk per burst instead of one per
+    /// intent. Every answer is given after the burst's commit. Returns one answer per payload, in order.
+    /// </summary>
+    public IntakeBurst StageCallerIntents(DateTimeOffset now, IReadOnlyList<string> payloadsJson)
+    {
+        ArgumentNullException.ThrowIfNull(payloadsJson);
+        _now = now;
+        if (!_alive)
+        {
+            return new([.. payloadsJson.Select(_ => new IntakeAnswer(IntakeStatus.Stopped, null, Reason: "the daemon is stopping"))], []);
+        }
+        Active();
+        var answers = new IntakeAnswer[payloadsJson.Count];
+        var staging = new List<(int Index, Staging Staging)>();
+        foreach (var (payload, i) in payloadsJson.Select((p, i) => (p, i)))
+        {
+            ArgumentNullException.ThrowIfNull(payload);
+            if (Admit(payload, place: false) is { } admitted)
+            {
+                staging.Add((i, admitted));
+            }
+            else
+            {
+                answers[i] = _admitted!;
+            }
+        }
+        var results = staging.Count == 1 ? [_correlator.Process(staging[0].Staging.Pending.Input)] : _correlator.ProcessMany([.. staging.Select(s => s.Staging.Pending.Input)]);
+        for (var k = 0; k < staging.Count; k++)
+        {
+            var (i, admitted) = staging[k];
+            if (results[k].Status == ProcessStatus.StoreFailed)
+            {
+                answers[i] = new IntakeAnswer(IntakeStatus.StoreUnavailable, admitted.ClientOrderId, Reason: "the store failed to take the intent; nothing was staged");
+                continue;
+            }
+            Applied(admitted.Pending, results[k]);
+            answers[i] = admitted.Answer();
+        }
+        return new([.. answers], Flush());
+    }
+
+    /// <summary>An intent the intake admitted, to be staged: its input, and its answer once the input is applied.</summary>
+    private sealed record Staging(ClientOrderId ClientOrderId, Pending Pending, Func<IntakeAnswer> Answer);
+
+    /// <summary>
+    /// What <see cref="StageIntent"/> checks before anything is stored: the intent reads and validates, is not staged
+    /// already (or conflicts), and the store is taking writes. Null, with the answer in <see cref="_admitted"/>, when
+    /// nothing is to be stored; otherwise the input to process.
+    /// </summary>
+    private Staging? Admit(string payloadJson, bool place)
+    {
+        var parsed = IntentPayloadParser.Parse(payloadJson, _now);
         if (!parsed.TryGetValue(out var read))
         {
-            return new(new IntakeAnswer(IntakeStatus.Invalid, null, parsed.Field ?? "body", parsed.Reason), Flush());
+            _admitted = new IntakeAnswer(IntakeStatus.Invalid, null, parsed.Field ?? "body", parsed.Reason);
+            return null;
         }
         var intent = read with { PlacedByCaller = !place };
         var coid = ClientOrderIds.For(intent);
         if (Validation.Intent(intent) is { } problem)
         {
-            return new(new IntakeAnswer(IntakeStatus.Invalid, coid, problem.Field, problem.Reason), Flush());
+            _admitted = new IntakeAnswer(IntakeStatus.Invalid, coid, problem.Field, problem.Reason);
+            return null;
         }
         if (_ledger.IntentOf(coid) is { } staged)
         {
@@ -206,7 +276,8 @@ public sealed class WebhookHost
                 var why = staged.PlacedByCaller != intent.PlacedByCaller
                     ? $"client order id {coid} is already staged for this intent, to be placed by {(staged.PlacedByCaller ? "the caller" : "the daemon")}"
                     : $"client order id {coid} is already staged for a different intent";
-                return new(new IntakeAnswer(IntakeStatus.Conflict, coid, "client_order_id", why), Flush());
+                _admitted = new IntakeAnswer(IntakeStatus.Conflict, coid, "client_order_id", why);
+                return null;
             }
             if (place && !_placements.ContainsKey(coid.Value) && _ledger.AwaitsPlacement(coid))
             {
@@ -214,17 +285,19 @@ public sealed class WebhookHost
                 // (the exchange answers a re-sent client order id with the order it already has).
                 Send(intent, coid, attempt: 1);
             }
-            return new(new IntakeAnswer(IntakeStatus.AlreadyStaged, coid), Flush());
+            _admitted = new IntakeAnswer(IntakeStatus.AlreadyStaged, coid);
+            return null;
         }
         if (_retry.Count > 0)
         {
-            return new(new IntakeAnswer(IntakeStatus.StoreUnavailable, coid, Reason: $"the store is not taking writes ({_retry.Count} inputs are waiting for it)"), Flush());
+            _admitted = new IntakeAnswer(IntakeStatus.StoreUnavailable, coid, Reason: $"the store is not taking writes ({_retry.Count} inputs are waiting for it)");
+            return null;
         }
         Capture(CaptureKind.Intent, WithClientOrderId(payloadJson, coid));
         var status = IntakeStatus.Staged;
         string? field = null;
         string? reason = null;
-        var pending = new Pending(new IntentReceived(now, intent) { Origin = "intake" }, result =>
+        var pending = new Pending(new IntentReceived(_now, intent) { Origin = "intake" }, result =>
         {
             var decisions = result.Batch?.Decisions ?? [];
             if (decisions.OfType<InputRejected>().FirstOrDefault() is { } refused)
@@ -241,11 +314,7 @@ public sealed class WebhookHost
                 AfterStaging(intent, coid, result);
             }
         });
-        if (!TryApply(pending))
-        {
-            return new(new IntakeAnswer(IntakeStatus.StoreUnavailable, coid, Reason: "the store failed to take the intent; nothing was staged"), Flush());
-        }
-        return new(new IntakeAnswer(status, coid, field, reason), Flush());
+        return new Staging(coid, pending, () => new IntakeAnswer(status, coid, field, reason));
     }
 
     /// <summary>The answer to a <see cref="SendCreateOrder"/> arrived (a success or a refusal, as Coinbase writes them).</summary>
@@ -313,6 +382,49 @@ public sealed class WebhookHost
             Process(input);
         }
         if (anomalies.Any(MeansLoss))
+        {
+            Reconcile();
+        }
+        return Flush();
+    }
+
+    /// <summary>
+    /// Several raw WebSocket messages that arrived while the driver was busy, in arrival order, each with the time it was
+    /// received (its inputs carry that time). The same as <see cref="FeedMessage"/> for each in turn, except that their
+    /// inputs are handed to the design as one burst (<see cref="ICorrelator.ProcessMany"/>), which a SQL store commits
+    /// in one transaction: a live driver under load pays one sync to disk per burst instead of one per message, and
+    /// nothing is acknowledged before its commit either way.
+    /// </summary>
+    public ImmutableArray<HostCommand> FeedMessages(DateTimeOffset now, IReadOnlyList<(string Json, DateTimeOffset ReceivedAt)> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        _now = now;
+        if (!_alive)
+        {
+            return [];
+        }
+        var inputs = new List<EngineInput>();
+        var loss = false;
+        foreach (var (json, receivedAt) in messages)
+        {
+            ArgumentNullException.ThrowIfNull(json);
+            _reconnectTries = 0;
+            Capture(CaptureKind.Ws, json);
+            var parsed = CoinbaseParser.ParseWebSocket(json);
+            if (!parsed.TryGetValue(out var message))
+            {
+                inputs.Add(new MalformedInput(receivedAt, "ws", parsed.Error!.Reason, json) { Field = parsed.Field, Origin = "ws" });
+                continue;
+            }
+            if (message is not HeartbeatMessage)
+            {
+                Active();
+            }
+            loss |= _tracker.Observe(message).Any(MeansLoss);
+            inputs.AddRange(FeedInputs.From(message, receivedAt, "ws"));
+        }
+        ProcessBurst(inputs);
+        if (loss)
         {
             Reconcile();
         }
@@ -846,6 +958,39 @@ public sealed class WebhookHost
         }
     }
 
+    /// <summary>
+    /// Hands a burst of inputs to the design at once (<see cref="ICorrelator.ProcessMany"/>), in order. Behind inputs
+    /// the store could not take, or alone, they go one at a time as <see cref="Process"/> sends them; an input of the
+    /// burst the store failed to take waits with every input after it that was not applied, in order.
+    /// </summary>
+    private void ProcessBurst(IReadOnlyList<EngineInput> inputs)
+    {
+        DrainRetries();
+        if (_retry.Count > 0 || inputs.Count < 2)
+        {
+            foreach (var input in inputs)
+            {
+                Process(input);
+            }
+            return;
+        }
+        var results = _correlator.ProcessMany(inputs);
+        var failed = false;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var pending = new Pending(inputs[i], null);
+            failed |= results[i].Status == ProcessStatus.StoreFailed;
+            if (failed)
+            {
+                // Arrival order is kept: once one input waits for the store, every later one waits behind it (one that
+                // the burst did apply is a duplicate when offered again, and decided as one).
+                Enqueue(pending);
+                continue;
+            }
+            Applied(pending, results[i]);
+        }
+    }
+
     private bool TryApply(Pending pending)
     {
         var result = _correlator.Process(pending.Input);
@@ -853,13 +998,19 @@ public sealed class WebhookHost
         {
             return false;
         }
+        Applied(pending, result);
+        return true;
+    }
+
+    /// <summary>What follows an applied input: the callback, confirmations it calls for, its continuation.</summary>
+    private void Applied(Pending pending, ProcessResult result)
+    {
         _processed?.Invoke(pending.Input, result);
         if (result.Batch is { } batch)
         {
             ScheduleConfirmation(batch);
         }
         pending.Then?.Invoke(result);
-        return true;
     }
 
     /// <summary>Offers the waiting inputs again, oldest first, until one fails again. Not re-entered from a continuation.</summary>

@@ -132,7 +132,9 @@ internal sealed class IntakeApi(LiveDriver driver, ILinkageStore store, DaemonMe
         {
             return refused;
         }
-        var (answer, placing) = await driver.Ask(() =>
+        // An intent the caller places itself is staged in a burst with others waiting (one commit for all); one the daemon
+        // places goes alone, since its create-order is sent from the same event.
+        var (answer, placing) = !place ? (await driver.StageCallerIntent(body!), null) : await driver.Ask(() =>
         {
             var result = driver.Host.StageIntent(time.GetUtcNow(), body!, place);
             if (result.Answer.Status == IntakeStatus.Staged)

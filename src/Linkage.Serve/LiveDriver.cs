@@ -14,6 +14,11 @@ namespace Linkage.Serve;
 /// virtual clock (<c>Linkage.Sim.Driver.SimulatedDriver</c>); the host cannot tell them apart.
 /// </summary>
 /// <remarks>
+/// WebSocket messages that queued up while the loop was busy are handed to the host together
+/// (<see cref="WebhookHost.FeedMessages"/>, at most <see cref="BurstMax"/>), and so are intents of callers that place
+/// their own orders (<see cref="WebhookHost.StageCallerIntents"/>), so a burst is committed in one transaction
+/// (<see cref="GroupCommitCorrelator"/>) instead of one per message or intent; nothing of a burst is answered before
+/// its commit.
 /// Nothing throws out of the loop: an event that fails is logged and the loop goes on. A REST or create-order request
 /// runs concurrently with later events (unlike the simulator, which answers at once); the host waits for the answer
 /// before its next request, so its order of work is the same. Messages of a feed connection that the host has
@@ -21,8 +26,10 @@ namespace Linkage.Serve;
 /// </remarks>
 internal sealed class LiveDriver : IAsyncDisposable
 {
-    private readonly Channel<Func<ImmutableArray<HostCommand>>> _events =
-        Channel.CreateUnbounded<Func<ImmutableArray<HostCommand>>>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Most WebSocket messages, or intents, handed to the host (and committed) together.</summary>
+    public const int BurstMax = 256;
+
+    private readonly Channel<LoopEvent> _events = Channel.CreateUnbounded<LoopEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IExchangeRest _rest;
     private readonly IExchangeFeed _feed;
     private readonly TimeProvider _time;
@@ -35,7 +42,6 @@ internal sealed class LiveDriver : IAsyncDisposable
     private readonly TimeSpan _reconnectJitterMax;
     private CancellationTokenSource? _feedCancel;
     private long _feedGeneration;
-    private DateTimeOffset? _receivedAt;
     private int _outstandingCreates;
     private DateTimeOffset? _restBusySince;
     private Task _loop = Task.CompletedTask;
@@ -81,7 +87,7 @@ internal sealed class LiveDriver : IAsyncDisposable
     public Task<T> Ask<T>(Func<(T Value, ImmutableArray<HostCommand> Commands)> work)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var posted = _events.Writer.TryWrite(() =>
+        var posted = _events.Writer.TryWrite(new LoopEvent(() =>
         {
             try
             {
@@ -94,8 +100,23 @@ internal sealed class LiveDriver : IAsyncDisposable
                 answer.TrySetException(e);
                 throw;
             }
-        });
+        }, null, null));
         if (!posted)
+        {
+            answer.TrySetException(new ObjectDisposedException(nameof(LiveDriver), "the daemon is stopping"));
+        }
+        return answer.Task;
+    }
+
+    /// <summary>
+    /// Stages an intent whose order the caller places itself (<c>POST /v1/intents</c>) and answers once it is committed;
+    /// intents that queue up while the loop is busy are staged as one burst. Fails with
+    /// <see cref="ObjectDisposedException"/> once stopped.
+    /// </summary>
+    public Task<IntakeAnswer> StageCallerIntent(string payloadJson)
+    {
+        var answer = new TaskCompletionSource<IntakeAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_events.Writer.TryWrite(new LoopEvent(null, null, new CallerIntent(payloadJson, answer))))
         {
             answer.TrySetException(new ObjectDisposedException(nameof(LiveDriver), "the daemon is stopping"));
         }
@@ -129,12 +150,12 @@ internal sealed class LiveDriver : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time);
         }
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_events.Writer.TryWrite(() =>
+        if (_events.Writer.TryWrite(new LoopEvent(() =>
         {
             _stopped = true;
             stopped.TrySetResult();
             return Host.Stop(_time.GetUtcNow(), abrupt: false);
-        }))
+        }, null, null)))
         {
             await stopped.Task;
         }
@@ -156,7 +177,7 @@ internal sealed class LiveDriver : IAsyncDisposable
 
     private void Post(Func<ImmutableArray<HostCommand>> work)
     {
-        if (!_events.Writer.TryWrite(work))
+        if (!_events.Writer.TryWrite(new LoopEvent(work, null, null)))
         {
             _log.LogDebug("an event arrived after the daemon stopped; ignored");
         }
@@ -164,8 +185,31 @@ internal sealed class LiveDriver : IAsyncDisposable
 
     private async Task Loop()
     {
-        await foreach (var work in _events.Reader.ReadAllAsync())
+        LoopEvent? stashed = null;
+        while (stashed is not null || await _events.Reader.WaitToReadAsync())
         {
+            LoopEvent? item = stashed;
+            stashed = null;
+            if (item is null && !_events.Reader.TryRead(out item))
+            {
+                continue;
+            }
+            Func<ImmutableArray<HostCommand>> work;
+            if (item.Frame is { } first)
+            {
+                // Every message already waiting goes with it, up to the next event of another kind (kept for the next turn).
+                var frames = Burst(first, e => e.Frame, ref stashed);
+                work = () => Frames(frames);
+            }
+            else if (item.Intent is { } intent)
+            {
+                var intents = Burst(intent, e => e.Intent, ref stashed);
+                work = () => Intents(intents);
+            }
+            else
+            {
+                work = item.Work!;
+            }
             try
             {
                 Execute(work());
@@ -291,27 +335,10 @@ internal sealed class LiveDriver : IAsyncDisposable
             }
             var ending = await _feed.RunOnceAsync((json, at) =>
             {
-                Post(() =>
+                if (!_events.Writer.TryWrite(new LoopEvent(null, new FeedFrame(generation, json, at), null)))
                 {
-                    if (generation != _feedGeneration || _stopped)
-                    {
-                        return [];
-                    }
-                    if (!_metrics.FeedConnected)
-                    {
-                        _metrics.Feed(connected: true);
-                    }
-                    _metrics.Message(at);
-                    _receivedAt = at;
-                    try
-                    {
-                        return Host.FeedMessage(_time.GetUtcNow(), json);
-                    }
-                    finally
-                    {
-                        _receivedAt = null;
-                    }
-                });
+                    _log.LogDebug("a feed message arrived after the daemon stopped; ignored");
+                }
                 return ValueTask.CompletedTask;
             }, cancellation);
             if (cancellation.IsCancellationRequested)
@@ -337,6 +364,72 @@ internal sealed class LiveDriver : IAsyncDisposable
             _log.LogError(e, "the feed failed: {Error}", e.Message);
             Post(() => generation != _feedGeneration || _stopped ? [] : Host.FeedClosed(_time.GetUtcNow()));
         }
+    }
+
+    /// <summary>
+    /// <paramref name="first"/> and the events of its kind already waiting behind it (at most <see cref="BurstMax"/>); the
+    /// first event of another kind is kept in <paramref name="stashed"/> for the loop's next turn.
+    /// </summary>
+    private List<T> Burst<T>(T first, Func<LoopEvent, T?> kind, ref LoopEvent? stashed)
+        where T : class
+    {
+        var burst = new List<T> { first };
+        while (burst.Count < BurstMax && _events.Reader.TryRead(out var next))
+        {
+            if (kind(next) is { } same)
+            {
+                burst.Add(same);
+            }
+            else
+            {
+                stashed = next;
+                break;
+            }
+        }
+        return burst;
+    }
+
+    /// <summary>Caller-placed intents, staged as one burst and answered after its commit.</summary>
+    private ImmutableArray<HostCommand> Intents(List<CallerIntent> intents)
+    {
+        IntakeBurst burst;
+        try
+        {
+            burst = Host.StageCallerIntents(_time.GetUtcNow(), [.. intents.Select(i => i.Payload)]);
+        }
+        catch (Exception e)
+        {
+            foreach (var intent in intents)
+            {
+                intent.Answer.TrySetException(e);
+            }
+            throw;
+        }
+        for (var i = 0; i < intents.Count; i++)
+        {
+            if (burst.Answers[i].Status == IntakeStatus.Staged)
+            {
+                _kill.Pass("after-staging");
+            }
+            intents[i].Answer.TrySetResult(burst.Answers[i]);
+        }
+        return burst.Commands;
+    }
+
+    /// <summary>Messages of the current feed connection, to the host as one burst; those of a replaced connection are dropped.</summary>
+    private ImmutableArray<HostCommand> Frames(List<FeedFrame> frames)
+    {
+        var current = frames.Where(f => f.Generation == _feedGeneration).ToList();
+        if (_stopped || current.Count == 0)
+        {
+            return [];
+        }
+        if (!_metrics.FeedConnected)
+        {
+            _metrics.Feed(connected: true);
+        }
+        _metrics.Message(current[^1].ReceivedAt);
+        return Host.FeedMessages(_time.GetUtcNow(), [.. current.Select(f => (f.Json, f.ReceivedAt))]);
     }
 
     private async Task Timer(SetTimer timer)
@@ -390,11 +483,19 @@ internal sealed class LiveDriver : IAsyncDisposable
         _metrics.Record(batch);
         if (batch.Decisions.Any(d => d is Linked))
         {
-            if (_receivedAt is { } received)
+            // A feed input carries the time its message was received (WebhookHost.FeedMessages); it is reported after its commit.
+            if (input.Origin == "ws")
             {
-                _metrics.FillToLink(_time.GetUtcNow() - received);
+                _metrics.FillToLink(_time.GetUtcNow() - input.At);
             }
             _kill.Pass("mid-fills");
         }
     }
+
+    /// <summary>An event for the loop: work to run, a WebSocket message of feed connection <see cref="FeedFrame.Generation"/>, or a caller's intent.</summary>
+    private sealed record LoopEvent(Func<ImmutableArray<HostCommand>>? Work, FeedFrame? Frame, CallerIntent? Intent);
+
+    private sealed record CallerIntent(string Payload, TaskCompletionSource<IntakeAnswer> Answer);
+
+    private sealed record FeedFrame(long Generation, string Json, DateTimeOffset ReceivedAt);
 }

@@ -206,7 +206,7 @@ public static class ServeCommand
         metrics.StartParked(store.Parked().Length);
         var options = Linkage.Host.HostOptions.Default with { AckTimeout = settings.AckTimeout, Capture = capture is not null };
         await using var driver = new LiveDriver(
-            processed => new WebhookHost(new EngineCorrelator(store), new StoreLedger(store), options, processed),
+            processed => new WebhookHost(new GroupCommitCorrelator(store), new StoreLedger(store), options, processed),
             exchange.Rest, exchange.Feed, time, log, metrics, settings.Kill, capture);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -44,17 +44,34 @@ internal sealed class ExchangeBook
     private readonly Prng _fillDraws;
     private readonly List<ExchangeOrder> _open = [];
     private readonly Dictionary<string, decimal> _balances = Products.Balances.ToDictionary(b => b.Currency, b => b.Start, StringComparer.Ordinal);
+    private readonly int? _marketPartials;
     private int _tradesApplied;
     private ScenarioPlayer? _player;
 
-    public ExchangeBook(ulong seed, DateTimeOffset start, double speed)
+    /// <param name="seed">Seeds the price paths, partial fills and ids.</param>
+    /// <param name="start">Virtual time's start.</param>
+    /// <param name="speed">Virtual time per wall time.</param>
+    /// <param name="marketPartials">
+    /// For load tests (<c>--market-partials N</c>): every market order fills in exactly this many trades of equal size
+    /// (the last takes the remainder), and each trade is reported in a <c>user</c> update of its own (no coalescing), so
+    /// a client knows how many fills each order it places brings. Null: 1 to <see cref="MarketPartialsMax"/> seeded
+    /// partials, coalesced as the simulator does.
+    /// </param>
+    public ExchangeBook(ulong seed, DateTimeOffset start, double speed, int? marketPartials = null)
     {
         _start = start;
         _speed = speed;
+        _marketPartials = marketPartials;
         _world = new SimWorld(start);
         // No in-process connection ever opens, so the book's own feed faults and latencies stay zero; the wire front end
-        // applies its faults per WebSocket connection. Coalescing stays on: several trades may reach a client as one update.
-        _exchange = new SimulatedExchange(_world, seed, new IdMint(seed), FeedKind.Orders, new Latency(TimeSpan.Zero, TimeSpan.Zero), new Faults(0m, 0m, 0m), new FaultCounter(), new ExchangeOptions { Heartbeats = false });
+        // applies its faults per WebSocket connection. Coalescing stays on (several trades may reach a client as one
+        // update) unless a fixed number of partials was asked for.
+        var options = new ExchangeOptions { Heartbeats = false };
+        if (marketPartials is not null)
+        {
+            options = options with { CoalesceChance = 0m };
+        }
+        _exchange = new SimulatedExchange(_world, seed, new IdMint(seed), FeedKind.Orders, new Latency(TimeSpan.Zero, TimeSpan.Zero), new Faults(0m, 0m, 0m), new FaultCounter(), options);
         _fillDraws = Prng.Stream(seed, "wire:fills");
         foreach (var product in Products.All)
         {
@@ -254,13 +271,15 @@ internal sealed class ExchangeBook
 
     private static PlaceResult Refuse(string reason, string message) => new(null, false, reason, message);
 
-    /// <summary>A market order fills at once, in seeded partials around the current price.</summary>
+    /// <summary>A market order fills at once, in seeded partials around the current price (or exactly <c>--market-partials</c>).</summary>
     private void FillMarket(ExchangeOrder order, Product product)
     {
-        var parts = _fillDraws.NextInRange(1, MarketPartialsMax);
+        var parts = _marketPartials ?? _fillDraws.NextInRange(1, MarketPartialsMax);
         for (var i = 1; i <= parts && !order.Status.IsTerminal(); i++)
         {
-            var quantity = i == parts ? order.Unfilled : Part(order.Unfilled, product);
+            var quantity = i == parts ? order.Unfilled
+                : _marketPartials is not null ? EvenPart(order.Unfilled, parts - i + 1, product)
+                : Part(order.Unfilled, product);
             var slip = _fillDraws.NextInRange(-5, 5) / 10_000m;
             var price = Round(_prices[product.Id] * (1m + slip), product.QuoteIncrement);
             _exchange.Fill(order.OrderId, quantity, price);
@@ -274,6 +293,10 @@ internal sealed class ExchangeBook
         var part = Math.Floor(unfilled * percent / 100m / product.BaseIncrement) * product.BaseIncrement;
         return part <= 0m || unfilled - part < product.BaseIncrement ? unfilled : part;
     }
+
+    /// <summary>One of <paramref name="partsLeft"/> equal shares of what is left, on the base increment (at least one increment).</summary>
+    private static decimal EvenPart(decimal unfilled, long partsLeft, Product product) =>
+        Math.Min(unfilled, Math.Max(product.BaseIncrement, Math.Floor(unfilled / partsLeft / product.BaseIncrement) * product.BaseIncrement));
 
     private static decimal Round(decimal value, decimal increment) => Math.Round(value / increment, MidpointRounding.ToEven) * increment;
 

@@ -37,6 +37,8 @@ public static class ExchangeCommand
           --cert-key FILE        the unencrypted PEM private key of --cert (PKCS#8, SEC1 or PKCS#1) [read from --cert's file]
           --seed N               seeds price paths, partial fills, ids and faults [the scenario's seed, else 1]
           --speed X              virtual time runs X times wall time, at most 86400 [1]
+          --market-partials N    for load tests: every market order fills in exactly N equal trades (1 to 100),
+                                 each in a user update of its own [1 to 3 seeded partials, coalesced]
           --faults PROFILE       none, ws-drop, ws-duplicate, ws-reorder, ws-close, heartbeat-silence, ack-lost,
                                  rate-limit, unauthorized, unavailable, latency, swarm [none]
           --scenario FILE        play a scenario file's exchange-side script for whoever connects (docs/exchange.md,
@@ -203,7 +205,7 @@ public static class ExchangeCommand
         }
         using var served = certificate;
         var start = DateTimeOffset.UtcNow;
-        var book = new ExchangeBook(seed, start, options.Speed);
+        var book = new ExchangeBook(seed, start, options.Speed, options.MarketPartials);
         var faults = new WireFaults(profile, seed, log);
         var player = scenario is null ? null : book.Play(scenario, faults, log);
         using var transcript = new Transcript(options.TranscriptFile);
@@ -331,6 +333,7 @@ internal sealed record ServerOptions
     public ulong? SeedGiven { get; init; }
 
     public double Speed { get; init; } = 1;
+    public int? MarketPartials { get; init; }
     public FaultProfile Faults { get; init; } = FaultProfile.Find("none")!;
     public bool StrictUri { get; init; }
     public TimeSpan? Duration { get; init; }
@@ -341,6 +344,9 @@ internal sealed record ServerOptions
 
     /// <summary>Largest <c>--speed</c>: virtual time may run a day per wall second, no faster (each virtual second is a price tick).</summary>
     public const double SpeedMax = 86_400;
+
+    /// <summary>Largest <c>--market-partials</c>.</summary>
+    public const int MarketPartialsMax = 100;
 
     public static ServerOptions? Parse(string[] args, out List<string> errors)
     {
@@ -448,6 +454,19 @@ internal sealed record ServerOptions
                         else
                         {
                             o = o with { Speed = speed };
+                        }
+                    }
+                    break;
+                case "--market-partials":
+                    if (Value() is { } partialsText)
+                    {
+                        if (!int.TryParse(partialsText, NumberStyles.None, CultureInfo.InvariantCulture, out var partials) || partials is < 1 or > MarketPartialsMax)
+                        {
+                            errors.Add($"--market-partials must be a whole number from 1 to {MarketPartialsMax}, not '{partialsText}'");
+                        }
+                        else
+                        {
+                            o = o with { MarketPartials = partials };
                         }
                     }
                     break;

@@ -347,6 +347,26 @@ internal sealed class EndToEndRun : IDisposable
     }
 
     /// <summary>
+    /// Waits until the exchange has injected a fault whose kind contains <paramref name="kind"/> (it logs
+    /// <c>fault KIND: TARGET</c> on stderr as each fires), or <paramref name="within"/> passes; whether it did. Faults
+    /// are drawn per message or per beat from a seeded stream, so a run that ends sooner than the stream's first hit
+    /// would see none: a faster daemon made short runs end before the first heartbeat silence.
+    /// </summary>
+    public async Task<bool> WaitForFault(string kind, TimeSpan within)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Exchange.Stderr.Split('\n').Any(line => line.StartsWith("fault ", StringComparison.Ordinal) && line.Split(':')[0].Contains(kind, StringComparison.Ordinal)))
+        {
+            if (clock.Elapsed > within)
+            {
+                return false;
+            }
+            await Task.Delay(200);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Cancels the bot's resting orders (so the book stops moving), then waits until every order of the bot is terminal
     /// on the exchange and linked to exactly what the exchange filled (asked of the exchange itself), or
     /// <paramref name="within"/> passes; returns the orders still unsettled.

@@ -51,6 +51,8 @@ public sealed class ServeEndToEndTests
         using var run = EndToEndRun.Start(seed, faults, (exchange, directory) =>
             [new DaemonSlot("a", [.. EndToEndRun.ExchangeArgs(exchange), "--sqlite", Path.Combine(directory, "linkage.db"), "--capture", Path.Combine(directory, "capture.jsonl")], null, null, restart: true)]);
         await run.Workload(Entries);
+        var kind = faults == "ws-close" ? "_close" : faults.Replace('-', '_');
+        var injected = await run.WaitForFault(kind, TimeSpan.FromSeconds(120));
         var unsettled = await run.Settle(TimeSpan.FromSeconds(90));
         var metrics = await new HttpClient().GetStringAsync(run.Slots[0].Current!.Intake + "/metrics");
         var (exits, truth) = run.Stop();
@@ -59,7 +61,8 @@ public sealed class ServeEndToEndTests
         Report(run, report, truth, $"sqlite, faults {faults}");
         Assert.Multiple(() =>
         {
-            Assert.That(EndToEndRun.Faults(truth), Does.Contain(faults == "ws-close" ? "_close" : faults.Replace('-', '_')), "the exchange must have injected the fault");
+            Assert.That(injected, Is.True, "the exchange injected the fault within 2 minutes");
+            Assert.That(EndToEndRun.Faults(truth), Does.Contain(kind), "the exchange must have injected the fault");
             Assert.That(run.Slots[0].Deaths, Is.Empty, "nothing kills the daemon here");
             Assert.That(exits, Is.All.EqualTo(0));
             Assert.That(unsettled, Is.Empty);

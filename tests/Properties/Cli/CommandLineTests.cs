@@ -14,7 +14,7 @@ namespace Linkage.Properties.Cli;
 /// </summary>
 public sealed partial class CommandLineTests
 {
-    private static readonly string[] Commands = ["replay", "fuzz", "audit", "crash"];
+    private static readonly string[] Commands = ["replay", "fuzz", "audit", "crash", "load"];
 
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
@@ -26,6 +26,7 @@ public sealed partial class CommandLineTests
             "replay" => ReplayCommand.Run(rest, output, error, ReplayHost.Real((_, _) => throw new AssertionException("nothing may run"))),
             "fuzz" => FuzzCommand.Run(rest, output, error, ReplayHost.Real((_, _) => throw new AssertionException("nothing may run"))),
             "audit" => AuditCommand.Run(rest, output, error),
+            "load" => Linkage.Cli.Load.LoadCommand.Run(rest, output, error),
             _ => CrashCommand.Run(rest, output, error),
         };
         return (code, output.ToString(), error.ToString());
@@ -36,6 +37,7 @@ public sealed partial class CommandLineTests
         "replay" => ReplayArguments.Spec,
         "fuzz" => FuzzCommand.Spec,
         "audit" => AuditCommand.Spec,
+        "load" => Linkage.Cli.Load.LoadCommand.Spec,
         _ => CrashCommand.Spec,
     };
 
@@ -88,7 +90,7 @@ public sealed partial class CommandLineTests
         {
             return;
         }
-        string[] positional = command == "fuzz" ? [] : ["x.file"];
+        string[] positional = command is "fuzz" or "load" ? [] : ["x.file"];
         var notPostgres = Run([command, .. positional, "--store", "memory", "--pg-schema", "mine"]);
         var notPlain = Run([command, .. positional, "--store", "postgres", "--pg", "Host=db", "--pg-schema", "Mine-2"]);
         Assert.Multiple(() =>
