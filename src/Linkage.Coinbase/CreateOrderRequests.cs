@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -65,7 +64,7 @@ public static class CreateOrderRequests
     public static string Write(Action<Utf8JsonWriter> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var buffer = new ArrayBufferWriter<byte>(512);
+        using var buffer = new PooledBufferWriter(512);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();

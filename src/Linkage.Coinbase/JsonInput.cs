@@ -28,13 +28,25 @@ internal static class JsonInput
     public static ParseResult<T> Parse<T>(string? json, Func<Node, FieldReader, T?> read)
         where T : class
     {
-        if (!TryParseDocument(json, CoinbaseLimits.MessageLengthMax, MessageOptions, out var document, out var reason))
+        if (!TryEncode(json, CoinbaseLimits.MessageLengthMax, out var buffer, out var written, out var reason))
         {
             return ParseResult.Fail<T>(null, reason);
         }
-        using (document)
+        try
         {
-            return Read(document, read);
+            // The document is read and disposed before the rented bytes go back, so it need not copy them.
+            if (!TryParseDocument(new ReadOnlyMemory<byte>(buffer, 0, written), CoinbaseLimits.MessageLengthMax, MessageOptions, copy: false, out var document, out reason))
+            {
+                return ParseResult.Fail<T>(null, reason);
+            }
+            using (document)
+            {
+                return Read(document, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -56,6 +68,29 @@ internal static class JsonInput
     public static bool TryParseDocument(string? json, int lengthMax, JsonDocumentOptions options, [NotNullWhen(true)] out JsonDocument? document, out string reason)
     {
         document = null;
+        if (!TryEncode(json, lengthMax, out var buffer, out var written, out reason))
+        {
+            return false;
+        }
+        try
+        {
+            return TryParseDocument(new ReadOnlyMemory<byte>(buffer, 0, written), lengthMax, options, out document, out reason);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Text to UTF-8 in an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it), refusing text
+    /// longer than <paramref name="lengthMax"/> characters or with unpaired surrogates.
+    /// </summary>
+    private static bool TryEncode(string? json, int lengthMax, [NotNullWhen(true)] out byte[]? buffer, out int written, out string reason)
+    {
+        buffer = null;
+        written = 0;
+        reason = "";
         if (json is null)
         {
             reason = "message is missing";
@@ -66,28 +101,31 @@ internal static class JsonInput
             reason = TooLong(json.Length, "characters", lengthMax);
             return false;
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        try
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+
+        // Refuse text with unpaired surrogates instead of silently replacing them.
+        if (Utf8.FromUtf16(json, rented, out _, out written, replaceInvalidSequences: false) != OperationStatus.Done)
         {
-            // Refuse text with unpaired surrogates instead of silently replacing them.
-            if (Utf8.FromUtf16(json, buffer, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
-            {
-                reason = "message is not valid UTF-16 text (unpaired surrogate)";
-                return false;
-            }
-            return TryParseDocument(new ReadOnlyMemory<byte>(buffer, 0, written), lengthMax, options, out document, out reason);
+            ArrayPool<byte>.Shared.Return(rented);
+            reason = "message is not valid UTF-16 text (unpaired surrogate)";
+            return false;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        buffer = rented;
+        return true;
     }
 
     /// <summary>
     /// Bytes to a document. The document copies what it needs, so the caller may reuse <paramref name="utf8"/> after.
     /// A string escaping half a surrogate pair (<c>"\ud800"</c>) is refused here, because reading it later would throw.
     /// </summary>
-    public static bool TryParseDocument(ReadOnlyMemory<byte> utf8, int lengthMax, JsonDocumentOptions options, [NotNullWhen(true)] out JsonDocument? document, out string reason)
+    public static bool TryParseDocument(ReadOnlyMemory<byte> utf8, int lengthMax, JsonDocumentOptions options, [NotNullWhen(true)] out JsonDocument? document, out string reason) =>
+        TryParseDocument(utf8, lengthMax, options, copy: true, out document, out reason);
+
+    /// <summary>
+    /// Bytes to a document; with <paramref name="copy"/> false the document reads <paramref name="utf8"/> in place, so the
+    /// caller must dispose it before reusing those bytes.
+    /// </summary>
+    private static bool TryParseDocument(ReadOnlyMemory<byte> utf8, int lengthMax, JsonDocumentOptions options, bool copy, [NotNullWhen(true)] out JsonDocument? document, out string reason)
     {
         document = null;
         reason = "";
@@ -105,7 +143,7 @@ internal static class JsonInput
         try
         {
             // JsonDocument.Parse over memory keeps a reference to it; a copy makes the document independent of a rented buffer.
-            parsed = JsonDocument.Parse(utf8.ToArray(), options);
+            parsed = JsonDocument.Parse(copy ? utf8.ToArray() : utf8, options);
         }
         catch (JsonException e)
         {

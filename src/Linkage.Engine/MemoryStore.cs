@@ -13,14 +13,21 @@ namespace Linkage.Engine;
 /// documented stable order.
 /// </summary>
 /// <remarks>
-/// State is dictionaries keyed by the records' ids and lists in the order things were appended. The engine's reads
-/// (open lots, exits awaiting allocation, terminal orders) scan every order and sort what they find; no index is kept,
-/// so there is nothing to keep in step. A batch is first staged into a <see cref="Transaction"/> that checks each
+/// State is dictionaries keyed by the records' ids and lists in the order things were appended. The reads the engine
+/// and the host make for every input or tick (open lots, exits awaiting allocation, orders in flight, terminal orders)
+/// come from three sorted sets of order keys, as a SQL store's come from its indexes: <see cref="Write"/>, the one place
+/// an order is written, moves an order's keys between them by the predicates each read documents, so no read scans
+/// every order ever staged (that made a simulated day quadratic, ADR 0007). The model tests check every such read
+/// against its definition computed by a scan. A batch is first staged into a <see cref="Transaction"/> that checks each
 /// decision against the committed state plus the decisions staged before it, and is committed only if none conflicts.
 /// Thread safety: every member takes one lock, so each call is atomic and sees only committed batches.
 /// </remarks>
 public sealed class MemoryStore : ILinkageStore
 {
+    /// <summary>Orders an index keeps by a time, then by client order id (ordinal).</summary>
+    private static readonly Comparer<(DateTimeOffset At, string ClientId)> ByTimeThenId =
+        Comparer<(DateTimeOffset At, string ClientId)>.Create(static (a, b) => a.At.CompareTo(b.At) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.ClientId, b.ClientId));
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, OrderRecord> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _clientIdByExchangeId = new(StringComparer.Ordinal);
@@ -31,6 +38,14 @@ public sealed class MemoryStore : ILinkageStore
     private readonly List<AllocationRecord> _allocations = [];
     private readonly List<QuarantineRecord> _quarantine = [];
     private readonly List<AlertRecord> _alerts = [];
+
+    // Indexes of _orders: for each read the engine or the host makes per input or per tick, the keys of the orders that
+    // read returns, in its order; the read looks the records up in _orders. Only Write changes them, by the predicates
+    // the reads document: open lots and exits awaiting allocation by kind and product (IsOpen), by staging time; orders
+    // in flight (not IsSettled), by client order id; orders retention may purge (IsRetained), by terminal time.
+    private readonly Dictionary<(IntentKind Kind, ProductId Product), SortedSet<(DateTimeOffset StagedAt, string ClientId)>> _open = [];
+    private readonly SortedSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset TerminalAt, string ClientId)> _retained = new(ByTimeThenId);
 
     /// <inheritdoc />
     public string Name => "memory";
@@ -66,8 +81,7 @@ public sealed class MemoryStore : ILinkageStore
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) =>
-        Locked(() => _orders.Values.Where(o => o.TerminalAt <= cutoff && !o.IntentPurged)
-            .OrderBy(o => o.TerminalAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Take(max).ToImmutableArray());
+        Locked(() => _retained.TakeWhile(k => k.TerminalAt <= cutoff).Take(max).Select(k => _orders[k.ClientId]).ToImmutableArray());
 
     /// <inheritdoc />
     public ApplyResult Apply(DecisionBatch batch)
@@ -89,12 +103,12 @@ public sealed class MemoryStore : ILinkageStore
     }
 
     /// <inheritdoc />
-    public ImmutableArray<OrderRecord> InFlightOrders() =>
-        Locked(() => _orders.Values.Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+    public ImmutableArray<OrderRecord> InFlightOrders() => Locked(() => _inFlight.Select(id => _orders[id]).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<OrderRecord> TerminalSince(DateTimeOffset since) =>
-        Locked(() => _orders.Values.Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _retained.Reverse().TakeWhile(k => k.TerminalAt >= since).Select(k => _orders[k.ClientId])
+            .OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
 
     /// <inheritdoc />
     public ImmutableArray<ExchangeOrderId> ParkedOrderIds() =>
@@ -163,8 +177,49 @@ public sealed class MemoryStore : ILinkageStore
 
     /// <summary>Orders of the kind and product with linked quantity not yet allocated (<see cref="OrderRecord.Open"/> positive), oldest first.</summary>
     private ImmutableArray<OrderRecord> OpenOrders(IntentKind kind, ProductId product) =>
-        Locked(() => _orders.Values.Where(o => o.Intent.Kind == kind && o.Intent.Product == product && o.Open > 0m)
-            .OrderBy(o => o.StagedAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).ToImmutableArray());
+        Locked(() => _open.TryGetValue((kind, product), out var keys) ? keys.Select(k => _orders[k.ClientId]).ToImmutableArray() : []);
+
+    /// <summary>Whether the order is one of its kind and product's open orders (<see cref="OpenOrders"/>).</summary>
+    private static bool IsOpen(OrderRecord order) => order.Open > 0m;
+
+    /// <summary>Whether retention may still purge the order: terminal, its intent not yet purged (<see cref="TerminalBefore"/>, <see cref="TerminalSince"/>).</summary>
+    private static bool IsRetained(OrderRecord order) => order.TerminalAt is not null && !order.IntentPurged;
+
+    /// <summary>Writes an order and moves its keys out of the indexes its previous state was in and into those its new state belongs in.</summary>
+    private void Write(OrderRecord order)
+    {
+        var clientId = order.ClientOrderId.Value;
+        if (_orders.TryGetValue(clientId, out var before))
+        {
+            if (IsOpen(before))
+            {
+                _open[(before.Intent.Kind, before.Intent.Product)].Remove((before.StagedAt, clientId));
+            }
+            _inFlight.Remove(clientId);
+            if (IsRetained(before))
+            {
+                _retained.Remove((before.TerminalAt!.Value, clientId));
+            }
+        }
+        _orders[clientId] = order;
+        if (IsOpen(order))
+        {
+            var key = (order.Intent.Kind, order.Intent.Product);
+            if (!_open.TryGetValue(key, out var open))
+            {
+                _open[key] = open = new SortedSet<(DateTimeOffset StagedAt, string ClientId)>(ByTimeThenId);
+            }
+            open.Add((order.StagedAt, clientId));
+        }
+        if (!order.IsSettled())
+        {
+            _inFlight.Add(clientId);
+        }
+        if (IsRetained(order))
+        {
+            _retained.Add((order.TerminalAt!.Value, clientId));
+        }
+    }
 
     /// <summary>Reads under the lock, so a read never sees half of a batch.</summary>
     private T Locked<T>(Func<T> read)
@@ -246,9 +301,9 @@ public sealed class MemoryStore : ILinkageStore
         /// <summary>Writes everything staged into the store (nothing can conflict any more).</summary>
         public void Commit()
         {
-            foreach (var (clientId, order) in _orders)
+            foreach (var order in _orders.Values)
             {
-                store._orders[clientId] = order;
+                store.Write(order);
             }
             foreach (var (exchangeId, clientId) in _clientIdByExchangeId)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Linkage.Coinbase;
 using Linkage.Engine;
@@ -273,9 +274,23 @@ public static class CoinbaseWire
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// The order's REST object. An open order is listed again at every reconciliation, mostly unchanged, so its bytes are
+    /// kept on the order until it changes (<see cref="ExchangeOrder.Revision"/>) and copied in raw: the bytes writing it
+    /// afresh would give.
+    /// </summary>
     private static void RestOrder(Utf8JsonWriter w, ExchangeOrder order)
     {
-        w.WriteStartObject();
+        if (order.RestJson is not { } written || written.Revision != order.Revision)
+        {
+            written = new ExchangeOrder.WrittenJson(order.Revision, Encoding.UTF8.GetBytes(Write(fields => RestOrderFields(fields, order))));
+            order.RestJson = written;
+        }
+        w.WriteRawValue(written.Utf8, skipInputValidation: true);
+    }
+
+    private static void RestOrderFields(Utf8JsonWriter w, ExchangeOrder order)
+    {
         w.WriteString("order_id", order.OrderId);
         w.WriteString("client_order_id", order.ClientOrderId);
         w.WriteString("product_id", order.Product);
@@ -315,7 +330,6 @@ public static class CoinbaseWire
         w.WriteString("last_update_time", Micros(order.LastUpdateTime));
         w.WriteStartArray("edit_history");
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void OrderConfiguration(Utf8JsonWriter w, decimal size, decimal? limitPrice) => CreateOrderRequests.OrderConfiguration(w, size, limitPrice);

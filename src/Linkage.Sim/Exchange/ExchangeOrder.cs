@@ -32,6 +32,8 @@ public sealed record ExchangeTrade(
 public sealed class ExchangeOrder
 {
     private readonly List<ExchangeTrade> _trades = [];
+    private OrderStatus _status = OrderStatus.Open;
+    private DateTimeOffset _lastUpdateTime;
 
     internal ExchangeOrder(int number, string orderId, string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, DateTimeOffset createdAt)
     {
@@ -60,12 +62,36 @@ public sealed class ExchangeOrder
     public decimal? LimitPrice { get; }
 
     public DateTimeOffset CreatedAt { get; }
-    public OrderStatus Status { get; internal set; } = OrderStatus.Open;
+    public OrderStatus Status
+    {
+        get => _status;
+        internal set
+        {
+            _status = value;
+            Revision++;
+        }
+    }
+
     public decimal CumulativeQuantity { get; private set; }
     public decimal FilledValue { get; private set; }
     public decimal TotalFees { get; private set; }
     public DateTimeOffset? LastFillTime { get; private set; }
-    public DateTimeOffset LastUpdateTime { get; internal set; }
+    public DateTimeOffset LastUpdateTime
+    {
+        get => _lastUpdateTime;
+        internal set
+        {
+            _lastUpdateTime = value;
+            Revision++;
+        }
+    }
+
+    /// <summary>One more at every change of the order (a trade, its status, its update time), so what is written from it can be kept until it changes.</summary>
+    internal int Revision { get; private set; }
+
+    /// <summary>The order's REST object as <see cref="CoinbaseWire"/> last wrote it, and the <see cref="Revision"/> it was written at.</summary>
+    internal WrittenJson? RestJson { get; set; }
+
 
     /// <summary>Executions in order.</summary>
     public IReadOnlyList<ExchangeTrade> Trades => _trades;
@@ -81,6 +107,7 @@ public sealed class ExchangeOrder
 
     internal void Execute(ExchangeTrade trade)
     {
+        Revision++;
         _trades.Add(trade);
         CumulativeQuantity += trade.Size;
         FilledValue += trade.Size * trade.Price;
@@ -92,4 +119,7 @@ public sealed class ExchangeOrder
             Status = OrderStatus.Filled;
         }
     }
+
+    /// <summary>UTF-8 JSON written from the order at <paramref name="Revision"/>.</summary>
+    internal sealed record WrittenJson(int Revision, byte[] Utf8);
 }

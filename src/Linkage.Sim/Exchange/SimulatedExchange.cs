@@ -39,6 +39,11 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly Faults _faultRates;
     private readonly ExchangeOptions _options;
     private readonly List<ExchangeOrder> _orders = [];
+
+    // The orders not yet terminal, in creation order: what List Orders and a snapshot read, without walking every order
+    // ever placed. Open adds an order, Close takes it out when it turns terminal (a terminal status never changes).
+    private readonly List<ExchangeOrder> _open = [];
+
     private readonly List<(ExchangeOrder Order, ExchangeTrade Trade)> _trades = [];
     private readonly Dictionary<string, ExchangeOrder> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExchangeOrder> _byClientId = new(StringComparer.Ordinal);
@@ -149,8 +154,7 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary><c>GET /orders/historical/batch?order_status=OPEN</c>: open orders in creation order, a page at a time.</summary>
     public RestResponse ListOpenOrders(string? cursor, int limit = ExchangeRules.ListOrdersPageSizeDefault)
     {
-        var open = _orders.Where(o => !o.Status.IsTerminal()).ToList();
-        var (page, next) = Page(open, cursor, limit);
+        var (page, next) = Page(_open, cursor, limit);
         return new RestResponse(200, CoinbaseWire.ListOrders(page, next));
     }
 
@@ -191,7 +195,7 @@ public sealed class SimulatedExchange : IExchangeApi
         if (_feed == FeedKind.Orders)
         {
             Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats"]));
-            var open = _orders.Where(o => !o.Status.IsTerminal()).Select(o => (o, o.Status)).ToList();
+            var open = _open.Select(o => (o, o.Status)).ToList();
             // Batches of 50; the last batch has fewer, so a reader knows the snapshot is complete.
             for (var start = 0; start == 0 || start <= open.Count; start += ExchangeRules.SnapshotBatchSize)
             {
@@ -246,6 +250,10 @@ public sealed class SimulatedExchange : IExchangeApi
             quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
         order.Execute(trade);
         _trades.Add((order, trade));
+        if (order.Status.IsTerminal())
+        {
+            Close(order);
+        }
         if (_feed == FeedKind.Trades)
         {
             var counterparty = _ids.NextUuid();
@@ -280,6 +288,7 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         order.Status = status;
         order.LastUpdateTime = _world.Now;
+        Close(order);
         if (_feed == FeedKind.Trades)
         {
             PublishLegacy(order, seq => CoinbaseWire.LegacyDone(order, seq, _world.Now), LegacyKind.Done);
@@ -334,6 +343,7 @@ public sealed class SimulatedExchange : IExchangeApi
     {
         var order = new ExchangeOrder(_orders.Count + 1, _ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
         _orders.Add(order);
+        _open.Add(order);
         _byId.Add(order.OrderId, order);
         _byClientId.TryAdd(clientOrderId, order);
         if (_feed == FeedKind.Trades)
@@ -349,6 +359,9 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         return order;
     }
+
+    /// <summary>An order turned terminal: it leaves the open orders for good.</summary>
+    private void Close(ExchangeOrder order) => _open.Remove(order);
 
     /// <summary>After a trade on the <c>user</c> channel: send the update now, or hold it to coalesce with the trades that follow.</summary>
     private void TradeUpdate(ExchangeOrder order)

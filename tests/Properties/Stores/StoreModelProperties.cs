@@ -9,13 +9,19 @@ namespace Linkage.Properties.Stores;
 /// Model-based conformance: random sequences of decision batches (valid writes, stale versions, duplicate keys,
 /// rebinding, parking and taking out, allocations, appends) are applied to the reference <see cref="MemoryStore"/> and to
 /// the store under test. Every batch must get the same status from both, and afterwards every read-out and every view
-/// the engine uses must return the same records in the same order.
+/// the engine and the host use must return the same records in the same order. The reference store answers those views
+/// from indexes, so after every batch each of its views is also checked against its definition, a scan of its read-outs.
 /// </summary>
 public abstract class StoreModelProperties : DatabaseFixture
 {
     private static readonly string[] ClientIds = ["lk-e0", "lk-e1", "lk-e2", "lk-x3", "lk-x4"];
     private static readonly string[] ExchangeIds = ["ex-0", "ex-1", "ex-2", "ex-3", "ex-4"];
     private static readonly string[] Products = ["BTC-USD", "ETH-USD"];
+
+    // The retention pages and recheck windows the views are read with (orders turn terminal at seconds 0 to 90).
+    private static readonly (DateTimeOffset Cutoff, int Max)[] TerminalPages = [(At(0), 10), (At(45), 10), (At(45), 2), (At(1000), 3), (At(1000), 100)];
+
+    private static readonly DateTimeOffset[] TerminalSinces = [At(0), At(40), At(45), At(90), At(1000)];
 
     // Staging, binding, linking and allocating are the common actions, so histories reach bound, linked, allocated and
     // colliding orders; the actions meant to conflict are rarer, since one conflict discards its whole batch.
@@ -76,6 +82,7 @@ public abstract class StoreModelProperties : DatabaseFixture
                 }
                 referencePager.Step();
                 storePager.Step();
+                AssertViewsAreTheirDefinitions(reference, $"after batch {i}");
             }
             StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the history");
             AssertSameViews(reference, store);
@@ -133,10 +140,52 @@ public abstract class StoreModelProperties : DatabaseFixture
             Assert.That(store.OpenEntryLots(product), Is.EqualTo(reference.OpenEntryLots(product)), product.Value);
             Assert.That(store.ExitsAwaitingAllocation(product), Is.EqualTo(reference.ExitsAwaitingAllocation(product)), product.Value);
         }
-        foreach (var (cutoff, max) in new[] { (At(0), 10), (At(45), 10), (At(45), 2), (At(1000), 3), (At(1000), 100) })
+        foreach (var (cutoff, max) in TerminalPages)
         {
             Assert.That(store.TerminalBefore(cutoff, max), Is.EqualTo(reference.TerminalBefore(cutoff, max)), $"terminal before {cutoff} max {max}");
         }
+        foreach (var since in TerminalSinces)
+        {
+            Assert.That(store.TerminalSince(since), Is.EqualTo(reference.TerminalSince(since)), $"terminal since {since}");
+        }
+        Assert.That(store.InFlightOrders(), Is.EqualTo(reference.InFlightOrders()), "in flight");
+        Assert.That(store.ParkedOrderIds(), Is.EqualTo(reference.ParkedOrderIds()), "parked order ids");
+    }
+
+    /// <summary>
+    /// Each view of the reference store equals its definition in the port's documentation, computed here by scanning the
+    /// store's full read-outs (which keep no index): what the reference answers from its indexes is what it would answer
+    /// by scanning every order.
+    /// </summary>
+    private static void AssertViewsAreTheirDefinitions(ILinkageStore reference, string because)
+    {
+        var orders = reference.Orders(); // by StagedAt, then client order id: the order of open lots and waiting exits
+        var parked = reference.Parked(); // by exchange order id, then key
+        foreach (var product in Products.Select(ProductId.From))
+        {
+            Assert.That(reference.OpenEntryLots(product), Is.EqualTo(orders.Where(o => o.Intent.Kind == IntentKind.Entry && o.Intent.Product == product && o.Open > 0m)), $"open lots of {product.Value} {because}");
+            Assert.That(reference.ExitsAwaitingAllocation(product), Is.EqualTo(orders.Where(o => o.Intent.Kind == IntentKind.Exit && o.Intent.Product == product && o.Open > 0m)), $"waiting exits of {product.Value} {because}");
+        }
+        Assert.That(reference.InFlightOrders(), Is.EqualTo(orders.Where(o => !o.IsSettled()).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)), $"in flight {because}");
+        foreach (var (cutoff, max) in TerminalPages)
+        {
+            Assert.That(
+                reference.TerminalBefore(cutoff, max),
+                Is.EqualTo(orders.Where(o => o.TerminalAt <= cutoff && !o.IntentPurged).OrderBy(o => o.TerminalAt).ThenBy(o => o.ClientOrderId.Value, StringComparer.Ordinal).Take(max)),
+                $"terminal before {cutoff} max {max} {because}");
+        }
+        foreach (var since in TerminalSinces)
+        {
+            Assert.That(
+                reference.TerminalSince(since),
+                Is.EqualTo(orders.Where(o => o.TerminalAt >= since && !o.IntentPurged).OrderBy(o => o.ClientOrderId.Value, StringComparer.Ordinal)),
+                $"terminal since {since} {because}");
+        }
+        foreach (var id in ExchangeIds.Select(Eoid))
+        {
+            Assert.That(reference.ParkedFor(id), Is.EqualTo(parked.Where(p => p.ExchangeOrderId == id).OrderBy(p => p.ParkedAt).ThenBy(p => p.Key, StringComparer.Ordinal)), $"parked for {id} {because}");
+        }
+        Assert.That(reference.ParkedOrderIds(), Is.EqualTo(parked.Select(p => p.ExchangeOrderId).Distinct()), $"parked order ids {because}");
     }
 
     /// <summary>
