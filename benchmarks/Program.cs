@@ -34,8 +34,12 @@ internal static class Program
 
         // A run stopped by SIGTERM (a timeout, CI cancelling) skips finally blocks but raises ProcessExit: stop the cluster there too.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => PostgresProvider.StopIfStarted();
-        var postgres = Postgres();
-        if (postgres is null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        // A stopwatch run of the simulation on stores chosen without PostgreSQL starts no cluster: nothing in it would use one.
+        var needsPostgres = !(rest.Contains("--simspeed", StringComparer.Ordinal)
+            && Environment.GetEnvironmentVariable(Workload.StoresVariable) is { Length: > 0 } chosen
+            && !chosen.Split(',').Contains(StoreFactory.Postgres, StringComparer.Ordinal));
+        var postgres = needsPostgres ? Postgres() : null;
+        if (needsPostgres && postgres is null && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
             Console.Error.WriteLine($"error: under CI=true the benchmarks must run PostgreSQL too. {Unavailable}");
             return 2;
