@@ -119,7 +119,24 @@ public sealed partial class LoadCommandTests
     [Test]
     public void Interrupted_load_ends_the_processes_it_started_and_exits_130()
     {
-        var run = Start("--phases", "fills", "--duration", "600", "--fill-rate", "20");
+        // An interrupted run keeps its work folder for a post-mortem; this one is the test's to remove.
+        var work = Path.Combine(Path.GetTempPath(), $"linkage-load-test-{Guid.NewGuid():N}");
+        try
+        {
+            Interrupt(work);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static void Interrupt(string work)
+    {
+        var run = Start("--phases", "fills", "--duration", "600", "--fill-rate", "20", "--work", work);
         var clock = Stopwatch.StartNew();
         while (!Text(run.Stderr).Contains("orders sent", StringComparison.Ordinal))
         {
