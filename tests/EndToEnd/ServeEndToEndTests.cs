@@ -217,17 +217,18 @@ public sealed class ServeEndToEndTests
         });
     }
 
+    // On the error channel, which `dotnet test` shows at its default verbosity: CI's output carries every run's counts.
     private static void Report(EndToEndRun run, JudgeReport report, string truth, string what)
     {
-        TestContext.Out.WriteLine($"e2e [{what}] {report.Summary}");
-        TestContext.Out.WriteLine($"e2e [{what}] faults injected: {EndToEndRun.Faults(truth)}");
+        TestContext.Error.WriteLine($"e2e [{what}] {report.Summary}");
+        TestContext.Error.WriteLine($"e2e [{what}] faults injected: {EndToEndRun.Faults(truth)}");
         foreach (var line in run.Log)
         {
-            TestContext.Out.WriteLine($"e2e [{what}] {line}");
+            TestContext.Error.WriteLine($"e2e [{what}] {line}");
         }
         foreach (var failure in report.Failures.Take(20))
         {
-            TestContext.Out.WriteLine($"e2e [{what}] FAIL {failure.Law}: {failure.Detail}");
+            TestContext.Error.WriteLine($"e2e [{what}] FAIL {failure.Law}: {failure.Detail}");
         }
     }
 }
