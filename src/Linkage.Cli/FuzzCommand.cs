@@ -116,7 +116,7 @@ internal static class FuzzCommand
         {
             for (var i = 0; i < arguments.Runs; i++)
             {
-                var scenario = SwarmGenerator.Generate(GenerationOptions.Default, arguments.Seed, i);
+                var scenario = SwarmGenerator.Generate(GenerationOptions.ForStore(arguments.Store), arguments.Seed, i);
                 var result = ReplayCommand.RunOne(host, scenario, options);
                 ran = i + 1;
                 if (!result.Passed && host.StoreProblem(options) is { } lost)

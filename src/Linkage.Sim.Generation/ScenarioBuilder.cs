@@ -57,6 +57,8 @@ internal sealed class ScenarioBuilder
     private readonly List<string> _pending = [];
     private readonly List<string> _botOrders = [];
     private readonly List<string> _filled = [];
+    private readonly bool _storeForgets;
+    private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
     private TimeSpan _now;
     private int _created;
     private int _longGaps;
@@ -74,9 +76,14 @@ internal sealed class ScenarioBuilder
     /// Most steps (default <see cref="StepsMax"/>); the simulation-speed benchmark raises it to generate a 10,000-order
     /// scenario, which needs several steps per order.
     /// </param>
-    public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget, int stepsMax = StepsMax)
+    /// <param name="storeForgets">
+    /// Whether the store under test keeps nothing across a restart (the in-memory store): then a forged copy
+    /// (<c>duplicate</c> with <c>as</c>) is never made of an order created before a restart, see <see cref="Duplicate(string)"/>.
+    /// </param>
+    public ScenarioBuilder(SwarmProfile profile, ulong seed, int orderTarget, int stepsMax = StepsMax, bool storeForgets = false)
     {
         _stepsMax = stepsMax;
+        _storeForgets = storeForgets;
         _profile = profile;
         _prng = Prng.Stream(seed, "generator:structure");
         _random = new PrngRandomizer(Prng.Stream(seed, "generator:values"));
@@ -161,6 +168,7 @@ internal sealed class ScenarioBuilder
             choices.Add((_profile[SwarmFeature.Restart], () =>
             {
                 _restarts++;
+                _forgotten.UnionWith(_book.Orders.Select(o => o.Label));
                 Emit(new RestartStep(_now) { Abrupt = _profile.Has(SwarmFeature.AbruptRestart) && _prng.Chance(0.5m) });
             }));
         }
@@ -359,6 +367,14 @@ internal sealed class ScenarioBuilder
 
     private void Duplicate() => Duplicate(_filled[Index(_filled.Count)]);
 
+    /// <summary>
+    /// The last fill message about <paramref name="label"/> delivered again, now and then forged to name another order's
+    /// client order id (<c>as</c>). On a store that forgets across restarts no forgery is made of an order created before
+    /// the last restart: such a store no longer knows that order's exchange id, so a copy naming an intent the bot
+    /// re-sent after the restart is, to it, indistinguishable from that intent's own first update (a message the real
+    /// exchange never sends, since an order's client order id never changes). Durable stores get it: they must refuse
+    /// the rebind. The draws are made either way, so the rest of the scenario is the same on every store.
+    /// </summary>
     private void Duplicate(string label)
     {
         string? other = null;
@@ -366,6 +382,10 @@ internal sealed class ScenarioBuilder
         {
             var others = _book.Orders.Where(o => o.Label != label).ToList();
             other = others.Count == 0 ? null : others[Index(others.Count)].Label;
+        }
+        if (_storeForgets && _forgotten.Contains(label))
+        {
+            other = null;
         }
         Emit(new DuplicateStep(_now) { Order = label, As = other });
     }

@@ -11,6 +11,9 @@ public sealed record GenerationOptions
 {
     public static readonly GenerationOptions Default = new();
 
+    /// <summary>The default options for runs on <paramref name="store"/> (a store name of <c>StoreFactory</c>).</summary>
+    public static GenerationOptions ForStore(string store) => Default with { StoreForgets = store == Linkage.Sim.Stores.StoreFactory.Memory };
+
     /// <summary>Orders per unit of FsCheck's size: a scenario of size <c>s</c> creates between 1 and <c>1 + s * OrdersPerSize</c> orders.</summary>
     public int OrdersPerSize { get; init; } = 3;
 
@@ -22,6 +25,13 @@ public sealed record GenerationOptions
     /// scenarios that all reach it, instead of hoping the swarm draws it often enough.
     /// </summary>
     public ImmutableArray<SwarmFeature> Required { get; init; } = [];
+
+    /// <summary>
+    /// Whether the store under test keeps nothing across a restart (the in-memory store). Such a store cannot tell a
+    /// forged copy of an order it has forgotten from a real message, so the generator makes none (see
+    /// <c>docs/scenarios.md</c>, "Stores that forget"); every other draw is the same, whatever the store.
+    /// </summary>
+    public bool StoreForgets { get; init; }
 }
 
 /// <summary>
@@ -51,7 +61,7 @@ public static class SwarmGenerator
             from high in Gen.Choose(0, int.MaxValue)
             from low in Gen.Choose(0, int.MaxValue)
             from fraction in Gen.Choose(0, 1000)
-            select Build(profile, ((ulong)high << 31) ^ (ulong)low, Orders(size, fraction, options)));
+            select Build(profile, ((ulong)high << 31) ^ (ulong)low, Orders(size, fraction, options), storeForgets: options.StoreForgets));
     }
 
     /// <summary>
@@ -87,10 +97,10 @@ public static class SwarmGenerator
     /// Builds the scenario for a profile, seed and order count (a pure function of the three), of at most
     /// <paramref name="stepsMax"/> steps (the generator's usual bound unless a caller needs a bigger scenario).
     /// </summary>
-    public static Scenario Build(SwarmProfile profile, ulong seed, int orders, int stepsMax = ScenarioBuilder.StepsMax)
+    public static Scenario Build(SwarmProfile profile, ulong seed, int orders, int stepsMax = ScenarioBuilder.StepsMax, bool storeForgets = false)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var builder = new ScenarioBuilder(profile, seed, orders, stepsMax);
+        var builder = new ScenarioBuilder(profile, seed, orders, stepsMax, storeForgets);
         var steps = builder.Build();
         return new Scenario
         {

@@ -120,4 +120,53 @@ public sealed class SwarmGeneratorTests
             });
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
     }
+
+    /// <summary>
+    /// A store that forgets across restarts (the in-memory store) is never sent a forged copy (<c>duplicate</c> with
+    /// <c>as</c>) of an order created before a restart: it cannot tell one from a real message. Durable stores still get
+    /// them, and nothing else about the scenario changes with the store.
+    /// </summary>
+    [Test]
+    public void A_store_that_forgets_is_never_sent_a_forged_copy_of_an_order_it_forgot()
+    {
+        var forgeriesForDurable = 0;
+        var arbitrary = (from profile in SwarmProfile.Draw(allowRestarts: true)
+                         from seed in Gen.Choose(0, int.MaxValue)
+                         from orders in Gen.Choose(2, 40)
+                         select (profile.With(SwarmFeature.Restart).With(SwarmFeature.DuplicateStep).With(SwarmFeature.DuplicateAs), seed, orders)).ToArbitrary();
+        Prop.ForAll(arbitrary, draw =>
+        {
+            var (profile, seed, orders) = draw;
+            var durable = SwarmGenerator.Build(profile, (ulong)seed, orders);
+            var forgetful = SwarmGenerator.Build(profile, (ulong)seed, orders, storeForgets: true);
+            forgeriesForDurable += ForgedCopiesOfForgottenOrders(durable.Steps);
+            Assert.That(ForgedCopiesOfForgottenOrders(forgetful.Steps), Is.Zero, "a forged copy of an order created before a restart, on a store that forgets");
+            Assert.That(forgetful.Steps.Length, Is.EqualTo(durable.Steps.Length));
+            var expected = durable with
+            {
+                Steps = [.. durable.Steps.Select((step, i) => step is DuplicateStep d && forgetful.Steps[i] is DuplicateStep { As: null } ? d with { As = null } : step)],
+            };
+            Assert.That(ScenarioWriter.Write(forgetful), Is.EqualTo(ScenarioWriter.Write(expected)), "the scenarios differ beyond the forgeries");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        Assert.That(forgeriesForDurable, Is.GreaterThan(0), "durable stores must still be sent forged copies of orders created before a restart");
+    }
+
+    private static int ForgedCopiesOfForgottenOrders(IEnumerable<Step> steps)
+    {
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        var forgotten = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case PlaceStep p: created.Add(p.Order); break;
+                case ExitStep e: created.Add(e.Order); break;
+                case ManualStep m: created.Add(m.Order); break;
+                case RestartStep: forgotten.UnionWith(created); break;
+                case DuplicateStep { As: not null } d when forgotten.Contains(d.Order): count++; break;
+            }
+        }
+        return count;
+    }
 }

@@ -16,7 +16,7 @@ public sealed class SafetyLaws
     [TestCase("postgres")]
     public void No_wrong_link(string store)
     {
-        var settings = new LawSettings { Runs = store == "memory" ? 300 : 60, Share = store == "memory" ? 1m : 0.2m, EndSize = store == "memory" ? 100 : 40, RequireCoverage = store == "memory" };
+        var settings = new LawSettings { Runs = store == "memory" ? 300 : 60, Share = store == "memory" ? 1m : 0.2m, EndSize = store == "memory" ? 100 : 40, RequireCoverage = store == "memory", Generation = GenerationOptions.ForStore(store) };
         using var stores = LawStores.Open(store, nameof(No_wrong_link));
         LawCheck.Holds($"{nameof(No_wrong_link)}-{store}", settings, scenario =>
         {
@@ -33,7 +33,7 @@ public sealed class SafetyLaws
     [TestCase("sqlite")]
     public void Exactly_once(string store)
     {
-        var settings = new LawSettings { Runs = store == "memory" ? 200 : 60, Share = store == "memory" ? 0.7m : 0.2m, EndSize = 40 };
+        var settings = new LawSettings { Runs = store == "memory" ? 200 : 60, Share = store == "memory" ? 0.7m : 0.2m, EndSize = 40, Generation = GenerationOptions.ForStore(store) };
         using var stores = LawStores.Open(store, nameof(Exactly_once));
         LawCheck.Holds($"{nameof(Exactly_once)}-{store}", settings, scenario =>
         {
@@ -59,7 +59,7 @@ public sealed class SafetyLaws
             Runs = store == "memory" ? 80 : 40,
             Share = store == "memory" ? 0.2m : 0.1m,
             EndSize = 40,
-            Generation = GenerationOptions.Default with { Required = [SwarmFeature.DaysOfSilence] },
+            Generation = GenerationOptions.ForStore(store) with { Required = [SwarmFeature.DaysOfSilence] },
         };
         using var stores = LawStores.Open(store, nameof(Exactly_once_past_retention));
         LawCheck.Holds($"{nameof(Exactly_once_past_retention)}-{store}", settings, scenario =>
@@ -69,7 +69,7 @@ public sealed class SafetyLaws
     [Test]
     public void External_stays_external()
     {
-        var settings = new LawSettings { Runs = 200, Share = 0.5m, EndSize = 40 };
+        var settings = new LawSettings { Runs = 200, Share = 0.5m, EndSize = 40, Generation = GenerationOptions.ForStore("memory") };
         LawCheck.Holds(nameof(External_stays_external), settings, scenario =>
         {
             var outcome = Outcome.Of(scenario, LawStores.Memory);
