@@ -421,6 +421,13 @@ internal sealed class ScenarioBuilder
         {
             var others = _book.Orders.Where(o => o.Label != label).ToList();
             other = others.Count == 0 ? null : others[Index(others.Count)].Label;
+            if (_book.Restarted)
+            {
+                // A forged copy (a client order id Coinbase never sends with that order) after a restart asks a store
+                // that keeps nothing to tell it from the truth, which it cannot (docs/known-failures): the generator
+                // does not demand it. The draws above still happen, so the rest of the scenario is what it was.
+                other = null;
+            }
         }
         Emit(new DuplicateStep(_now) { Order = label, As = other });
     }

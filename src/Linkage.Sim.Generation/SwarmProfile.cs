@@ -159,6 +159,13 @@ public sealed record SwarmProfile
         {
             strength = strength.SetItem(needed, Math.Max(1, strength[needed]));
         }
+        if (strength[SwarmFeature.ResendError] > 0)
+        {
+            // A refused re-send leaves a re-delivered intent unbound, which a forged copy naming it (duplicate ... as)
+            // then binds on a store that kept nothing across a restart: the known failure of docs/known-failures,
+            // which the generator does not demand.
+            strength = strength.SetItem(SwarmFeature.DuplicateAs, 0);
+        }
         return strength;
     }
 
