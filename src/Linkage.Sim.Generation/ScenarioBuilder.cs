@@ -28,14 +28,23 @@ internal sealed class ScenarioBuilder
     /// <summary>Most gaps of a day or more in one scenario (past the engine's 24 h retention).</summary>
     private const int DayGapsMax = 1;
 
+    /// <summary>How much a days-long gap outweighs its strength among the other gaps once it may come.</summary>
+    private const int DaysOfSilenceWeight = 4;
+
     /// <summary>How long a scenario may span (its days of silence aside) before its gaps stay short.</summary>
     private static readonly TimeSpan SpanBudget = TimeSpan.FromHours(4);
 
     /// <summary>Most orders a scenario with days of silence creates: every idle hour the webhook polls each order in flight.</summary>
     private const int OrdersWithDaysMax = 40;
 
+    /// <summary>Steps right after days of silence: duplicates of old fills, then a resend of an old intent.</summary>
+    private const int RetentionProbes = 3;
+
     /// <summary>Most restarts (and, separately, disconnects) one scenario has: each makes the webhook reconcile every order in flight.</summary>
     private const int RestartsMax = 8;
+
+    /// <summary>How often, with the cancel race on, an order's cancel follows its last fill within milliseconds.</summary>
+    private const decimal CancelRaceChance = 0.7m;
 
     /// <summary>Most fills an order is split into.</summary>
     private const int PartsMax = 8;
@@ -59,6 +68,7 @@ internal sealed class ScenarioBuilder
     private readonly List<string> _filled = [];
     private readonly bool _storeForgets;
     private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _probed = new(StringComparer.Ordinal);
     private TimeSpan _now;
     private int _created;
     private int _longGaps;
@@ -68,6 +78,9 @@ internal sealed class ScenarioBuilder
     private int _restarts;
     private int _disconnects;
     private string? _urgent;
+
+    /// <summary>A cancel race disconnected the WebSocket before the order's last fill: reconnect once its cancel went out.</summary>
+    private string? _raceReconnectAfter;
 
     /// <param name="profile">The features and faults the scenario uses.</param>
     /// <param name="seed">The seed of every draw.</param>
@@ -119,9 +132,10 @@ internal sealed class ScenarioBuilder
     {
         if (_retentionProbes > 0)
         {
-            // Right after days of silence: the old fill message again, the old webhook again, past the engine's retention.
+            // Right after days of silence: old fill messages again (two, of different orders when there are), the old
+            // webhook again, past the engine's retention.
             _retentionProbes--;
-            if (_retentionProbes == 1 && RetentionTarget(_filled) is { } filled)
+            if (_retentionProbes >= 1 && RetentionTarget(_filled) is { } filled)
             {
                 Duplicate(filled);
                 return;
@@ -129,6 +143,15 @@ internal sealed class ScenarioBuilder
             if (_retentionProbes == 0 && RetentionTarget(_botOrders) is { } sent)
             {
                 Emit(new ResendStep(_now) { Order = sent });
+                return;
+            }
+        }
+        if (_raceReconnectAfter is { } raced && !_plans[raced].Any() && _urgent is null)
+        {
+            _raceReconnectAfter = null;
+            if (!_book.Connected)
+            {
+                Emit(new ReconnectStep(_now));
                 return;
             }
         }
@@ -308,6 +331,12 @@ internal sealed class ScenarioBuilder
         var cancels = _profile.Has(SwarmFeature.Cancel);
         var parts = wholeRest || !_profile.Has(SwarmFeature.PartialFills) ? 1 : (int)Math.Min(units, _prng.NextInRange(1, PartsMax));
         var split = Split(units, parts);
+        // With days of silence, cancelled partials are what a probe after retention wants (room under the size), so
+        // some of the filled-in-full fates become them.
+        if (cancels && _profile.Has(SwarmFeature.DaysOfSilence) && fate is >= 10 and < 14)
+        {
+            fate = 14;
+        }
         var fills = fate switch
         {
             >= 14 and <= 16 when cancels => split.Length > 1 ? (int)_prng.NextInRange(1, split.Length - 1) : 0,
@@ -345,10 +374,24 @@ internal sealed class ScenarioBuilder
         {
             _pending.Remove(label);
         }
+        var raceNext = !next.Cancel && plan.Count == 1 && plan.Peek().Cancel && _profile.Has(SwarmFeature.CancelRace) && _prng.Chance(CancelRaceChance);
+        if (raceNext && _profile.Has(SwarmFeature.Disconnect) && _book.Connected && _raceReconnectAfter is null && _disconnects < RestartsMax && _prng.Chance(0.5m))
+        {
+            // The fill and the cancel both happen while the WebSocket is down: reconciliation then reads the order
+            // CANCELLED (Get Order) before it reads the fill (List Fills).
+            _disconnects++;
+            Emit(new DisconnectStep(_now));
+            _raceReconnectAfter = label;
+        }
         Emit(next.Cancel ? new CancelStep(_now) { Order = label } : new FillStep(_now) { Order = label, Size = next.Size, Price = next.Price });
         if (!next.Cancel && !_filled.Contains(label))
         {
             _filled.Add(label);
+        }
+        if (raceNext)
+        {
+            // The cancel goes out milliseconds after the fill: their messages race on the feed.
+            _urgent = label;
         }
     }
 
@@ -362,7 +405,19 @@ internal sealed class ScenarioBuilder
         var finished = labels.Where(l => _book.Find(l) is { Finished: true }).ToList();
         var cancelledPartials = finished.Where(l => _book.Find(l) is { Cancelled: true, HasFill: true }).ToList();
         var pool = cancelledPartials.Count > 0 ? cancelledPartials : finished.Count > 0 ? finished : labels;
-        return pool.Count == 0 ? null : pool[Index(pool.Count)];
+        // A second probe prefers an order the first did not name.
+        var fresh = pool.Where(l => !_probed.Contains(l)).ToList();
+        if (fresh.Count > 0)
+        {
+            pool = fresh;
+        }
+        if (pool.Count == 0)
+        {
+            return null;
+        }
+        var target = pool[Index(pool.Count)];
+        _probed.Add(target);
+        return target;
     }
 
     private void Duplicate() => Duplicate(_filled[Index(_filled.Count)]);
@@ -499,12 +554,13 @@ internal sealed class ScenarioBuilder
             }));
         }
         // The days come once half the orders exist, so there are finished orders for retention to purge.
+        // Weighted well above the other gaps so that most scenarios with the feature reach it before they end.
         if (_profile.Has(SwarmFeature.DaysOfSilence) && _dayGaps < DayGapsMax && _filled.Count > 0 && _created * 2 >= _orderTarget)
         {
-            choices.Add((_profile[SwarmFeature.DaysOfSilence], () =>
+            choices.Add((_profile[SwarmFeature.DaysOfSilence] * DaysOfSilenceWeight, () =>
             {
                 _dayGaps++;
-                _retentionProbes = 2;
+                _retentionProbes = RetentionProbes;
                 var gap = _prng.NextInRange(86_400_000, 3 * 86_400_000);
                 _daysOfSilence += TimeSpan.FromMilliseconds(gap);
                 return gap;

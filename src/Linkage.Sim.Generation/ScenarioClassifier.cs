@@ -95,6 +95,21 @@ public enum ScenarioClass
 
     /// <summary>One hundred orders or more.</summary>
     Large,
+
+    /// <summary>
+    /// A fill message is delivered again a day or more after the last fill of an order cancelled with room left under
+    /// its size: past retention, only the fill key (not the size check) tells the copy from a new trade.
+    /// </summary>
+    DuplicateDaysLaterWithRoom,
+
+    /// <summary>An order is cancelled within a second of a fill, or fills and is cancelled while the WebSocket is down: the webhook may learn CANCELLED first.</summary>
+    FillRacesCancel,
+
+    /// <summary>An exit sells less than the product's open position.</summary>
+    PartialExit,
+
+    /// <summary>The exchange answers re-sent client order ids with an error, and something is re-sent (a lost answer's retry, a resend).</summary>
+    ResendAnsweredWithError,
 }
 
 /// <summary>
@@ -116,6 +131,7 @@ public static class ScenarioClassifier
         var restartsSeen = 0;
         var restartsAtFill = new Dictionary<string, int>(StringComparer.Ordinal);
         var connected = true;
+        var disconnectedAt = TimeSpan.Zero;
         var previous = TimeSpan.Zero;
         void Add(ScenarioClass c, bool when)
         {
@@ -135,12 +151,15 @@ public static class ScenarioClassifier
                     Add(ScenarioClass.DelayedResponse, p.Ack is AckDelay);
                     Add(ScenarioClass.Rejected, p.Ack is AckReject);
                     Add(ScenarioClass.SellEntry, p.Side == Engine.Side.Sell);
+                    Add(ScenarioClass.ResendAnsweredWithError, scenario.ResendAnswer == ResendAnswer.Error && p.Ack is AckLost);
                     break;
                 case ExitStep x:
                     Add(ScenarioClass.DelayedResponse, x.Ack is AckDelay);
                     Add(ScenarioClass.Rejected, x.Ack is AckReject);
                     Add(ScenarioClass.ExitNamesLots, !x.Closes.IsEmpty);
                     Add(ScenarioClass.WholePositionExit, x.Size is null && x.Ack is not AckReject);
+                    Add(ScenarioClass.PartialExit, x.Size is { } sold && x.Ack is not AckReject && sold < book.Capacity(x.Product, []));
+                    Add(ScenarioClass.ResendAnsweredWithError, scenario.ResendAnswer == ResendAnswer.Error && x.Ack is AckLost);
                     break;
                 case FillStep f when book.Find(f.Order) is { } order:
                     var count = fillsOf[f.Order] = fillsOf.GetValueOrDefault(f.Order) + 1;
@@ -175,6 +194,8 @@ public static class ScenarioClassifier
                     break;
                 case CancelStep c:
                     Add(ScenarioClass.CancelAfterPartial, book.Find(c.Order) is { HasFill: true });
+                    Add(ScenarioClass.FillRacesCancel, book.Find(c.Order)?.LastFillAt is { } lastFill
+                        && (c.At - lastFill < TimeSpan.FromSeconds(1) || (!connected && lastFill >= disconnectedAt)));
                     break;
                 case ReconnectStep or RestartStep:
                     Add(ScenarioClass.ReconnectSnapshot, scenario.Feed == FeedKind.Orders
@@ -188,14 +209,18 @@ public static class ScenarioClassifier
                     break;
                 case DisconnectStep:
                     connected = false;
+                    disconnectedAt = step.At;
                     break;
                 case DuplicateStep d:
                     classes.Add(ScenarioClass.Duplicate);
                     Add(ScenarioClass.DuplicateAsOther, d.As is not null);
                     Add(ScenarioClass.DuplicateDaysLater, book.Find(d.Order)?.LastFillAt is { } last && d.At - last >= Days);
+                    Add(ScenarioClass.DuplicateDaysLaterWithRoom, book.Find(d.Order) is { Cancelled: true, LastFillAt: { } lastOfCancelled } cancelled
+                        && cancelled.Executed < cancelled.Size && d.At - lastOfCancelled >= Days);
                     break;
                 case ResendStep r:
                     classes.Add(ScenarioClass.Resend);
+                    Add(ScenarioClass.ResendAnsweredWithError, scenario.ResendAnswer == ResendAnswer.Error);
                     Add(ScenarioClass.ResendDaysLater, book.Find(r.Order) is { } sent && r.At - (sent.LastFillAt ?? sent.PlacedAt) >= Days);
                     break;
             }

@@ -23,7 +23,7 @@ public static class ScenarioShrinker
     }
 
     /// <summary>
-    /// How big a scenario is, compared in order: steps, faults on, non-ok acks, restarts, abrupt restarts, names in
+    /// How big a scenario is, compared in order: steps, faults on (a refused re-send counts as one), non-ok acks, restarts, abrupt restarts, names in
     /// closes lists, <c>as</c> references, indicators, then virtual time (the last step's and every ack delay). Every
     /// candidate must weigh strictly less than the scenario it came from, so shrinking always ends.
     /// </summary>
@@ -34,7 +34,7 @@ public static class ScenarioShrinker
         var f = scenario.Faults;
         return (
             steps.Length,
-            (f.Duplicate > 0m ? 1 : 0) + (f.Reorder > 0m ? 1 : 0) + (f.Drop > 0m ? 1 : 0),
+            (f.Duplicate > 0m ? 1 : 0) + (f.Reorder > 0m ? 1 : 0) + (f.Drop > 0m ? 1 : 0) + (scenario.ResendAnswer == ResendAnswer.Error ? 1 : 0),
             steps.Count(s => s is PlaceStep { Ack: not AckOk } or ExitStep { Ack: not AckOk }),
             steps.Count(s => s is RestartStep),
             steps.Count(s => s is RestartStep { Abrupt: true }),
@@ -228,6 +228,10 @@ public static class ScenarioShrinker
 
     private static IEnumerable<Scenario> ZeroFaults(Scenario s)
     {
+        if (s.ResendAnswer == ResendAnswer.Error)
+        {
+            yield return s with { ResendAnswer = ResendAnswer.Original };
+        }
         var f = s.Faults;
         if (!f.Any)
         {

@@ -162,7 +162,10 @@ internal sealed class ExchangeBook
         var latency = new ScriptedAnswer(player.Scenario.Scenario.Latency.Ack, false);
         if (_exchange.FindByClientOrderId(request.ClientOrderId) is { } existing)
         {
-            return new PlaceResult(existing, true, null, null) { Answer = latency };
+            // The script's resend_answer: the original order (the default), or a refusal that places nothing either.
+            return player.Scenario.Scenario.ResendAnswer == ResendAnswer.Error
+                ? new PlaceResult(null, false, SimulatedExchange.DuplicateClientOrderId, "the client order id is already in use") { Answer = latency }
+                : new PlaceResult(existing, true, null, null) { Answer = latency };
         }
         if (player.Scenario.ForClientOrderId(request.ClientOrderId) is not { } planned)
         {

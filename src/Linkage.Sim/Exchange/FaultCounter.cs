@@ -41,6 +41,9 @@ public sealed class FaultCounter
     /// <summary>A create-order the exchange refused (<c>ack: reject</c>).</summary>
     public const string Reject = "reject";
 
+    /// <summary>A create-order carrying a client order id the exchange holds, answered with an error (<c>resend_answer: error</c>).</summary>
+    public const string ResendRefused = "resend_refused";
+
     private readonly SortedDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     public void Add(string kind) => _counts[kind] = _counts.GetValueOrDefault(kind) + 1;

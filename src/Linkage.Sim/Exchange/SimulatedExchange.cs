@@ -28,6 +28,9 @@ public sealed record ExchangeOptions
 /// </summary>
 public sealed class SimulatedExchange : IExchangeApi
 {
+    /// <summary>The failure reason of a create-order whose client order id is already in use (<c>resend_answer: error</c>).</summary>
+    public const string DuplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID";
+
     private readonly SimWorld _world;
     private readonly ulong _seed;
     private readonly IdMint _ids;
@@ -88,6 +91,9 @@ public sealed class SimulatedExchange : IExchangeApi
 
     public ExchangeOrder? FindByClientOrderId(string clientOrderId) => _byClientId.GetValueOrDefault(clientOrderId);
 
+    /// <summary>How a create-order carrying a client order id already used is answered (the scenario's <c>resend_answer</c>).</summary>
+    public ResendAnswer ResendAnswer { get; init; } = ResendAnswer.Original;
+
     /// <summary>How the next create-order carrying <paramref name="clientOrderId"/> is answered (once; re-sends are answered normally).</summary>
     public void PlanAck(string clientOrderId, Ack ack) => _ackPlans[clientOrderId] = ack;
 
@@ -107,7 +113,8 @@ public sealed class SimulatedExchange : IExchangeApi
     // ---- REST ----
 
     /// <summary>
-    /// <c>POST /orders</c>. A client order id already used returns the ORIGINAL order and places nothing. Otherwise the
+    /// <c>POST /orders</c>. A client order id already used returns the ORIGINAL order and places nothing (with
+    /// <see cref="ResendAnswer.Error"/>, a <c>DUPLICATE_CLIENT_ORDER_ID</c> failure instead, still placing nothing). Otherwise the
     /// planned ack decides: ok (answer after the ack latency), delay, lost (the order exists, the answer never comes) or
     /// reject (no order). <paramref name="respond"/> is called on the world's clock, or never.
     /// </summary>
@@ -116,6 +123,13 @@ public sealed class SimulatedExchange : IExchangeApi
         var request = ParseRequest(requestJson);
         if (_byClientId.TryGetValue(request.ClientOrderId, out var existing))
         {
+            if (ResendAnswer == ResendAnswer.Error)
+            {
+                _faults.Add(FaultCounter.ResendRefused);
+                var refusal = CoinbaseWire.CreateOrderFailure(request.Size, request.LimitPrice, DuplicateClientOrderId, "the client order id is already in use");
+                _world.After(_latency.Ack, () => respond(refusal));
+                return;
+            }
             var original = CoinbaseWire.CreateOrderSuccess(existing);
             _world.After(_latency.Ack, () => respond(original));
             return;

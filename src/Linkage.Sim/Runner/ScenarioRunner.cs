@@ -89,7 +89,7 @@ public static class ScenarioRunner
                 _ => throw new ArgumentException($"unknown design '{options.Design}': expected engine or legacy", nameof(options)),
             };
             _ids = new IdMint(_seed);
-            _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults);
+            _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults) { ResendAnswer = scenario.ResendAnswer };
             _api = _exchange;
             _crash = options.Crash;
             if (_crash is not null)

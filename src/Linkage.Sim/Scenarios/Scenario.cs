@@ -18,6 +18,10 @@ public sealed record Scenario
     public FeedKind Feed { get; init; } = FeedKind.Orders;
     public Latency Latency { get; init; } = Latency.Default;
     public Faults Faults { get; init; } = Faults.None;
+
+    /// <summary>How the exchange answers a create-order whose client order id it already holds (the <c>resend_answer</c> extension).</summary>
+    public ResendAnswer ResendAnswer { get; init; } = ResendAnswer.Original;
+
     public required ImmutableArray<Step> Steps { get; init; }
     public Expectations? Expect { get; init; }
 }
@@ -30,6 +34,23 @@ public enum FeedKind
 
     /// <summary>Legacy Exchange feed: <c>received</c>, per-trade <c>match</c>, <c>done</c>.</summary>
     Trades,
+}
+
+/// <summary>
+/// How the exchange answers a create-order that carries a client order id it already holds: a webhook retry after a
+/// timeout, a re-sent create-order during reconciliation, a strategy's webhook delivered again.
+/// </summary>
+public enum ResendAnswer
+{
+    /// <summary>With the original order, placing nothing (what Coinbase documents; the default).</summary>
+    Original,
+
+    /// <summary>
+    /// With a failure, <c>DUPLICATE_CLIENT_ORDER_ID</c>, placing nothing: the order exists, but the answer does not say
+    /// which, so the webhook must learn its exchange id from the feed or reconciliation, and must not take the order
+    /// for refused.
+    /// </summary>
+    Error,
 }
 
 /// <summary>REST create-order response time and exchange-to-engine feed delay.</summary>

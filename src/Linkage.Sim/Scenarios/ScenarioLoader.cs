@@ -17,7 +17,7 @@ namespace Linkage.Sim.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["name", "description", "seed", "feed", "latency", "faults", "steps", "expect"];
+    private static readonly string[] TopKeys = ["name", "description", "seed", "feed", "latency", "faults", "resend_answer", "steps", "expect"];
     private static readonly string[] LatencyKeys = ["ack", "feed"];
     private static readonly string[] FaultKeys = ["duplicate", "reorder", "drop"];
     private static readonly string[] ExpectKeys = ["links", "external", "exits", "legacy"];
@@ -26,6 +26,7 @@ public static class ScenarioLoader
     private static readonly string[] LegacyKeys = ["wrong", "missing"];
 
     private static readonly (string, FeedKind)[] Feeds = [("orders", FeedKind.Orders), ("trades", FeedKind.Trades)];
+    private static readonly (string, ResendAnswer)[] ResendAnswers = [("original", ResendAnswer.Original), ("error", ResendAnswer.Error)];
 
     /// <summary>Extensions a scenario file may have; the loader reads any of them as YAML.</summary>
     public static readonly ImmutableArray<string> Extensions = [".yaml", ".yml", ".json"];
@@ -185,6 +186,7 @@ public static class ScenarioLoader
             var feed = top.Choice("feed", Feeds);
             var latency = ReadLatency(top);
             var faults = ReadFaults(top);
+            var resendAnswer = top.Choice("resend_answer", ResendAnswers);
             var steps = new StepReader(errors).ReadSteps(top);
             var expect = ReadExpect(top, steps?.Orders);
             if (errors.Count > 0 || name is null || steps is null)
@@ -200,6 +202,7 @@ public static class ScenarioLoader
                 Feed = feed ?? FeedKind.Orders,
                 Latency = latency,
                 Faults = faults,
+                ResendAnswer = resendAnswer ?? ResendAnswer.Original,
                 Steps = steps.Steps,
                 Expect = expect,
             };

@@ -45,6 +45,10 @@ public static partial class ScenarioWriter
                 var f = scenario.Faults;
                 yaml.Key("faults").Flow(() => yaml.Key("duplicate").Number(f.Duplicate).Key("reorder").Number(f.Reorder).Key("drop").Number(f.Drop));
             }
+            if (scenario.ResendAnswer == ResendAnswer.Error)
+            {
+                yaml.Key("resend_answer").Plain("error");
+            }
             yaml.Key("steps").Sequence(() =>
             {
                 foreach (var step in scenario.Steps)

@@ -29,6 +29,60 @@ public sealed class ScenarioClassifierTests
     }
 
     [Test]
+    public void A_duplicate_days_after_a_cancelled_partial_has_room_under_the_size_and_one_of_a_filled_order_has_none()
+    {
+        var withRoom = Classes(Buy(S(0), "o1"), Fill(S(1), "o1", 1m), new CancelStep(S(2)) { Order = "o1" }, new DuplicateStep(S(2 * 86_400)) { Order = "o1" });
+        var filled = Classes(Buy(S(0), "o1"), Fill(S(1), "o1"), new DuplicateStep(S(2 * 86_400)) { Order = "o1" });
+        var soon = Classes(Buy(S(0), "o1"), Fill(S(1), "o1", 1m), new CancelStep(S(2)) { Order = "o1" }, new DuplicateStep(S(60)) { Order = "o1" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(withRoom, Is.SupersetOf(new[] { ScenarioClass.DuplicateDaysLaterWithRoom, ScenarioClass.DuplicateDaysLater }));
+            Assert.That(filled, Does.Contain(ScenarioClass.DuplicateDaysLater).And.Not.Contain(ScenarioClass.DuplicateDaysLaterWithRoom));
+            Assert.That(soon, Does.Not.Contain(ScenarioClass.DuplicateDaysLaterWithRoom));
+        });
+    }
+
+    [Test]
+    public void A_cancel_right_after_a_fill_or_with_the_fill_during_one_disconnect_races_it()
+    {
+        var quick = Classes(Buy(S(0), "o1"), Fill(S(1), "o1", 1m), new CancelStep(S(1.1)) { Order = "o1" });
+        var unseen = Classes(Buy(S(0), "o1"), new DisconnectStep(S(1)), Fill(S(2), "o1", 1m), new CancelStep(S(30)) { Order = "o1" }, new ReconnectStep(S(40)));
+        var calm = Classes(Buy(S(0), "o1"), Fill(S(1), "o1", 1m), new CancelStep(S(30)) { Order = "o1" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(quick, Does.Contain(ScenarioClass.FillRacesCancel));
+            Assert.That(unseen, Does.Contain(ScenarioClass.FillRacesCancel));
+            Assert.That(calm, Does.Not.Contain(ScenarioClass.FillRacesCancel));
+        });
+    }
+
+    [Test]
+    public void An_exit_below_the_open_position_is_partial_and_one_of_all_of_it_is_not()
+    {
+        ExitStep Exit(decimal size) => new(S(10)) { Order = "x1", Product = "BTC-USD", Size = size, Trigger = "stop_loss" };
+        var partial = Classes(Buy(S(0), "o1"), Fill(S(1), "o1"), Exit(1m));
+        var whole = Classes(Buy(S(0), "o1"), Fill(S(1), "o1"), Exit(2m));
+        Assert.Multiple(() =>
+        {
+            Assert.That(partial, Does.Contain(ScenarioClass.PartialExit));
+            Assert.That(whole, Does.Not.Contain(ScenarioClass.PartialExit));
+        });
+    }
+
+    [Test]
+    public void A_resend_counts_as_answered_with_an_error_only_when_the_exchange_refuses_resent_ids()
+    {
+        Step[] steps = [Buy(S(0), "o1", ack: Ack.Lost), new ResendStep(S(1)) { Order = "o1" }];
+        var refused = ScenarioClassifier.Classify(new Scenario { Name = "c", ResendAnswer = ResendAnswer.Error, Steps = [.. steps] });
+        var original = ScenarioClassifier.Classify(new Scenario { Name = "c", Steps = [.. steps] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Does.Contain(ScenarioClass.ResendAnsweredWithError));
+            Assert.That(original, Does.Not.Contain(ScenarioClass.ResendAnsweredWithError));
+        });
+    }
+
+    [Test]
     public void A_fill_after_the_response_is_not_before_it() =>
         Assert.That(Classes(Buy(S(0), "o1"), Fill(S(1), "o1")), Does.Not.Contain(ScenarioClass.FillBeforeResponse));
 

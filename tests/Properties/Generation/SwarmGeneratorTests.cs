@@ -96,7 +96,8 @@ public sealed class SwarmGeneratorTests
         Prop.ForAll(arbitrary, draw =>
         {
             var (profile, seed, orders) = draw;
-            var steps = SwarmGenerator.Build(profile, (ulong)seed, orders).Steps;
+            var scenario = SwarmGenerator.Build(profile, (ulong)seed, orders);
+            var steps = scenario.Steps;
             bool Never(SwarmFeature feature, Func<Step, bool> shows) => profile.Has(feature) || !steps.Any(shows);
             Assert.Multiple(() =>
             {
@@ -117,6 +118,7 @@ public sealed class SwarmGeneratorTests
                 Assert.That(Never(SwarmFeature.SellEntries, s => s is PlaceStep { Side: Linkage.Engine.Side.Sell }), Is.True, "sell entry");
                 Assert.That(Never(SwarmFeature.MarketOrders, s => s is PlaceStep { Price: null }), Is.True, "market");
                 Assert.That(Never(SwarmFeature.PartialFills, s => s is FillStep { Size: not null } f && steps.OfType<FillStep>().Count(o => o.Order == f.Order) > 1), Is.True, "partials");
+                Assert.That(profile.Has(SwarmFeature.ResendError) || scenario.ResendAnswer == ResendAnswer.Original, Is.True, "resend error");
             });
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
     }

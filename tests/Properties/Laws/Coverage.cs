@@ -45,6 +45,10 @@ internal sealed class Coverage
         [ScenarioClass.MarketOrder] = 5m,
         [ScenarioClass.SellEntry] = 5m,
         [ScenarioClass.Large] = 5m,
+        [ScenarioClass.DuplicateDaysLaterWithRoom] = 1m,
+        [ScenarioClass.FillRacesCancel] = 3m,
+        [ScenarioClass.PartialExit] = 5m,
+        [ScenarioClass.ResendAnsweredWithError] = 5m,
     };
 
     private readonly SortedDictionary<ScenarioClass, int> _counts = [];

@@ -64,7 +64,7 @@ internal static class ScenarioGenerator
 
     private static Gen<TimeSpan> Gap => Gen.OneOf(Gen.Elements(Gaps), Gen.Choose(0, 100_000).Select(ms => TimeSpan.FromMilliseconds(ms)));
 
-    private sealed record HeaderDraw(string Name, string? Description, ulong Seed, FeedKind Feed, Latency Latency, Faults Faults);
+    private sealed record HeaderDraw(string Name, string? Description, ulong Seed, FeedKind Feed, Latency Latency, Faults Faults, ResendAnswer ResendAnswer);
 
     private static Gen<HeaderDraw> Header =>
         from name in Gen.OneOf(Gen.Elements(SafeNames), Alnum)
@@ -73,7 +73,8 @@ internal static class ScenarioGenerator
         from feed in Gen.Elements(FeedKind.Orders, FeedKind.Trades)
         from latency in Gen.OneOf(Gen.Constant(Latency.Default), from ack in Gap from f in Gap select new Latency(ack, f))
         from faults in Gen.OneOf(Gen.Constant(Faults.None), from d in Probability from r in Probability from p in Probability select new Faults(d, r, p))
-        select new HeaderDraw(name, description, seed, feed, latency, faults);
+        from resendAnswer in Gen.Elements(ResendAnswer.Original, ResendAnswer.Error)
+        select new HeaderDraw(name, description, seed, feed, latency, faults, resendAnswer);
 
     /// <summary>One raw operation; <see cref="Kind"/> picks the step, the other draws fill in whatever that step needs.</summary>
     private sealed record OpDraw(int Kind, int Pick, int Flavor, TimeSpan Gap, string Text, string Text2, decimal Amount, decimal? Price, ScoreSet Scores, ImmutableSortedDictionary<string, string> Indicators);
@@ -132,6 +133,7 @@ internal static class ScenarioGenerator
             Feed = header.Feed,
             Latency = header.Latency,
             Faults = header.Faults,
+            ResendAnswer = header.ResendAnswer,
             Steps = steps.ToImmutable(),
             Expect = expectChoices is null ? null : Expect(orders, expectChoices),
         };

@@ -64,6 +64,7 @@ public sealed class ScenarioLoaderErrorTests
         yield return Case("fault above one", "name: x\nfaults: { duplicate: 1.5 }\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "faults.duplicate", "between 0 and 1");
         yield return Case("negative fault", "name: x\nfaults: { drop: -0.1 }\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "faults.drop", "between 0 and 1");
         yield return Case("bad feed", "name: x\nfeed: fills\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "feed", "not one of orders, trades");
+        yield return Case("bad resend answer", "name: x\nresend_answer: refused\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "resend_answer", "not one of original, error");
         yield return Case("negative seed", "name: x\nseed: -3\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "seed", "not a whole number");
         yield return Case("abrupt that is not a boolean", Head + "  - at: 2s\n    restart: { abrupt: maybe }\n", 8, "steps[2].restart.abrupt", "not true or false");
         yield return Case("disconnect with fields", Head + "  - at: 2s\n    disconnect: { for: 5s }\n", 8, "steps[2].disconnect.for", "takes no fields");

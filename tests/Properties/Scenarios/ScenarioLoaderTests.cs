@@ -33,6 +33,16 @@ public sealed class ScenarioLoaderTests
           legacy: { wrong: 1, missing: 2 }
         """;
 
+    [TestCase("", ResendAnswer.Original)]
+    [TestCase("resend_answer: original\n", ResendAnswer.Original)]
+    [TestCase("resend_answer: error\n", ResendAnswer.Error)]
+    public void Resend_answer_is_read_and_its_absence_means_the_original_order(string line, ResendAnswer expected)
+    {
+        var load = ScenarioLoader.Load($"name: x\n{line}steps:\n  - at: 0s\n    disconnect:\n", "x.yaml");
+        Assert.That(load.Errors, Is.Empty);
+        Assert.That(load.Scenario!.ResendAnswer, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Contract_example_loads_every_field()
     {

@@ -9,11 +9,12 @@ namespace Linkage.Properties.Sim.Exchange;
 /// <summary>A simulated exchange on its own world, with a listener that keeps every message it is sent (raw and parsed).</summary>
 internal sealed class ExchangeHarness : IFeedSubscriber
 {
-    public ExchangeHarness(FeedKind feed = FeedKind.Orders, Faults? faults = null, ExchangeOptions? options = null, ulong seed = 1)
+    public ExchangeHarness(FeedKind feed = FeedKind.Orders, Faults? faults = null, ExchangeOptions? options = null, ulong seed = 1,
+        ResendAnswer resendAnswer = ResendAnswer.Original)
     {
         Faults = new FaultCounter();
         Exchange = new SimulatedExchange(World, seed, new IdMint(seed), feed, Latency.Default, faults ?? Linkage.Sim.Scenarios.Faults.None, Faults,
-            options ?? new ExchangeOptions { Heartbeats = false });
+            options ?? new ExchangeOptions { Heartbeats = false }) { ResendAnswer = resendAnswer };
     }
 
     public SimWorld World { get; } = new();

@@ -28,6 +28,27 @@ public sealed class SimulatedExchangeTests
     }
 
     [Test]
+    public void With_resend_answer_error_a_known_client_order_id_is_refused_as_a_duplicate_and_places_nothing()
+    {
+        var h = new ExchangeHarness(resendAnswer: ResendAnswer.Error);
+        var original = h.Create("lk-aaa", 0.002m)!;
+        h.Create("lk-aaa", 0.002m);
+        h.Run();
+        var answers = h.Responses.Select(r => CoinbaseParser.ParseCreateOrderResponse(r).Value).ToList();
+        var coid = ClientOrderId.From("lk-aaa");
+        Assert.Multiple(() =>
+        {
+            Assert.That(h.Exchange.Orders, Has.Count.EqualTo(1), "the refusal places nothing");
+            Assert.That(answers.Select(a => a.Kind), Is.EqualTo(new[] { CreateOrderResponseKind.Success, CreateOrderResponseKind.Failure }));
+            Assert.That(answers[0].ExchangeOrderId!.Value.Value, Is.EqualTo(original.OrderId), "the first request is answered as usual");
+            Assert.That(answers[1].NewOrderFailureReason, Is.EqualTo("DUPLICATE_CLIENT_ORDER_ID"));
+            Assert.That(CoinbaseParser.ToPlacementOutcome(answers[1], h.World.Now, coid).Value.Result, Is.EqualTo(PlacementResult.Unknown),
+                "the webhook reads the refusal as: the order exists, its id is not known");
+            Assert.That(h.Faults[FaultCounter.ResendRefused], Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void A_lost_ack_places_the_order_but_never_answers()
     {
         var h = new ExchangeHarness();
