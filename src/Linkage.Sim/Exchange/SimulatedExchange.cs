@@ -54,6 +54,7 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly Dictionary<string, OrderFeedState> _feedStates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _keysByClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _messageOccurrences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _orderKeys = new(StringComparer.Ordinal);
     private FeedConnection? _connection;
     private int _connections;
 
@@ -246,7 +247,7 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <paramref name="key"/> names it for its messages' fault draws (see <see cref="NameOrder"/>).
     /// </summary>
     public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice, string? clientOrderId = null, string? key = null) =>
-        Open(clientOrderId ?? _ids.NextUuid(), product, side, size, limitPrice, key);
+        Open(clientOrderId ?? (key is null ? _ids.NextUuid() : _ids.UuidFor("manual-client:" + key)), product, side, size, limitPrice, key);
 
     /// <summary>
     /// Executes <paramref name="size"/> (null: the rest) of the order at <paramref name="price"/> (null: its limit price,
@@ -270,8 +271,12 @@ public sealed class SimulatedExchange : IExchangeApi
         var tradePrice = price ?? order.LimitPrice ?? MarketPrice(order.Product);
         var maker = order.IsLimit;
         var rate = maker ? ExchangeRules.MakerFeeRate : ExchangeRules.TakerFeeRate;
+        // Ids from what the trade is (its order's key and its index there), so a scenario without some other step mints
+        // the same ids for it; only the legacy feed's increasing trade id depends on how many trades went before.
+        var index = order.NumberOfFills + 1;
+        var tradeKey = $"{FeedState(order).Key}:{index.ToString(CultureInfo.InvariantCulture)}";
         var trade = new ExchangeTrade(
-            order.OrderId, _ids.NextUuid(), _ids.NextUuid(), _ids.NextLegacyTradeId(), order.NumberOfFills + 1, _world.Now,
+            order.OrderId, _ids.UuidFor("entry:" + tradeKey), _ids.UuidFor("trade:" + tradeKey), _ids.NextLegacyTradeId(), index, _world.Now,
             quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
         order.Execute(trade);
         _trades.Add((order, trade));
@@ -281,7 +286,7 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         if (_feed == FeedKind.Trades)
         {
-            var counterparty = _ids.NextUuid();
+            var counterparty = _ids.UuidFor("counterparty:" + tradeKey);
             PublishLegacy(order, seq => CoinbaseWire.LegacyMatch(order, trade, counterparty, seq), LegacyKind.Match);
             if (order.Status.IsTerminal())
             {
@@ -366,8 +371,14 @@ public sealed class SimulatedExchange : IExchangeApi
 
     private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, string? key)
     {
-        var order = new ExchangeOrder(_orders.Count + 1, _ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
-        FeedState(order).Key = key is null ? "client:" + clientOrderId : "label:" + key;
+        // The order's key names it in message identities and ids: the runner's label, else its client order id, made
+        // unique by how many orders had that key before (two foreign orders may share a client order id).
+        var described = key is null ? "client:" + clientOrderId : "label:" + key;
+        var seen = _orderKeys.GetValueOrDefault(described);
+        _orderKeys[described] = seen + 1;
+        var unique = seen == 0 ? described : described + "#" + seen.ToString(CultureInfo.InvariantCulture);
+        var order = new ExchangeOrder(_orders.Count + 1, _ids.UuidFor("order:" + unique), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        FeedState(order).Key = unique;
         _orders.Add(order);
         _open.Add(order);
         _byId.Add(order.OrderId, order);

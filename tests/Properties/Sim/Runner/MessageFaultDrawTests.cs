@@ -47,6 +47,48 @@ public sealed class MessageFaultDrawTests
         });
     }
 
+    /// <summary>
+    /// Ids name things and should decide nothing, but the engine sorts by some of them; minted from what they name (the
+    /// order's label, the trade's index in it) rather than by position in one stream, removing a step keeps every other
+    /// trade's id, so a cut cannot reorder what the failure depended on.
+    /// </summary>
+    [Test]
+    public void Removing_a_step_keeps_the_ids_of_the_trades_that_remain()
+    {
+        var compared = 0;
+        var problems = new List<string>();
+        foreach (var scenario in FaultyScenarios().Take(Scenarios / 2))
+        {
+            var before = TradeIds(scenario);
+            foreach (var smaller in OneStepRemoved(scenario).Take(RemovalsPerScenario))
+            {
+                foreach (var (trade, id) in TradeIds(smaller))
+                {
+                    if (before.TryGetValue(trade, out var was))
+                    {
+                        compared++;
+                        if (was != id)
+                        {
+                            problems.Add($"{scenario.Name} without one step: {trade} was {was}, is {id}");
+                        }
+                    }
+                }
+            }
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Is.Empty);
+            Assert.That(compared, Is.GreaterThan(20), "enough trades survive a removal to compare");
+        });
+    }
+
+    /// <summary>Each trade's id (the <c>user</c> channel names trades by their UUID), by its order's label and its index there.</summary>
+    private static Dictionary<string, string> TradeIds(Scenario scenario) =>
+        ScenarioRunner.Run(scenario, SeedScenarios.Memory).Trades
+            .GroupBy(t => t.Order, StringComparer.Ordinal)
+            .SelectMany(g => g.Select((t, i) => (Key: $"{g.Key}#{i}", t.TradeId)))
+            .ToDictionary(p => p.Key, p => p.TradeId, StringComparer.Ordinal);
+
     /// <summary>Generated scenarios on the <c>user</c> channel with every feed fault on at a quarter.</summary>
     private static IEnumerable<Scenario> FaultyScenarios() =>
         Enumerable.Range(0, 400)
