@@ -30,9 +30,12 @@ internal sealed record PlannedStep(int Index, int FileIndex, Step Step, string A
 /// A scenario file checked for the wire: it loads as <c>replay</c> loads it (<see cref="ScenarioLoader"/>, every error
 /// reported), and everything it asks of the exchange can be done by <c>linkage exchange</c>: the Advanced Trade feed
 /// (not the legacy one), products the wire catalogue trades, sizes and prices Coinbase would accept for them. Each
-/// <c>place</c> and <c>exit</c> gets the client order id <c>replay</c> mints for it (the engine's own
+/// <c>place</c> and <c>exit</c> gets the client order id the documented derivation gives it (the engine's own
 /// <see cref="ClientOrderIds"/> over the intent the step describes, decided at <see cref="SimWorld.Epoch"/> plus the
-/// step's <c>at</c>), so the same file and seed give the same ids on every run and in both front ends.
+/// step's <c>at</c>), so the same file and seed give the same ids on every run. Unlike <c>replay</c>, which learns an
+/// intent's id from the create-order its exchange receives while it drives that intent, the wire server does not
+/// drive its client: a remote process sends create-orders whenever it likes, so the only way to know which step one
+/// answers is the id the step's intent must carry. Nothing here judges links, so no verdict rests on this id.
 /// </summary>
 internal sealed class WireScenario
 {
@@ -163,7 +166,7 @@ internal sealed class WireScenario
         }
     }
 
-    /// <summary>The client order id the engine mints for the intent, as <c>replay</c>'s runner does.</summary>
+    /// <summary>The client order id the engine mints for the intent: what a client that follows the documented derivation sends.</summary>
     private static string? Mint(string payload, TimeSpan at, Action<string, string> problem)
     {
         var parsed = IntentPayloadParser.Parse(payload, SimWorld.Epoch + at);

@@ -19,6 +19,9 @@ public sealed record ExchangeOptions
     public static readonly ExchangeOptions Default = new();
 }
 
+/// <summary>A feed message (its text, and its identity: what it is, not where it is in the stream) and the faults drawn for it.</summary>
+public readonly record struct FeedMessageDraw(string Identity, string Json, bool Drop, bool Reorder, bool Duplicate);
+
 /// <summary>
 /// The simulated Coinbase: it holds the orders and trades (the truth), answers REST (create order, Get Order, List
 /// Orders, List Fills) and speaks on one WebSocket connection, either the Advanced Trade <c>user</c> channel or the
@@ -34,8 +37,6 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly SimWorld _world;
     private readonly ulong _seed;
     private readonly IdMint _ids;
-    private readonly Prng _faultDraws;
-    private readonly Prng _coalesceDraws;
     private readonly FaultCounter _faults;
     private readonly FeedKind _feed;
     private readonly Latency _latency;
@@ -54,6 +55,9 @@ public sealed class SimulatedExchange : IExchangeApi
     private readonly Dictionary<string, decimal> _marketPrices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _productSequences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OrderFeedState> _feedStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _keysByClientId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _messageOccurrences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _orderKeys = new(StringComparer.Ordinal);
     private FeedConnection? _connection;
     private int _connections;
 
@@ -67,8 +71,6 @@ public sealed class SimulatedExchange : IExchangeApi
         _faultRates = faults;
         _faults = faultCounter;
         _options = options ?? ExchangeOptions.Default;
-        _faultDraws = Prng.Stream(seed, "faults");
-        _coalesceDraws = Prng.Stream(seed, "coalesce");
     }
 
     /// <summary>Until when periodic messages (heartbeats) keep coming; the runner sets it past the last step.</summary>
@@ -97,6 +99,25 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary>How the next create-order carrying <paramref name="clientOrderId"/> is answered (once; re-sends are answered normally).</summary>
     public void PlanAck(string clientOrderId, Ack ack) => _ackPlans[clientOrderId] = ack;
 
+    /// <summary>
+    /// Told the client order id of every create-order request the exchange receives, as it receives it, before it is
+    /// answered. What it returns decides the answer when the exchange holds no order under that id yet (null: the
+    /// <see cref="PlanAck"/> plan, else ok). The runner uses it to learn which step a request belongs to from what the
+    /// exchange received (the step it was driving when the request arrived), instead of computing the id the webhook
+    /// should mint, so the truth does not depend on the code it judges.
+    /// </summary>
+    public Func<string, Ack?>? CreateOrderReceived { get; set; }
+
+    /// <summary>
+    /// Names the order a create-order with <paramref name="clientOrderId"/> will open (the runner passes the scenario's
+    /// label): the stable part of its feed messages' identities, from which their faults are drawn
+    /// (<see cref="MessageDraw"/>). Without a name an order is known by its client order id.
+    /// </summary>
+    public void NameOrder(string clientOrderId, string key) => _keysByClientId[clientOrderId] = key;
+
+    /// <summary>Told of every feed message as it is sent, with its identity and the faults drawn for it (for tests).</summary>
+    public Action<FeedMessageDraw>? MessageSent { get; set; }
+
     /// <summary>The product's market price, from the seed and the product alone (so it does not depend on which product is priced first).</summary>
     public decimal MarketPrice(string product)
     {
@@ -121,6 +142,7 @@ public sealed class SimulatedExchange : IExchangeApi
     public void CreateOrder(string requestJson, Action<string> respond)
     {
         var request = ParseRequest(requestJson);
+        var attributed = CreateOrderReceived?.Invoke(request.ClientOrderId);
         if (_byClientId.TryGetValue(request.ClientOrderId, out var existing))
         {
             if (ResendAnswer == ResendAnswer.Error)
@@ -134,7 +156,7 @@ public sealed class SimulatedExchange : IExchangeApi
             _world.After(_latency.Ack, () => respond(original));
             return;
         }
-        var ack = _ackPlans.Remove(request.ClientOrderId, out var planned) ? planned : Ack.Ok;
+        var ack = attributed ?? (_ackPlans.Remove(request.ClientOrderId, out var planned) ? planned : Ack.Ok);
         if (ack is AckReject)
         {
             _faults.Add(FaultCounter.Reject);
@@ -142,7 +164,7 @@ public sealed class SimulatedExchange : IExchangeApi
             _world.After(_latency.Ack, () => respond(refusal));
             return;
         }
-        var order = Open(request.ClientOrderId, request.Product, request.Side, request.Size, request.LimitPrice);
+        var order = Open(request.ClientOrderId, request.Product, request.Side, request.Size, request.LimitPrice, _keysByClientId.GetValueOrDefault(request.ClientOrderId));
         var response = CoinbaseWire.CreateOrderSuccess(order);
         switch (ack)
         {
@@ -208,15 +230,16 @@ public sealed class SimulatedExchange : IExchangeApi
         _connection = connection;
         if (_feed == FeedKind.Orders)
         {
-            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats"]));
+            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats"]), "subscriptions:heartbeats@" + Ticks(_world.Now));
             var open = _open.Select(o => (o, o.Status)).ToList();
             // Batches of 50; the last batch has fewer, so a reader knows the snapshot is complete.
             for (var start = 0; start == 0 || start <= open.Count; start += ExchangeRules.SnapshotBatchSize)
             {
                 var batch = open.Skip(start).Take(ExchangeRules.SnapshotBatchSize).ToList();
-                Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "snapshot", batch));
+                var first = start;
+                Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "snapshot", batch), $"snapshot:{first.ToString(CultureInfo.InvariantCulture)}@{Ticks(_world.Now)}");
             }
-            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats", "user"]));
+            Publish(seq => CoinbaseWire.Subscriptions(seq, _world.Now, ["heartbeats", "user"]), "subscriptions:heartbeats,user@" + Ticks(_world.Now));
         }
         return connection;
     }
@@ -233,9 +256,12 @@ public sealed class SimulatedExchange : IExchangeApi
 
     // ---- scenario actions ----
 
-    /// <summary>An order placed outside the bot (by hand): a client order id that is not ours, no REST answer to anyone.</summary>
-    public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice, string? clientOrderId = null) =>
-        Open(clientOrderId ?? _ids.NextUuid(), product, side, size, limitPrice);
+    /// <summary>
+    /// An order placed outside the bot (by hand): a client order id that is not ours, no REST answer to anyone.
+    /// <paramref name="key"/> names it for its messages' fault draws (see <see cref="NameOrder"/>).
+    /// </summary>
+    public ExchangeOrder PlaceManual(string product, Side side, decimal size, decimal? limitPrice, string? clientOrderId = null, string? key = null) =>
+        Open(clientOrderId ?? (key is null ? _ids.NextUuid() : _ids.UuidFor("manual-client:" + key)), product, side, size, limitPrice, key);
 
     /// <summary>
     /// Executes <paramref name="size"/> (null: the rest) of the order at <paramref name="price"/> (null: its limit price,
@@ -259,8 +285,12 @@ public sealed class SimulatedExchange : IExchangeApi
         var tradePrice = price ?? order.LimitPrice ?? MarketPrice(order.Product);
         var maker = order.IsLimit;
         var rate = maker ? ExchangeRules.MakerFeeRate : ExchangeRules.TakerFeeRate;
+        // Ids from what the trade is (its order's key and its index there), so a scenario without some other step mints
+        // the same ids for it; only the legacy feed's increasing trade id depends on how many trades went before.
+        var index = order.NumberOfFills + 1;
+        var tradeKey = $"{FeedState(order).Key}:{index.ToString(CultureInfo.InvariantCulture)}";
         var trade = new ExchangeTrade(
-            order.OrderId, _ids.NextUuid(), _ids.NextUuid(), _ids.NextLegacyTradeId(), order.NumberOfFills + 1, _world.Now,
+            order.OrderId, _ids.UuidFor("entry:" + tradeKey), _ids.UuidFor("trade:" + tradeKey), _ids.NextLegacyTradeId(), index, _world.Now,
             quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
         order.Execute(trade);
         _trades.Add((order, trade));
@@ -270,7 +300,7 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         if (_feed == FeedKind.Trades)
         {
-            var counterparty = _ids.NextUuid();
+            var counterparty = _ids.UuidFor("counterparty:" + tradeKey);
             PublishLegacy(order, seq => CoinbaseWire.LegacyMatch(order, trade, counterparty, seq), LegacyKind.Match);
             if (order.Status.IsTerminal())
             {
@@ -353,9 +383,16 @@ public sealed class SimulatedExchange : IExchangeApi
         return node.ToJsonString();
     }
 
-    private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice)
+    private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, string? key)
     {
-        var order = new ExchangeOrder(_orders.Count + 1, _ids.NextUuid(), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        // The order's key names it in message identities and ids: the runner's label, else its client order id, made
+        // unique by how many orders had that key before (two foreign orders may share a client order id).
+        var described = key is null ? "client:" + clientOrderId : "label:" + key;
+        var seen = _orderKeys.GetValueOrDefault(described);
+        _orderKeys[described] = seen + 1;
+        var unique = seen == 0 ? described : described + "#" + seen.ToString(CultureInfo.InvariantCulture);
+        var order = new ExchangeOrder(_orders.Count + 1, _ids.UuidFor("order:" + unique), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        FeedState(order).Key = unique;
         _orders.Add(order);
         _open.Add(order);
         _byId.Add(order.OrderId, order);
@@ -389,8 +426,9 @@ public sealed class SimulatedExchange : IExchangeApi
             }
             return;
         }
-        // Always draw, so the coalescing stream's position depends only on the number of trades.
-        var hold = _coalesceDraws.Chance(_options.CoalesceChance);
+        // Drawn for this trade of this order (its key and the cumulative quantity it brings the order to), not by its
+        // place among all trades, so removing another order's fill from a scenario does not change what coalesces here.
+        var hold = MessageDraw.Chance(_seed, "coalesce", $"{state.Key}:{CoinbaseWire.Dec(order.CumulativeQuantity)}", _options.CoalesceChance);
         if (hold && !order.Status.IsTerminal())
         {
             state.Held = true;
@@ -414,7 +452,8 @@ public sealed class SimulatedExchange : IExchangeApi
         var raisesCumulative = order.CumulativeQuantity > state.SentCumulative;
         state.SentCumulative = order.CumulativeQuantity;
         OrderUpdated?.Invoke(order, status);
-        var json = Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "update", [(order, status)]));
+        var identity = $"update:{state.Key}:{status}:{CoinbaseWire.Dec(order.CumulativeQuantity)}";
+        var json = Publish(seq => CoinbaseWire.UserEvent(seq, _world.Now, "update", [(order, status)]), identity);
         if (raisesCumulative && json is not null)
         {
             state.LastFillMessage = json;
@@ -422,15 +461,19 @@ public sealed class SimulatedExchange : IExchangeApi
         }
     }
 
-    /// <summary>Numbers and sends one message on the open connection; returns its text, or null when nobody is connected.</summary>
-    private string? Publish(Func<long, string> build, bool heartbeat = false)
+    /// <summary>
+    /// Numbers and sends one message on the open connection; returns its text, or null when nobody is connected.
+    /// <paramref name="identity"/> says what the message is, independent of its place in the stream (its sequence number
+    /// is a place): its faults are drawn from it.
+    /// </summary>
+    private string? Publish(Func<long, string> build, string identity, bool heartbeat = false)
     {
         if (_connection is not { } connection)
         {
             return null;
         }
         var json = build(connection.NextSequence());
-        Send(connection, json);
+        Send(connection, json, identity);
         if (!heartbeat)
         {
             connection.LastTraffic = _world.Now;
@@ -449,6 +492,10 @@ public sealed class SimulatedExchange : IExchangeApi
         var sequence = _productSequences.GetValueOrDefault(order.Product) + 1;
         _productSequences[order.Product] = sequence;
         var json = build(sequence);
+        var state = FeedState(order);
+        var identity = kind == LegacyKind.Match
+            ? $"match:{state.Key}:{order.NumberOfFills.ToString(CultureInfo.InvariantCulture)}"
+            : $"{kind}:{state.Key}";
         switch (kind)
         {
             case LegacyKind.Received:
@@ -462,19 +509,20 @@ public sealed class SimulatedExchange : IExchangeApi
         }
         if (_connection is { } connection)
         {
-            Send(connection, json);
+            Send(connection, json, identity);
         }
     }
 
     /// <summary>
     /// Sends one message through the faults: dropped (a sequence gap), held back past later messages, or delivered twice.
-    /// Three draws per message, always, so fault decisions line up message by message whatever the rates.
+    /// Each decision is drawn from the seed, the fault's kind and the message's identity (<see cref="FaultDraws"/>), so a
+    /// message keeps its faults whatever other messages a scenario sends or stops sending.
     /// </summary>
-    private void Send(FeedConnection connection, string json)
+    private void Send(FeedConnection connection, string json, string identity)
     {
-        var drop = _faultDraws.Chance(_faultRates.Drop);
-        var reorder = _faultDraws.Chance(_faultRates.Reorder);
-        var duplicate = _faultDraws.Chance(_faultRates.Duplicate);
+        var unique = Occurrence(identity);
+        var (drop, reorder, duplicate) = FaultDraws(_seed, _faultRates, unique);
+        MessageSent?.Invoke(new FeedMessageDraw(unique, json, drop, reorder, duplicate));
         if (drop)
         {
             _faults.Add(FaultCounter.Drop);
@@ -494,6 +542,29 @@ public sealed class SimulatedExchange : IExchangeApi
         }
     }
 
+    /// <summary>
+    /// The fault decisions for the message with this identity (what it is and its occurrence among messages with the
+    /// same description): dropped, held back, delivered twice. A pure function of its arguments.
+    /// </summary>
+    public static (bool Drop, bool Reorder, bool Duplicate) FaultDraws(ulong seed, Faults rates, string identity)
+    {
+        ArgumentNullException.ThrowIfNull(rates);
+        return (
+            MessageDraw.Chance(seed, "fault:drop", identity, rates.Drop),
+            MessageDraw.Chance(seed, "fault:reorder", identity, rates.Reorder),
+            MessageDraw.Chance(seed, "fault:duplicate", identity, rates.Duplicate));
+    }
+
+    /// <summary>The identity made unique: its description and how many messages with that description went before.</summary>
+    private string Occurrence(string description)
+    {
+        var n = _messageOccurrences.GetValueOrDefault(description);
+        _messageOccurrences[description] = n + 1;
+        return description + "#" + n.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Ticks(DateTimeOffset at) => at.UtcTicks.ToString(CultureInfo.InvariantCulture);
+
     private void Deliver(FeedConnection connection, string json)
     {
         if (connection.IsOpen && ReferenceEquals(connection, _connection))
@@ -510,7 +581,7 @@ public sealed class SimulatedExchange : IExchangeApi
             return;
         }
         var counter = ++connection.HeartbeatCounter;
-        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt), heartbeat: true);
+        Publish(seq => CoinbaseWire.Heartbeat(seq, _world.Now, counter, _world.Now - connection.OpenedAt), "heartbeat@" + Ticks(_world.Now), heartbeat: true);
         _world.After(ExchangeRules.HeartbeatInterval, () => Heartbeat(connection));
     }
 
@@ -550,6 +621,9 @@ public sealed class SimulatedExchange : IExchangeApi
     /// <summary>What the feed has said about one order: for coalescing and for the <c>duplicate</c> step.</summary>
     private sealed class OrderFeedState
     {
+        /// <summary>The order's stable name in message identities: the runner's label, else its client order id.</summary>
+        public string Key { get; set; } = "";
+
         public bool Held { get; set; }
         public decimal SentCumulative { get; set; }
         public string? LastFillMessage { get; set; }

@@ -60,6 +60,18 @@ public sealed class LinkOracle
     /// <summary>The bot order whose intent has this client order id, if any.</summary>
     public TruthOrder? FindByClientOrderId(string clientOrderId) => _byClientOrderId.GetValueOrDefault(clientOrderId);
 
+    /// <summary>
+    /// The exchange received the create-order of the bot order labelled <paramref name="label"/> with this client order
+    /// id: from now on the order's links must name it.
+    /// </summary>
+    public void Attribute(string label, string clientOrderId)
+    {
+        var truth = _byLabel[label] with { ClientOrderId = clientOrderId };
+        _orders[_orders.FindIndex(o => o.Label == label)] = truth;
+        _byLabel[label] = truth;
+        _byClientOrderId[clientOrderId] = truth;
+    }
+
     public void Add(TruthOrder order)
     {
         _orders.Add(order);
@@ -179,6 +191,14 @@ public sealed class LinkOracle
                 Fail(NoWrongLink, orderId, $"{orderLinks.Count} link(s) name exchange order {orderId}, which does not exist",
                     trade: null, expected: "no link", actual: DescribeLink(orderLinks[0]));
             }
+        }
+        foreach (var unsent in _orders.Where(o => o.IsBot && o.ClientOrderId is null))
+        {
+            // The strategy delivered the intent, but no create-order for it ever reached the exchange (say the webhook
+            // minted it the id of another intent and took it for a re-delivery): whatever the scenario executes for it
+            // is never linked to it.
+            FailAt(EverythingLinks, unsent.Label, unsent.DeliveredAt, $"{unsent.Label}: the strategy delivered this intent, but the exchange never received a create-order for it",
+                expected: "a create-order for " + unsent.Label, actual: "none");
         }
         CheckAllocations(allocations);
         var verdicts = trades.ToImmutable();
@@ -435,7 +455,10 @@ public sealed class LinkOracle
     private string? SnapshotName(string? uuid) =>
         uuid is null ? null : _orders.FirstOrDefault(o => o.Snapshot == uuid && o.SnapshotLabel is not null)?.SnapshotLabel ?? uuid;
 
-    private void Fail(string check, string key, string message, string? trade, string? expected, string? actual)
+    private void Fail(string check, string key, string message, string? trade, string? expected, string? actual) =>
+        FailAt(check, key, CurrentStep, message, expected, actual, trade);
+
+    private void FailAt(string check, string key, StepRef? step, string message, string? expected, string? actual, string? trade = null)
     {
         if (!_failureKeys.Add(check + "|" + key))
         {
@@ -443,9 +466,9 @@ public sealed class LinkOracle
         }
         _failures.Add(new Failure(check, message)
         {
-            StepIndex = CurrentStep?.Index,
-            StepLine = CurrentStep?.Line,
-            At = CurrentStep?.At,
+            StepIndex = step?.Index,
+            StepLine = step?.Line,
+            At = step?.At,
             Trade = trade,
             Expected = expected,
             Actual = actual,

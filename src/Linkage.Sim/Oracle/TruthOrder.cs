@@ -23,8 +23,15 @@ public sealed record TruthOrder
     /// <summary>When the intent reached the webhook (or the manual order the exchange).</summary>
     public required DateTimeOffset PlacedAt { get; init; }
 
-    /// <summary>The intent's client order id (bot orders); for manual orders the exchange order id is known instead.</summary>
+    /// <summary>
+    /// The intent's client order id (bot orders): the id of the first create-order the exchange received while the
+    /// runner handed this intent to the webhook, never one computed with the engine's code. Null until that request
+    /// arrives, and for good when the webhook never sent one. Manual orders have the exchange order id instead.
+    /// </summary>
     public string? ClientOrderId { get; init; }
+
+    /// <summary>Bot orders: the step that delivered the intent, named by a failure about the intent itself.</summary>
+    public StepRef? DeliveredAt { get; init; }
 
     /// <summary>Manual orders: the exchange order id.</summary>
     public string? ExchangeOrderId { get; init; }

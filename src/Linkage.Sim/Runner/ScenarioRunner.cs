@@ -74,8 +74,22 @@ public static class ScenarioRunner
         /// <summary>Read-set counts of the correlators of earlier process lives (the current one's are added at the end).</summary>
         private ReadSetCounts _readSets;
 
-        /// <summary>The intent payload being handed to the webhook right now: a death before it returns makes the strategy post it again.</summary>
-        private string? _delivering;
+        /// <summary>The intent payload being handed to the webhook right now, and its label: a death before it returns makes the strategy post it again.</summary>
+        private (string Label, string Payload)? _delivering;
+
+        /// <summary>
+        /// The label of the <c>place</c> or <c>exit</c> whose payload the runner is handing to the webhook right now. The
+        /// host is sans-I/O and the driver synchronous, so a create-order the exchange receives meanwhile is the webhook's
+        /// answer to this intent: that is how the truth learns an intent's client order id, from what the exchange
+        /// received, never from the engine's own id code.
+        /// </summary>
+        private string? _driving;
+
+        /// <summary>The ack each delivered intent's first create-order gets, until that request arrives.</summary>
+        private readonly Dictionary<string, Ack> _ackPlans = new(StringComparer.Ordinal);
+
+        /// <summary>Which label each client order id the exchange received belongs to (by <see cref="_driving"/>).</summary>
+        private readonly Dictionary<string, string> _labelByClientOrderId = new(StringComparer.Ordinal);
 
         public Replay(Scenario scenario, RunOptions options)
         {
@@ -89,7 +103,12 @@ public static class ScenarioRunner
                 _ => throw new ArgumentException($"unknown design '{options.Design}': expected engine or legacy", nameof(options)),
             };
             _ids = new IdMint(_seed);
-            _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults) { ResendAnswer = scenario.ResendAnswer };
+            _exchange = new SimulatedExchange(_world, _seed, _ids, scenario.Feed, scenario.Latency, scenario.Faults, _faults)
+            {
+                ResendAnswer = scenario.ResendAnswer,
+                CreateOrderReceived = Attribute,
+                MessageSent = options.FeedMessages,
+            };
             _api = _exchange;
             _crash = options.Crash;
             if (_crash is not null)
@@ -157,7 +176,26 @@ public static class ScenarioRunner
                 Allocations = allocations,
                 ExternalOrders = _store?.ExternalOrders() ?? [],
                 ReadSets = _readSets + Counts(_correlator),
+                ClientOrderIds = _labelByClientOrderId.ToImmutableSortedDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal),
             };
+        }
+
+        /// <summary>
+        /// A create-order reached the exchange. A client order id it has not seen, arriving while an intent is being handed
+        /// to the webhook that has no order request yet, is that intent's: the truth records it and the intent's planned
+        /// ack answers it. Any other request (a retry, a re-send after a restart, a second id for one intent) is answered
+        /// normally and attributes nothing; a second id for one intent leaves an order no step created (<c>no-stray-order</c>).
+        /// </summary>
+        private Ack? Attribute(string clientOrderId)
+        {
+            if (_labelByClientOrderId.ContainsKey(clientOrderId) || _driving is not { } label || _oracle.Find(label) is not { ClientOrderId: null })
+            {
+                return null;
+            }
+            _labelByClientOrderId.Add(clientOrderId, label);
+            _oracle.Attribute(label, clientOrderId);
+            _exchange.NameOrder(clientOrderId, label);
+            return _ackPlans.Remove(label, out var ack) ? ack : Ack.Ok;
         }
 
         public void Dispose() => _stores?.Dispose();
@@ -206,17 +244,23 @@ public static class ScenarioRunner
             _exchange.Disconnect();
             StartProcess(reconcile: true);
             _oracle.Restarted(_world.Now, _correlator.Links());
-            if (_delivering is { } payload)
+            if (_delivering is { } delivering)
             {
-                Hand(payload);
+                Hand(delivering.Label, delivering.Payload);
             }
         }
 
-        /// <summary>Hands an intent payload to the webhook, remembering it until the webhook returns.</summary>
-        private void Hand(string payload)
+        /// <summary>
+        /// Hands an intent payload to the webhook, remembering it until the webhook returns; create-orders the exchange
+        /// receives meanwhile belong to <paramref name="label"/> (<see cref="Attribute"/>). A death inside leaves both
+        /// set, so the next life's re-sends and re-delivery are attributed to the same intent.
+        /// </summary>
+        private void Hand(string label, string payload)
         {
-            _delivering = payload;
+            _delivering = (label, payload);
+            _driving = label;
             _host.ReceiveIntent(payload);
+            _driving = null;
             _delivering = null;
         }
 
@@ -269,7 +313,7 @@ public static class ScenarioRunner
                     Exit(index, exit);
                     break;
                 case ManualStep manual:
-                    var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price, manual.ClientOrderId);
+                    var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price, manual.ClientOrderId, key: manual.Order);
                     _oracle.Add(new TruthOrder
                     {
                         Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
@@ -299,7 +343,7 @@ public static class ScenarioRunner
                     _faults.Add(FaultCounter.Resend);
                     if (_payloads.TryGetValue(resend.Order, out var payload))
                     {
-                        Hand(payload);
+                        Hand(resend.Order, payload);
                     }
                     else
                     {
@@ -314,47 +358,50 @@ public static class ScenarioRunner
 
         private void Place(int index, PlaceStep place)
         {
-            var payload = IntentPayloads.Entry(place, _ids.Snapshot(place.Snapshot), _world.Now);
-            Deliver(index, place, place.Order, payload, place.Ack, OrderOrigin.Entry, place.Product, null, []);
+            var snapshot = _ids.Snapshot(place.Snapshot);
+            var payload = IntentPayloads.Entry(place, snapshot, _world.Now);
+            Deliver(index, place, place.Order, payload, place.Ack, OrderOrigin.Entry, place.Product, snapshot, null, []);
         }
 
         private void Exit(int index, ExitStep exit)
         {
+            // The strategy names the entries by the client order ids their orders went out with (what the exchange received).
             var closes = exit.Closes.Select(label => _oracle.Find(label)?.ClientOrderId).OfType<string>().ToList();
-            if (closes.Count != exit.Closes.Length)
+            if (exit.Closes.Any(label => _oracle.Find(label) is null))
             {
                 StepFailure(index, exit, $"exit {exit.Order} closes an order that no place step created");
             }
             var payload = IntentPayloads.Exit(exit, closes, _world.Now);
-            Deliver(index, exit, exit.Order, payload, exit.Ack, OrderOrigin.Exit, exit.Product, exit.Trigger, [.. closes]);
+            Deliver(index, exit, exit.Order, payload, exit.Ack, OrderOrigin.Exit, exit.Product, null, exit.Trigger, [.. closes]);
         }
 
         /// <summary>
-        /// Registers the intent with the oracle and the exchange's ack plan under the client order id the webhook will
-        /// mint (the same function of the same payload), then delivers the payload to the webhook.
+        /// Registers the intent with the oracle (its label, origin, the snapshot the runner minted, the entries it closes)
+        /// and its ack plan under its label, then delivers the payload to the webhook. The intent's client order id is
+        /// not computed here: it is learnt from the create-order the exchange receives while the payload is handed over
+        /// (<see cref="Attribute"/>), so a bug in the webhook's id minting breaks a law instead of the harness.
         /// </summary>
-        private void Deliver(int index, Step step, string label, string payload, Ack ack, OrderOrigin origin, string product, string? trigger, ImmutableArray<string> closes)
+        private void Deliver(int index, Step step, string label, string payload, Ack ack, OrderOrigin origin, string product, string? snapshot, string? trigger, ImmutableArray<string> closes)
         {
-            var intent = IntentPayloadParser.Parse(payload, _world.Now);
-            if (!intent.TryGetValue(out var parsed))
+            // A sanity check of the runner's own payload writer; the id code is not consulted.
+            if (IntentPayloadParser.Parse(payload, _world.Now).Error is { } error)
             {
-                StepFailure(index, step, $"{label}: the intent payload is refused: {intent.Error}");
+                StepFailure(index, step, $"{label}: the intent payload is refused: {error}");
                 return;
             }
-            var coid = ClientOrderIds.For(parsed).Value;
             if (_oracle.Find(label) is not null || !_delivered.Add(payload))
             {
                 StepFailure(index, step, $"{label}: the same label or the same intent (content and time) was placed before");
                 return;
             }
             _payloads[label] = payload;
-            _exchange.PlanAck(coid, ack);
+            _ackPlans[label] = ack;
             _oracle.Add(new TruthOrder
             {
-                Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, ClientOrderId = coid,
-                Snapshot = parsed.Snapshot?.Value, SnapshotLabel = (step as PlaceStep)?.Snapshot, Trigger = trigger, Closes = closes,
+                Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, DeliveredAt = new StepRef(index, step.Line, step.At),
+                Snapshot = snapshot, SnapshotLabel = (step as PlaceStep)?.Snapshot, Trigger = trigger, Closes = closes,
             });
-            Hand(payload);
+            Hand(label, payload);
         }
 
         private void Restart(bool abrupt)
@@ -374,6 +421,10 @@ public static class ScenarioRunner
         private void Duplicate(int index, DuplicateStep duplicate)
         {
             var order = OrderOf(duplicate.Order);
+            if (order is null && _oracle.Find(duplicate.Order) is { IsBot: true, ClientOrderId: null })
+            {
+                return;
+            }
             if (order is null)
             {
                 StepFailure(index, duplicate, $"duplicate of {duplicate.Order}: the exchange has no such order");
@@ -412,6 +463,12 @@ public static class ScenarioRunner
 
         private void OnOrder(int index, Step step, string label, Func<string, string?> act)
         {
+            if (_oracle.Find(label) is { IsBot: true, ClientOrderId: null })
+            {
+                // The webhook never sent the intent's order, so the exchange cannot act on it: the oracle fails that as
+                // a broken law (everything-links), which says more than "no such order" here would.
+                return;
+            }
             if (OrderOf(label) is not { } order)
             {
                 StepFailure(index, step, $"{step.GetType().Name} of {label}: the exchange has no such order (rejected, or never placed)");

@@ -32,6 +32,9 @@ public sealed record RunOptions
     /// points. Null for a normal run.
     /// </summary>
     public Crash.CrashPlan? Crash { get; init; }
+
+    /// <summary>Told of every feed message the simulated exchange sends, with the faults drawn for it (for tests).</summary>
+    public Action<Exchange.FeedMessageDraw>? FeedMessages { get; init; }
 }
 
 /// <summary>The oracle's verdict on one exchange trade.</summary>
@@ -103,6 +106,12 @@ public sealed record ScenarioResult
 
     /// <summary>The orders the design's store classified external at the end (engine design only; the last process life's store).</summary>
     public ImmutableArray<Engine.ExternalOrderRecord> ExternalOrders { get; init; } = [];
+
+    /// <summary>
+    /// Each <c>place</c> and <c>exit</c> label's client order id, as the exchange received it in the intent's
+    /// create-order (labels whose order never reached the exchange are absent).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> ClientOrderIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     public int Fills => Trades.Length;
     public int Linked => Trades.Count(t => t.Verdict == TradeVerdict.Linked);

@@ -4,7 +4,8 @@ namespace Linkage.Sim.World;
 
 /// <summary>
 /// Mints the real ids a scenario's labels stand for (exchange order ids, trade ids, entry ids, snapshot UUIDs, foreign
-/// client order ids), from its own PRNG stream. Ids look like version-4 UUIDs, lower case, as Coinbase sends them.
+/// client order ids): from what they name (<see cref="UuidFor"/>), or in order of use from its own PRNG stream
+/// (<see cref="NextUuid"/>, for things no label names). Ids look like version-4 UUIDs, lower case, as Coinbase sends them.
 /// A snapshot label maps to a UUID derived from the seed and the label alone (not from when it is first used), and a
 /// label that already is a UUID is used as is. Legacy
 /// <c>match</c> trade ids are increasing integers from a seeded base, as the real feed's are.
@@ -26,12 +27,20 @@ public sealed class IdMint
     }
 
     /// <summary>A fresh UUID-shaped id, e.g. <c>a7d2c1e4-58b3-4f0e-b6a9-1c2d3e4f5a6b</c>.</summary>
-    public string NextUuid() => Uuid(_prng);
+    public string NextUuid() => Uuid(_prng.NextUInt64(), _prng.NextUInt64());
 
-    private static string Uuid(Prng prng)
+    /// <summary>
+    /// The UUID-shaped id of the thing <paramref name="identity"/> describes (an order by its scenario label, the
+    /// n-th trade of an order), from the seed and the identity alone (<see cref="MessageDraw"/>), not from how many ids
+    /// were minted before it: removing a step from a scenario leaves every other order's and trade's id as it was.
+    /// </summary>
+    public string UuidFor(string identity) =>
+        Uuid(MessageDraw.Hash(_seed, "uuid:high", identity), MessageDraw.Hash(_seed, "uuid:low", identity));
+
+    private static string Uuid(Prng prng) => Uuid(prng.NextUInt64(), prng.NextUInt64());
+
+    private static string Uuid(ulong high, ulong low)
     {
-        var high = prng.NextUInt64();
-        var low = prng.NextUInt64();
         // Version 4 in the high nibble of the third group, variant 10xx in the fourth, as uuid4 has them.
         high = (high & 0xFFFFFFFFFFFF0FFFUL) | 0x0000000000004000UL;
         low = (low & 0x3FFFFFFFFFFFFFFFUL) | 0x8000000000000000UL;

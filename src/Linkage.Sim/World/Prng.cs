@@ -87,9 +87,15 @@ public sealed class Prng
     /// No floating point, so the same seed and probability decide the same way everywhere. Always consumes one draw,
     /// so the stream's position does not depend on the probability's value.
     /// </summary>
-    public bool Chance(decimal probability)
+    public bool Chance(decimal probability) => Below(NextUInt64(), probability);
+
+    /// <summary>
+    /// Whether a uniform 64-bit <paramref name="draw"/> falls below <paramref name="probability"/> (as a fraction of
+    /// 2^64), by exact integer comparison; what <see cref="Chance"/> decides with its next draw, and
+    /// <see cref="MessageDraw"/> with a hash.
+    /// </summary>
+    public static bool Below(ulong draw, decimal probability)
     {
-        var draw = NextUInt64();
         if (probability <= 0m)
         {
             return false;
@@ -105,7 +111,7 @@ public sealed class Prng
         return (BigInteger)draw * BigInteger.Pow(10, scale) < mantissa << 64;
     }
 
-    private static ulong SplitMix64(ref ulong state)
+    internal static ulong SplitMix64(ref ulong state)
     {
         state += 0x9E3779B97F4A7C15UL;
         var z = state;

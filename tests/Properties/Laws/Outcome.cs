@@ -1,16 +1,15 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Linkage.Coinbase;
 using Linkage.Engine;
 using Linkage.Sim.Runner;
 using Linkage.Sim.Scenarios;
-using Linkage.Sim.World;
 
 namespace Linkage.Properties.Laws;
 
 /// <summary>
-/// A replay's result read by order label: which client order id each place and exit got (minted exactly as the
-/// webhook mints it, from the intent payload the runner delivers), how much the exchange executed and the design
+/// A replay's result read by order label: which client order id each place and exit got (as the exchange received it
+/// in the intent's create-order, never computed with the engine's id code, so a minting bug breaks a law instead of
+/// this reading), how much the exchange executed and the design
 /// linked per order, and what each exit allocated. Labels, unlike ids, are the same whatever seed a run used, so two
 /// runs of one scenario can be compared through them.
 /// </summary>
@@ -18,23 +17,23 @@ internal sealed class Outcome
 {
     private readonly Dictionary<string, string> _labelOf;
 
-    private Outcome(Scenario scenario, ScenarioResult result, ulong seed)
+    private Outcome(Scenario scenario, ScenarioResult result)
     {
         Scenario = scenario;
         Result = result;
-        ClientOrderIds = ClientOrderIdsOf(scenario, seed);
+        ClientOrderIds = result.ClientOrderIds;
         _labelOf = ClientOrderIds.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
     }
 
     public Scenario Scenario { get; }
     public ScenarioResult Result { get; }
 
-    /// <summary>Client order id of each place and exit, by label.</summary>
+    /// <summary>Client order id of each place and exit, by label, as the exchange received it.</summary>
     public ImmutableSortedDictionary<string, string> ClientOrderIds { get; }
 
     /// <summary>Runs <paramref name="scenario"/> and reads the result.</summary>
     public static Outcome Of(Scenario scenario, RunOptions options) =>
-        new(scenario, ScenarioRunner.Run(scenario, options), options.Seed ?? scenario.Seed);
+        new(scenario, ScenarioRunner.Run(scenario, options));
 
     /// <summary>The failures of the named checks, one per line, or null when there are none.</summary>
     public string? Failed(params string[] checks)
@@ -79,28 +78,6 @@ internal sealed class Outcome
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"trade {trade.Order} {trade.Size.Normalize()} {trade.Verdict} {trade.LinkedTo}"));
         }
         return string.Join("\n", lines);
-    }
-
-    /// <summary>The client order ids the webhook mints for the scenario's places and exits under <paramref name="seed"/>.</summary>
-    public static ImmutableSortedDictionary<string, string> ClientOrderIdsOf(Scenario scenario, ulong seed)
-    {
-        var ids = new IdMint(seed);
-        var result = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var step in scenario.Steps)
-        {
-            var at = SimWorld.Epoch + step.At;
-            var payload = step switch
-            {
-                PlaceStep p => IntentPayloads.Entry(p, ids.Snapshot(p.Snapshot), at),
-                ExitStep x => IntentPayloads.Exit(x, [.. x.Closes.Select(c => result.GetValueOrDefault(c)).OfType<string>()], at),
-                _ => null,
-            };
-            if (payload is not null && IntentPayloadParser.Parse(payload, at).TryGetValue(out var intent))
-            {
-                result.TryAdd(step is PlaceStep place ? place.Order : ((ExitStep)step).Order, global::Linkage.Engine.ClientOrderIds.For(intent).Value);
-            }
-        }
-        return result.ToImmutable();
     }
 }
 

@@ -86,6 +86,45 @@ public sealed class LinkOracleTests
         });
     }
 
+    /// <summary>
+    /// An intent the strategy delivered whose create-order never reached the exchange (a webhook that minted it another
+    /// intent's id and took it for a re-delivery) breaks everything-links, naming the step that delivered it: the truth
+    /// is what the exchange received, so the harness does not mistake it for a step it cannot carry out.
+    /// </summary>
+    [Test]
+    public void An_intent_whose_order_never_reached_the_exchange_breaks_everything_links()
+    {
+        var oracle = Oracle();
+        var delivered = new StepRef(3, 17, TimeSpan.FromSeconds(5));
+        oracle.Add(new TruthOrder { Label = "o3", Origin = OrderOrigin.Entry, Product = "BTC-USD", PlacedAt = SimWorld.Epoch, Snapshot = SnapshotB, DeliveredAt = delivered });
+        var verdict = Judge(oracle, RightLinks());
+        var failure = verdict.Failures.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.Check, Is.EqualTo(LinkOracle.EverythingLinks));
+            Assert.That(failure.Message, Does.StartWith("o3:"));
+            Assert.That((failure.StepIndex, failure.StepLine, failure.At), Is.EqualTo((3, 17, TimeSpan.FromSeconds(5))));
+        });
+    }
+
+    /// <summary>Once the exchange received the intent's create-order, links are judged against the id it carried.</summary>
+    [Test]
+    public void An_attributed_client_order_id_is_the_one_links_must_name()
+    {
+        var oracle = new LinkOracle(_h.Exchange, durableStore: true);
+        oracle.Add(new TruthOrder { Label = "o1", Origin = OrderOrigin.Entry, Product = "BTC-USD", PlacedAt = SimWorld.Epoch, Snapshot = SnapshotA });
+        oracle.Add(new TruthOrder { Label = "o2", Origin = OrderOrigin.Entry, Product = "BTC-USD", PlacedAt = SimWorld.Epoch, Snapshot = SnapshotB });
+        oracle.Attribute("o1", "lk-o1");
+        oracle.Attribute("o2", "lk-o2");
+        oracle.Add(new TruthOrder { Label = "m1", Origin = OrderOrigin.Manual, Product = "BTC-USD", PlacedAt = SimWorld.Epoch, ExchangeOrderId = _m1.OrderId });
+        var right = Judge(oracle, RightLinks());
+        Assert.Multiple(() =>
+        {
+            Assert.That(right.Failures, Is.Empty);
+            Assert.That(oracle.Find("o2")?.ClientOrderId, Is.EqualTo("lk-o2"));
+        });
+    }
+
     [Test]
     public void A_link_to_another_intent_is_wrong_and_fails_naming_the_trade()
     {
