@@ -108,8 +108,9 @@ internal sealed partial class Decider
             {
                 break;
             }
-            if (_view.FindByClientOrderId(lotId) is not { Open: > 0m } entry || entry.Intent.Kind != IntentKind.Entry
-                || entry.Intent.Product != exit.Intent.Product || entry.Intent.Side == exit.Intent.Side)
+            // A plain local, not a pattern variable: a mutation tool's rewrite of this condition must still compile.
+            var entry = _view.FindByClientOrderId(lotId);
+            if (entry is null || !MayClose(exit, entry))
             {
                 continue;
             }
@@ -143,6 +144,11 @@ internal sealed partial class Decider
                 exit.ClientOrderId, exit.ExchangeOrderId);
         }
     }
+
+    /// <summary>Whether <paramref name="entry"/> is a lot <paramref name="exit"/> may close: an entry of its product, on the other side, with linked quantity not yet allocated.</summary>
+    private static bool MayClose(OrderRecord exit, OrderRecord entry) =>
+        entry.Open > 0m && entry.Intent.Kind == IntentKind.Entry
+        && entry.Intent.Product == exit.Intent.Product && entry.Intent.Side != exit.Intent.Side;
 
     /// <summary>
     /// Retention: intents of orders terminal for <see cref="Limits.RetentionAfterTerminal"/> lose their bulky metadata,
