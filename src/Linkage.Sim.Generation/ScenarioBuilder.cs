@@ -69,6 +69,7 @@ internal sealed class ScenarioBuilder
     private readonly bool _storeForgets;
     private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
     private readonly HashSet<string> _probed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> _answeredAt = new(StringComparer.Ordinal);
     private TimeSpan _now;
     private int _created;
     private int _longGaps;
@@ -313,6 +314,10 @@ internal sealed class ScenarioBuilder
         Emit(step);
         var label = LabelOf(step);
         _specOf[label] = spec;
+        if (AnswerTime(step) is { } answered)
+        {
+            _answeredAt[label] = answered;
+        }
         if (bot)
         {
             _botOrders.Add(label);
@@ -438,11 +443,29 @@ internal sealed class ScenarioBuilder
             var others = _book.Orders.Where(o => o.Label != label).ToList();
             other = others.Count == 0 ? null : others[Index(others.Count)].Label;
         }
-        if (_storeForgets && _forgotten.Contains(label))
+        if ((_storeForgets && _forgotten.Contains(label)) || !(_answeredAt.TryGetValue(label, out var answered) && answered < _now))
         {
             other = null;
         }
         Emit(new DuplicateStep(_now) { Order = label, As = other });
+    }
+
+    /// <summary>
+    /// When the webhook gets the exchange's answer to the create-order of a bot order <paramref name="step"/> places:
+    /// null for a manual order (the webhook sends none), a lost or rejected one. Until then nothing tells any store
+    /// which intent the order's exchange id belongs to, so a forged copy naming another intent is indistinguishable from
+    /// that intent's own first update (the feed may deliver it first, or hold the genuine one back): the generator forges
+    /// only copies of orders the webhook has had its answer for, which a store that remembers must then refuse to rebind.
+    /// </summary>
+    private TimeSpan? AnswerTime(Step step)
+    {
+        var ack = step switch { PlaceStep p => p.Ack, ExitStep e => e.Ack, _ => null };
+        return ack switch
+        {
+            AckOk => step.At + Latency.Ack,
+            AckDelay d => step.At + Latency.Ack + d.Delay,
+            _ => null,
+        };
     }
 
     // ---- exits ----
