@@ -140,7 +140,8 @@ public static class ScenarioRunner
                 _options.Design,
                 _scenario.Feed,
                 _ids.Snapshot,
-                _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal));
+                _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal),
+                _store?.ExternalOrders() ?? default);
             var failures = _stepFailures.Concat(verdict.Failures).Concat(LostIntents()).ToImmutableArray();
             return new ScenarioResult
             {
@@ -204,8 +205,9 @@ public static class ScenarioRunner
             _faults.Add(FaultCounter.Kill);
             _host.Stop(abrupt: true);
             _exchange.Disconnect();
+            _oracle.Restarting();
             StartProcess(reconcile: true);
-            _oracle.Restarted(_world.Now, _correlator.Links());
+            _oracle.Restarted(_world.Now, _correlator.Links(), _store?.Allocations() ?? []);
             if (_delivering is { } payload)
             {
                 Hand(payload);
@@ -238,7 +240,7 @@ public static class ScenarioRunner
             }
             IHostLedger ledger = _store is null ? new MemoryLedger(AccountPosition) : new StoreLedger(_store);
             var hostOptions = HostOptions.Default with { Capture = _options.Capture, LegacyFeed = _scenario.Feed == FeedKind.Trades };
-            _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture);
+            _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture) { RestLatency = _scenario.Latency.Rest, FeedDelivered = _oracle.FeedDelivered };
             _host.Start(_activeUntil, reconcile);
         }
 
@@ -272,7 +274,7 @@ public static class ScenarioRunner
                     var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price, manual.ClientOrderId);
                     _oracle.Add(new TruthOrder
                     {
-                        Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
+                        Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, Side = manual.Side, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
                     });
                     break;
                 case FillStep fill:
@@ -315,7 +317,7 @@ public static class ScenarioRunner
         private void Place(int index, PlaceStep place)
         {
             var payload = IntentPayloads.Entry(place, _ids.Snapshot(place.Snapshot), _world.Now);
-            Deliver(index, place, place.Order, payload, place.Ack, OrderOrigin.Entry, place.Product, null, []);
+            Deliver(index, place, place.Order, payload, place.Ack, new TruthOrder { Label = place.Order, Origin = OrderOrigin.Entry, Product = place.Product, Side = place.Side, PlacedAt = _world.Now });
         }
 
         private void Exit(int index, ExitStep exit)
@@ -326,14 +328,19 @@ public static class ScenarioRunner
                 StepFailure(index, exit, $"exit {exit.Order} closes an order that no place step created");
             }
             var payload = IntentPayloads.Exit(exit, closes, _world.Now);
-            Deliver(index, exit, exit.Order, payload, exit.Ack, OrderOrigin.Exit, exit.Product, exit.Trigger, [.. closes]);
+            Deliver(index, exit, exit.Order, payload, exit.Ack, new TruthOrder
+            {
+                Label = exit.Order, Origin = OrderOrigin.Exit, Product = exit.Product, Side = exit.Side, PlacedAt = _world.Now,
+                Trigger = exit.Trigger, SellScore = exit.Scores.Sell, Closes = [.. closes],
+            });
         }
 
         /// <summary>
         /// Registers the intent with the oracle and the exchange's ack plan under the client order id the webhook will
         /// mint (the same function of the same payload), then delivers the payload to the webhook.
         /// </summary>
-        private void Deliver(int index, Step step, string label, string payload, Ack ack, OrderOrigin origin, string product, string? trigger, ImmutableArray<string> closes)
+        /// <remarks><paramref name="truth"/> is what the oracle knows of the order before the webhook mints its client order id.</remarks>
+        private void Deliver(int index, Step step, string label, string payload, Ack ack, TruthOrder truth)
         {
             var intent = IntentPayloadParser.Parse(payload, _world.Now);
             if (!intent.TryGetValue(out var parsed))
@@ -349,11 +356,7 @@ public static class ScenarioRunner
             }
             _payloads[label] = payload;
             _exchange.PlanAck(coid, ack);
-            _oracle.Add(new TruthOrder
-            {
-                Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, ClientOrderId = coid,
-                Snapshot = parsed.Snapshot?.Value, SnapshotLabel = (step as PlaceStep)?.Snapshot, Trigger = trigger, Closes = closes,
-            });
+            _oracle.Add(truth with { ClientOrderId = coid, Snapshot = parsed.Snapshot?.Value, SnapshotLabel = (step as PlaceStep)?.Snapshot });
             Hand(payload);
         }
 
@@ -362,8 +365,9 @@ public static class ScenarioRunner
             _faults.Add(abrupt ? FaultCounter.AbruptRestart : FaultCounter.Restart);
             _host.Stop(abrupt);
             _exchange.Disconnect();
+            _oracle.Restarting();
             StartProcess(reconcile: true);
-            _oracle.Restarted(_world.Now, _correlator.Links());
+            _oracle.Restarted(_world.Now, _correlator.Links(), _store?.Allocations() ?? []);
         }
 
         /// <summary>
