@@ -204,7 +204,7 @@ public sealed record ExternalOrderRecord
     /// <summary>
     /// Quantity seen filling after observation began (snapshots are a baseline, not fills): the larger of what the
     /// cumulative states say (<see cref="ExchangeCumulative"/> less <see cref="Baseline"/>) and what each source of trade
-    /// rows says (<see cref="TradedQuantity"/>, <see cref="MatchedQuantity"/>, less the baseline). Sources are never
+    /// rows says (<see cref="TradedQuantity"/>, <see cref="MatchedQuantity"/>: each row is a fill seen). Sources are never
     /// added together: a REST row restates a trade the feed's cumulative or a legacy match already counted.
     /// </summary>
     public decimal ObservedQuantity { get; init; }

@@ -41,6 +41,9 @@ public sealed partial class LinkOracle
     /// <summary>External orders: the baseline of observation, set by the first message about the order that carried a quantity.</summary>
     private readonly Dictionary<string, decimal> _externalBaseline = new(StringComparer.Ordinal);
 
+    /// <summary>External orders: the cumulative of the first order state heard of, when a snapshot or REST order (what cumulative states are measured from).</summary>
+    private readonly Dictionary<string, decimal> _externalStateBaseline = new(StringComparer.Ordinal);
+
     /// <summary>External orders: the highest cumulative quantity any order state gave the engine.</summary>
     private readonly Dictionary<string, decimal> _externalCumulative = new(StringComparer.Ordinal);
 
@@ -87,7 +90,8 @@ public sealed partial class LinkOracle
             // Observation begins at the first quantity the engine hears of: a REST order states what was executed before
             // it (a baseline); so does a snapshot, which FeedDelivered saw on the wire before the engine read it; a feed
             // update is itself a fill, so observation began at zero.
-            _externalBaseline.TryAdd(orderId, update.Source == OrderStateSource.RestOrder ? cumulative : 0m);
+            _externalBaseline.TryAdd(orderId, 0m);
+            _externalStateBaseline.TryAdd(orderId, update.Source is OrderStateSource.RestOrder or OrderStateSource.FeedSnapshot ? cumulative : 0m);
             _externalCumulative[orderId] = Math.Max(_externalCumulative.GetValueOrDefault(orderId), cumulative);
         }
     }
@@ -124,6 +128,7 @@ public sealed partial class LinkOracle
                     && decimal.TryParse(order["cumulative_quantity"]?.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture, out var cumulative))
                 {
                     _externalBaseline.TryAdd(orderId, cumulative);
+                    _externalStateBaseline.TryAdd(orderId, cumulative);
                 }
             }
         }
@@ -294,8 +299,10 @@ public sealed partial class LinkOracle
 
     /// <summary>
     /// An external order's observed quantity is what the exchange executed after observation began: a snapshot or REST
-    /// order state the engine heard of first is a baseline, never fills. Equal when an order state gave the engine the
-    /// order's final cumulative quantity; otherwise (a lost message never given again, or trade rows alone) never above.
+    /// order state the engine heard of first is a baseline, never fills. Never above what executed after a snapshot it
+    /// was first seen in (the oracle reads snapshots off the wire); when an order state gave the engine the final
+    /// cumulative, never below what executed after the first order state heard of. Trade rows are fills seen whenever
+    /// they executed (as the audit counts them), so between the two bounds the engine may count them.
     /// </summary>
     private void CheckExternalObserved(ImmutableArray<ExternalOrderRecord> records)
     {
@@ -306,15 +313,17 @@ public sealed partial class LinkOracle
             {
                 continue;
             }
+            // Never above what executed after a snapshot the order was first seen in (a baseline, not fills).
             var baseline = _externalBaseline.GetValueOrDefault(orderId);
-            var expected = order.CumulativeQuantity - baseline;
-            // Only an order state (feed update, snapshot, REST order) says how much executed in all; trade rows alone
-            // cannot say which of them the baseline already counted, so from them the engine owes a lower bound only.
-            var exact = _externalCumulative.GetValueOrDefault(orderId) == order.CumulativeQuantity;
-            if (exact ? record.ObservedQuantity != expected : record.ObservedQuantity > expected)
+            var most = order.CumulativeQuantity - baseline;
+            // When an order state gave the engine the final cumulative, at least what executed since the first state heard of.
+            var least = _externalCumulative.GetValueOrDefault(orderId) == order.CumulativeQuantity
+                ? order.CumulativeQuantity - _externalStateBaseline.GetValueOrDefault(orderId)
+                : 0m;
+            if (record.ObservedQuantity > most || record.ObservedQuantity < least)
             {
-                Fail(ExternalObserved, orderId, $"{truth.Label}: the external order's observed quantity is not what the exchange executed after observation began (baseline {Dec(baseline)})",
-                    trade: null, expected: (exact ? "observed " : "observed <= ") + Dec(expected), actual: "observed " + Dec(record.ObservedQuantity));
+                Fail(ExternalObserved, orderId, $"{truth.Label}: the external order's observed quantity is not what the exchange executed after observation began (snapshot baseline {Dec(baseline)})",
+                    trade: null, expected: least == most ? "observed " + Dec(most) : $"observed {Dec(least)} to {Dec(most)}", actual: "observed " + Dec(record.ObservedQuantity));
             }
         }
     }
@@ -328,5 +337,6 @@ public sealed partial class LinkOracle
         _tradeKeysGiven.Clear();
         _externalBaseline.Clear();
         _externalCumulative.Clear();
+        _externalStateBaseline.Clear();
     }
 }

@@ -396,7 +396,7 @@ public sealed class LinkOracleTests
         Assert.Multiple(() =>
         {
             Assert.That(less.Where(f => f.Check == LinkOracle.ExternalObserved), Is.Empty);
-            Assert.That(more.Single(f => f.Check == LinkOracle.ExternalObserved).Expected, Is.EqualTo("observed <= 0.4"));
+            Assert.That(more.Single(f => f.Check == LinkOracle.ExternalObserved).Expected, Is.EqualTo("observed 0 to 0.4"));
         });
     }
 
