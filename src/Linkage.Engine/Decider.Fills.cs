@@ -25,9 +25,17 @@ internal sealed partial class Decider
         if (_view.FindExternal(exchangeId) is { } external)
         {
             Emit(new FillRecorded(new FillRecord { Fill = fill, At = _now }));
+            // REST rows, legacy matches and cumulative states are three sources: each is a lower bound of what executed,
+            // so the observed quantity is the largest, never a sum (a REST row restates what the feed counted). A trade
+            // row is a fill seen, whenever it executed; only cumulative states are measured from the baseline.
+            var size = fill.TradeType == TradeType.Fill ? fill.Size : 0m;
+            var rest = fill.Key.Source == FillSource.RestFills ? external.TradedQuantity + size : external.TradedQuantity;
+            var matched = fill.Key.Source == FillSource.RestFills ? external.MatchedQuantity : external.MatchedQuantity + size;
             Emit(new ExternalRecorded(external with
             {
-                ObservedQuantity = external.ObservedQuantity + (fill.TradeType == TradeType.Fill ? fill.Size : 0m),
+                ObservedQuantity = Math.Max(external.ObservedQuantity, Math.Max(rest, matched)),
+                TradedQuantity = rest,
+                MatchedQuantity = matched,
                 Trades = external.Trades + 1,
                 Product = external.Product ?? fill.Product,
                 Version = external.Version + 1,

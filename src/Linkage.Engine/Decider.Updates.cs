@@ -246,10 +246,14 @@ internal sealed partial class Decider
         var state = input.Order;
         var existing = _view.FindExternal(state.ExchangeOrderId);
         var cumulative = state.CumulativeQuantity;
+        // The legacy feed's received is the order's creation: observation begins before anything executed.
         var firstBaseline = cumulative is { } c
             ? input.Source is OrderStateSource.FeedSnapshot or OrderStateSource.RestOrder ? c : 0m
-            : (decimal?)null;
-        var baseline = existing?.Baseline ?? firstBaseline;
+            : input.Source == OrderStateSource.LegacyReceived ? 0m : (decimal?)null;
+        // Once trades were seen filling, or a message about the order waits parked, observation has begun: a later
+        // snapshot or REST order is no baseline any more.
+        var heardBefore = existing is { TradedQuantity: > 0m } or { MatchedQuantity: > 0m } || !_view.ParkedFor(state.ExchangeOrderId).IsEmpty;
+        var baseline = existing?.Baseline ?? (heardBefore ? 0m : firstBaseline);
         var exchangeCumulative = Math.Max(existing?.ExchangeCumulative ?? 0m, cumulative ?? 0m);
         var record = new ExternalOrderRecord
         {
@@ -259,6 +263,8 @@ internal sealed partial class Decider
             ObservedQuantity = Math.Max(existing?.ObservedQuantity ?? 0m, exchangeCumulative - (baseline ?? exchangeCumulative)),
             ExchangeCumulative = exchangeCumulative,
             Baseline = baseline,
+            TradedQuantity = existing?.TradedQuantity ?? 0m,
+            MatchedQuantity = existing?.MatchedQuantity ?? 0m,
             Trades = existing?.Trades ?? 0,
             FirstSeenAt = existing?.FirstSeenAt ?? _now,
             Version = existing?.Version ?? 0,

@@ -201,8 +201,19 @@ public sealed record ExternalOrderRecord
     /// <summary>The product, when known.</summary>
     public ProductId? Product { get; init; }
 
-    /// <summary>Quantity seen filling after observation began (snapshots are a baseline, not fills).</summary>
+    /// <summary>
+    /// Quantity seen filling after observation began (snapshots are a baseline, not fills): the larger of what the
+    /// cumulative states say (<see cref="ExchangeCumulative"/> less <see cref="Baseline"/>) and what each source of trade
+    /// rows says (<see cref="TradedQuantity"/>, <see cref="MatchedQuantity"/>: each row is a fill seen). Sources are never
+    /// added together: a REST row restates a trade the feed's cumulative or a legacy match already counted.
+    /// </summary>
     public decimal ObservedQuantity { get; init; }
+
+    /// <summary>Sum of the distinct REST List Fills rows of type FILL recorded for it.</summary>
+    public decimal TradedQuantity { get; init; }
+
+    /// <summary>Sum of the distinct legacy feed matches recorded for it.</summary>
+    public decimal MatchedQuantity { get; init; }
 
     /// <summary>The exchange's cumulative quantity as last reported.</summary>
     public decimal ExchangeCumulative { get; init; }

@@ -14,8 +14,8 @@ namespace Linkage.Sim.Generation;
 /// <item>exits never compete: an exit is sent only once the fills of the product's earlier exits reached the webhook
 /// (<see cref="SettleTime"/>), and only the latest exit fills;</item>
 /// <item>an exit never sells more than its lots can give whichever way earlier exits were allocated: all of a
-/// product's open lots, or for an exit naming lots, what those lots executed less everything earlier exits that could
-/// close them executed;</item>
+/// product's open lots on the other side (a SELL exit closes BUY lots, a BUY exit closes SELL lots: a short), or for
+/// an exit naming lots, what those lots executed less everything earlier exits that could close them executed;</item>
 /// <item>an exit without a size (the webhook sizes it from its store) is sent only when that view is exact, and its
 /// only fill is "the rest";</item>
 /// <item>the scenario ends connected, so every fill reaches the webhook.</item>
@@ -54,24 +54,25 @@ public sealed class ScenarioBook
 
     public BookOrder? Find(string label) => _orders.GetValueOrDefault(label);
 
-    /// <summary>The product's buy entries in placement order that the exchange accepted: the lots an exit (a sell) closes.</summary>
-    public IEnumerable<BookOrder> LotsOf(string product) =>
-        _products.TryGetValue(product, out var p) ? p.Entries.Where(e => e.Side == Side.Buy && !e.Rejected) : [];
+    /// <summary>The product's entries in placement order that the exchange accepted on the other side than <paramref name="exitSide"/>: the lots such an exit closes (default: a SELL exit's, the BUY entries).</summary>
+    public IEnumerable<BookOrder> LotsOf(string product, Side exitSide = Side.Sell) =>
+        _products.TryGetValue(product, out var p) ? p.Entries.Where(e => e.Side != exitSide && !e.Rejected) : [];
 
     /// <summary>
-    /// The most an exit sent now may sell, whichever lots earlier exits closed: for all of the product's lots, what
-    /// they executed less what earlier exits executed; for named lots, what they executed less what every earlier exit
-    /// that may close one of them executed.
+    /// The most an exit on <paramref name="exitSide"/> sent now may sell (or buy back), whichever lots earlier exits
+    /// closed: for all of the product's lots on the other side, what they executed less what earlier exits on the same
+    /// side executed; for named lots, what they executed less what every earlier exit that may close one of them executed.
     /// </summary>
-    public decimal Capacity(string product, IReadOnlyCollection<string> closes)
+    public decimal Capacity(string product, IReadOnlyCollection<string> closes, Side exitSide = Side.Sell)
     {
         if (!_products.TryGetValue(product, out var p))
         {
             return 0m;
         }
         bool Named(BookOrder lot) => closes.Count == 0 || closes.Contains(lot.Label, StringComparer.Ordinal);
-        var executed = LotsOf(product).Where(Named).Sum(l => l.Executed);
-        var taken = p.Exits.Where(x => x.Closes.IsEmpty || closes.Count == 0 || x.Closes.Any(c => closes.Contains(c, StringComparer.Ordinal)))
+        var executed = LotsOf(product, exitSide).Where(Named).Sum(l => l.Executed);
+        var taken = p.Exits.Where(x => x.Side == exitSide)
+            .Where(x => x.Closes.IsEmpty || closes.Count == 0 || x.Closes.Any(c => closes.Contains(c, StringComparer.Ordinal)))
             .Sum(x => x.Executed);
         return Math.Max(0m, executed - taken);
     }
@@ -82,22 +83,23 @@ public sealed class ScenarioBook
     /// </summary>
     public bool ExitMayGoOut(string product, TimeSpan? at = null) => Settled(_products.GetValueOrDefault(product)?.LastExitFillAt, at ?? Now);
 
-    /// <summary>Whether an exit without a size sent at <paramref name="at"/> (default: now) is sized by the webhook to exactly <see cref="Capacity"/> of all lots.</summary>
-    public bool WholePositionIsSettled(string product, TimeSpan? at = null) =>
-        WholePositionCanSettle(product)
+    /// <summary>Whether an exit on <paramref name="exitSide"/> without a size sent at <paramref name="at"/> (default: now) is sized by the webhook to exactly <see cref="Capacity"/> of all lots.</summary>
+    public bool WholePositionIsSettled(string product, TimeSpan? at = null, Side exitSide = Side.Sell) =>
+        WholePositionCanSettle(product, exitSide)
         && _products[product] is var p
         && Settled(p.LastExitFillAt, at ?? Now)
         && Settled(p.LastLotFillAt, at ?? Now);
 
-    /// <summary>Whether waiting long enough (with nothing else happening) would settle the product's whole position.</summary>
-    public bool WholePositionCanSettle(string product) =>
+    /// <summary>Whether waiting long enough (with nothing else happening) would settle the product's whole position for an exit on <paramref name="exitSide"/>.</summary>
+    public bool WholePositionCanSettle(string product, Side exitSide = Side.Sell) =>
         Connected
         // A volatile store forgets the lots across a restart and would size the exit at nothing.
         && !Restarted
         && _products.GetValueOrDefault(product) is { } p
-        // The webhook sizes such an exit from every open entry of the product, sells included, while exits close only buys.
-        && p.Entries.All(e => e.Side == Side.Buy)
-        && Capacity(product, []) > 0m;
+        // The webhook sizes such an exit from every open entry of the product, either side, while an exit closes only
+        // the other side's: every entry must be a lot it closes (all BUY for a SELL exit, all SELL for a short's BUY).
+        && p.Entries.All(e => e.Side != exitSide)
+        && Capacity(product, [], exitSide) > 0m;
 
     /// <summary>
     /// Whether a fill at <paramref name="fillAt"/> has surely reached the webhook by <paramref name="at"/>: it is
@@ -174,7 +176,7 @@ public sealed class ScenarioBook
             return reason;
         }
         _lastIntentAt = Now;
-        var order = Add(new BookOrder(exit.Order, BookOrderKind.Exit, exit.Product, Side.Sell, exit.Size ?? Capacity(exit.Product, []), Now)
+        var order = Add(new BookOrder(exit.Order, BookOrderKind.Exit, exit.Product, exit.Side, exit.Size ?? Capacity(exit.Product, [], exit.Side), Now)
         {
             Rejected = exit.Ack is AckReject,
             WholePosition = exit.Size is null,
@@ -193,9 +195,9 @@ public sealed class ScenarioBook
     {
         foreach (var label in exit.Closes)
         {
-            if (_orders.GetValueOrDefault(label) is not { Kind: BookOrderKind.Entry, Rejected: false, Side: Side.Buy } entry || entry.Product != exit.Product)
+            if (_orders.GetValueOrDefault(label) is not { Kind: BookOrderKind.Entry, Rejected: false } entry || entry.Side == exit.Side || entry.Product != exit.Product)
             {
-                return $"exit {exit.Order} closes {label}, which is no accepted buy entry on {exit.Product}";
+                return $"exit {exit.Order} closes {label}, which is no accepted entry on the other side on {exit.Product}";
             }
         }
         if (exit.Closes.Distinct(StringComparer.Ordinal).Count() != exit.Closes.Length)
@@ -215,9 +217,9 @@ public sealed class ScenarioBook
         {
             return !exit.Closes.IsEmpty
                 ? "an exit without a size names no entries: the old design sizes it from the whole account"
-                : WholePositionIsSettled(exit.Product) ? null : $"exit {exit.Order} sells the whole position while the webhook's view of it may still change";
+                : WholePositionIsSettled(exit.Product, exitSide: exit.Side) ? null : $"exit {exit.Order} sells the whole position while the webhook's view of it may still change";
         }
-        var capacity = Capacity(exit.Product, exit.Closes);
+        var capacity = Capacity(exit.Product, exit.Closes, exit.Side);
         return size > capacity ? $"exit {exit.Order} sells {size} but its lots are sure to have only {capacity}" : null;
     }
 

@@ -221,7 +221,7 @@ internal sealed class ScenarioBuilder
             _now = last + TimeSpan.FromMilliseconds(1);
         }
         var choices = new List<(int Weight, Action Act)> { (8, NewEntry) };
-        if (_profile.Has(SwarmFeature.Exits) && _products.Any(p => ExitRoom(p.Id) > 0m))
+        if (_profile.Has(SwarmFeature.Exits) && ExitChoices().Any())
         {
             choices.Add((_profile[SwarmFeature.Exits] * 2, NewExit));
         }
@@ -237,7 +237,8 @@ internal sealed class ScenarioBuilder
     {
         var spec = _products[Index(_products.Length)];
         var label = "e" + Number();
-        var side = _profile.Has(SwarmFeature.SellEntries) && _prng.Chance(0.2m) ? Side.Sell : Side.Buy;
+        // A SELL entry opens a short that a BUY exit closes; a third of a profile's entries, so shorts are closed often.
+        var side = _profile.Has(SwarmFeature.SellEntries) && _prng.Chance(0.35m) ? Side.Sell : Side.Buy;
         var market = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.3m);
         var place = new PlaceStep(_now)
         {
@@ -257,25 +258,25 @@ internal sealed class ScenarioBuilder
 
     private void NewExit()
     {
-        var candidates = _products.Where(p => ExitRoom(p.Id) > 0m).ToList();
-        var spec = candidates[Index(candidates.Count)];
-        var lots = _book.LotsOf(spec.Id).Select(l => l.Label).ToList();
+        var candidates = ExitChoices().ToList();
+        var (spec, exitSide) = candidates[Index(candidates.Count)];
+        var lots = _book.LotsOf(spec.Id, exitSide).Select(l => l.Label).ToList();
         ImmutableArray<string> closes = [];
         if (_profile.Has(SwarmFeature.ExitCloses) && _prng.Chance(0.5m))
         {
             var named = lots.Where(_ => _prng.Chance(0.5m)).Take(Limits.ExitClosesMax).ToImmutableArray();
-            if (_book.Capacity(spec.Id, named) > 0m && !named.IsEmpty)
+            if (_book.Capacity(spec.Id, named, exitSide) > 0m && !named.IsEmpty)
             {
                 closes = named;
             }
         }
-        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id) && _prng.Chance(0.5m);
-        if (whole && !_book.WholePositionIsSettled(spec.Id, _now))
+        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id, exitSide) && _prng.Chance(0.5m);
+        if (whole && !_book.WholePositionIsSettled(spec.Id, _now, exitSide))
         {
             // The position monitor sells everything after a quiet spell: wait until the webhook's view is settled.
             _now += ScenarioBook.SettleTime + TimeSpan.FromSeconds(_prng.NextInRange(1, 60));
         }
-        var room = _book.Capacity(spec.Id, closes);
+        var room = _book.Capacity(spec.Id, closes, exitSide);
         var roomUnits = (long)(room / spec.BaseIncrement);
         decimal? size = whole ? null : Math.Max(1, _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
         var ack = DrawAck();
@@ -283,6 +284,7 @@ internal sealed class ScenarioBuilder
         {
             Order = "x" + Number(),
             Product = spec.Id,
+            Side = exitSide,
             Size = size,
             Price = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.5m) ? null : spec.Price(_random),
             Trigger = _random.ArrayElement(ExitTriggers),
@@ -290,7 +292,7 @@ internal sealed class ScenarioBuilder
             Closes = closes,
             Ack = ack,
         };
-        Register(exit, spec, size ?? room, exit.Price, Side.Sell, bot: true);
+        Register(exit, spec, size ?? room, exit.Price, exitSide, bot: true);
     }
 
     private void NewManual()
@@ -470,12 +472,19 @@ internal sealed class ScenarioBuilder
 
     // ---- exits ----
 
-    /// <summary>What an exit sent now on <paramref name="product"/> may sell; 0 when none may go out (see <see cref="ScenarioBook"/>).</summary>
-    private decimal ExitRoom(string product)
+    /// <summary>
+    /// The products and sides an exit may go out on now, products in catalog order, each product's SELL exit (closing
+    /// long lots) before its BUY exit (closing short lots).
+    /// </summary>
+    private IEnumerable<(ProductSpec Spec, Side Side)> ExitChoices() =>
+        _products.SelectMany(p => new[] { (Spec: p, Side: Side.Sell), (Spec: p, Side: Side.Buy) }).Where(c => ExitRoom(c.Spec.Id, c.Side) > 0m);
+
+    /// <summary>What an exit on <paramref name="side"/> sent now on <paramref name="product"/> may sell or buy back; 0 when none may go out (see <see cref="ScenarioBook"/>).</summary>
+    private decimal ExitRoom(string product, Side side)
     {
         // The product's latest exit must be done filling before the next goes out: only the latest exit fills.
         var latestBusy = _book.Orders.Any(o => o.Kind == BookOrderKind.Exit && o.Product == product && _pending.Contains(o.Label) && _plans[o.Label].Any(p => !p.Cancel));
-        return latestBusy || !_book.ExitMayGoOut(product, _now) ? 0m : _book.Capacity(product, []);
+        return latestBusy || !_book.ExitMayGoOut(product, _now) ? 0m : _book.Capacity(product, [], side);
     }
 
     // ---- values ----

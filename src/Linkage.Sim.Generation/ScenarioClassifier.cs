@@ -60,6 +60,9 @@ public enum ScenarioClass
     /// <summary>An exit sells the whole position (no size).</summary>
     WholePositionExit,
 
+    /// <summary>A BUY exit closes SELL entries: a short position, whose realized PnL is negated.</summary>
+    ShortExit,
+
     /// <summary>A manual order fills on a product the bot trades.</summary>
     ManualOnSameProduct,
 
@@ -160,6 +163,7 @@ public static class ScenarioClassifier
                     Add(ScenarioClass.WholePositionExit, x.Size is null && x.Ack is not AckReject);
                     Add(ScenarioClass.PartialExit, x.Size is { } sold && x.Ack is not AckReject && sold < book.Capacity(x.Product, []));
                     Add(ScenarioClass.ResendAnsweredWithError, scenario.ResendAnswer == ResendAnswer.Error && x.Ack is AckLost);
+                    Add(ScenarioClass.ShortExit, x.Side == Engine.Side.Buy && x.Ack is not AckReject);
                     break;
                 case FillStep f when book.Find(f.Order) is { } order:
                     var count = fillsOf[f.Order] = fillsOf.GetValueOrDefault(f.Order) + 1;
@@ -187,7 +191,7 @@ public static class ScenarioClassifier
                     }
                     if (order.Kind == BookOrderKind.Exit)
                     {
-                        var lots = book.LotsOf(order.Product).Where(l => order.Closes.IsEmpty || order.Closes.Contains(l.Label, StringComparer.Ordinal));
+                        var lots = book.LotsOf(order.Product, order.Side).Where(l => order.Closes.IsEmpty || order.Closes.Contains(l.Label, StringComparer.Ordinal));
                         var executed = order.Executed + (f.Size ?? order.Left);
                         Add(ScenarioClass.ExitAcrossLots, lots.All(l => l.Executed < executed));
                     }

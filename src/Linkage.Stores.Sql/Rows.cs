@@ -140,6 +140,8 @@ internal static class Rows
         ExchangeCumulative = RequiredDecimal(r, "exchange_cumulative"),
         Baseline = r.Decimal("baseline"),
         Trades = (int)RequiredInteger(r, "trades"),
+        TradedQuantity = RequiredDecimal(r, "traded_quantity"),
+        MatchedQuantity = RequiredDecimal(r, "matched_quantity"),
         FirstSeenAt = RequiredTime(r, "first_seen_at"),
         Version = RequiredInteger(r, "version"),
     };

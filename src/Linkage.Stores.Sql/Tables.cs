@@ -158,6 +158,8 @@ internal static class Tables
             new("exchange_cumulative", ColumnKind.Decimal, r => r.ExchangeCumulative),
             new("baseline", ColumnKind.Decimal, r => r.Baseline),
             new("trades", ColumnKind.Integer, r => r.Trades),
+            new("traded_quantity", ColumnKind.Decimal, r => r.TradedQuantity),
+            new("matched_quantity", ColumnKind.Decimal, r => r.MatchedQuantity),
             new("first_seen_at", ColumnKind.Time, r => r.FirstSeenAt),
             new("version", ColumnKind.Integer, r => r.Version),
         ]);

@@ -8,8 +8,10 @@ namespace Linkage.Sim.Driver;
 /// <summary>
 /// Runs the production host (<see cref="WebhookHost"/>, which does no I/O) on the simulator: timers on the virtual
 /// clock, create-orders and REST requests to the simulated exchange, the feed from its WebSocket. A REST request is
-/// answered at once, before the commands after it run, as a webhook that calls REST synchronously would see it; a
-/// create-order's answer comes when the exchange sends it, or never. One driver per process life.
+/// answered at once, before the commands after it run, as a webhook that calls REST synchronously would see it, unless
+/// the scenario gives REST a latency (<see cref="RestLatency"/>): then the exchange answers what it knows when the
+/// request arrives and the answer reaches the webhook that much later. A create-order's answer comes when the exchange
+/// sends it, or never. One driver per process life.
 /// </summary>
 public sealed class SimulatedDriver : IFeedSubscriber
 {
@@ -32,6 +34,9 @@ public sealed class SimulatedDriver : IFeedSubscriber
     /// <summary>The host this driver runs.</summary>
     public WebhookHost Host { get; }
 
+    /// <summary>How long a REST answer takes to reach the webhook; zero answers at once.</summary>
+    public TimeSpan RestLatency { get; init; } = TimeSpan.Zero;
+
     /// <summary>The process starts (see <see cref="WebhookHost.Start"/>).</summary>
     public void Start(DateTimeOffset activeUntil, bool reconcile) => Run(Host.Start(_world.Now, activeUntil, reconcile));
 
@@ -44,8 +49,15 @@ public sealed class SimulatedDriver : IFeedSubscriber
     /// <summary>The strategy posts an intent to the webhook.</summary>
     public void ReceiveIntent(string payloadJson) => Run(Host.DeliverIntent(_world.Now, payloadJson));
 
+    /// <summary>Sees every feed message as it reaches the webhook, before the webhook reads it (the oracle's own view of the wire).</summary>
+    public Action<string>? FeedDelivered { get; init; }
+
     /// <inheritdoc />
-    public void OnFeedMessage(string json) => Run(Host.FeedMessage(_world.Now, json));
+    public void OnFeedMessage(string json)
+    {
+        FeedDelivered?.Invoke(json);
+        Run(Host.FeedMessage(_world.Now, json));
+    }
 
     private void Run(ImmutableArray<HostCommand> commands)
     {
@@ -55,6 +67,10 @@ public sealed class SimulatedDriver : IFeedSubscriber
             {
                 case SendCreateOrder send:
                     _exchange.CreateOrder(send.RequestJson, json => Run(Host.CreateOrderAnswered(_world.Now, send.ClientOrderId, json)));
+                    break;
+                case SendRest rest when RestLatency > TimeSpan.Zero:
+                    var answer = Call(rest.Call);
+                    _world.After(RestLatency, () => Run(Host.RestAnswered(_world.Now, rest.RequestId, answer)));
                     break;
                 case SendRest rest:
                     Run(Host.RestAnswered(_world.Now, rest.RequestId, Call(rest.Call)));

@@ -19,7 +19,7 @@ public sealed record OracleVerdict(ImmutableArray<TradeOutcome> Trades, Immutabl
 /// it), and at the end the whole link set (<see cref="Judge"/>: the five rules of <c>docs/scenarios.md</c> and the scenario's
 /// <c>expect</c>). It never reads the design's internal state, only its links and allocations.
 /// </summary>
-public sealed class LinkOracle
+public sealed partial class LinkOracle
 {
     /// <summary>Check names, as failures report them.</summary>
     public const string EverythingLinks = "everything-links";
@@ -28,6 +28,9 @@ public sealed class LinkOracle
     public const string ExternalStaysExternal = "external-stays-external";
     public const string ExitsCloseEntries = "exits-close-entries";
     public const string NoStrayOrder = "no-stray-order";
+    public const string ExitPnl = "exit-pnl";
+    public const string ExternalObserved = "external-observed";
+    public const string LinksPromptly = "links-promptly";
     public const string ExpectLinks = "expect-links";
     public const string ExpectExternal = "expect-external";
     public const string ExpectExits = "expect-exits";
@@ -90,31 +93,84 @@ public sealed class LinkOracle
     /// The webhook restarted. What the design still holds is what its store kept: the running tallies start again from
     /// <paramref name="surviving"/> (empty for a volatile store).
     /// </summary>
-    public void Restarted(DateTimeOffset at, ImmutableArray<LinkRecord> surviving)
+    /// <param name="at">When the new process started.</param>
+    /// <param name="surviving">The links the store kept.</param>
+    /// <param name="survivingAllocations">The exit allocations the store kept (the lots' closed quantities start again from them).</param>
+    public void Restarted(DateTimeOffset at, ImmutableArray<LinkRecord> surviving, ImmutableArray<AllocationRecord> survivingAllocations = default)
     {
         _restarts.Add(at);
         _linkedByOrder.Clear();
+        _linkedByClientId.Clear();
+        _allocatedByClientId.Clear();
         foreach (var link in surviving)
         {
             _linkedByOrder[link.ExchangeOrderId.Value] = _linkedByOrder.GetValueOrDefault(link.ExchangeOrderId.Value) + link.Quantity;
+            _linkedByClientId[link.ClientOrderId.Value] = _linkedByClientId.GetValueOrDefault(link.ClientOrderId.Value) + link.Quantity;
+        }
+        foreach (var allocation in survivingAllocations.IsDefault ? [] : survivingAllocations)
+        {
+            Allocated(allocation);
+        }
+    }
+
+    /// <summary>
+    /// The webhook is about to restart: a volatile store forgets everything, so what the engine was given before (an
+    /// order's identity, feed fills, where an external order's observation began) no longer binds it. Called before the
+    /// new process starts, because its first reconciliation gives the engine things again.
+    /// </summary>
+    public void Restarting()
+    {
+        if (!_durable)
+        {
+            _stagedAt.Clear();
+            ForgetGiven();
         }
     }
 
     /// <summary>Checks one applied batch as it happens: every new link names its order's own intent, and no order is linked above what it executed so far.</summary>
+    /// <remarks>
+    /// A batch the engine refused (an <see cref="InputRejected"/>) gave it nothing to act on; otherwise the oracle
+    /// notes what the input told the engine (an order's identity, a feed fill, an external order's quantity), checks
+    /// each allocation in full (L3) and, at the batch's end, that every feed fill the engine can link is linked (promptness).
+    /// </remarks>
     public void Observe(DecisionBatch batch)
     {
+        var refused = batch.Decisions.Any(d => d is InputRejected);
+        if (!refused)
+        {
+            ObserveInput(batch.Input);
+        }
+        var inputOrder = OrderIdOf(batch.Input);
+        var linkedBefore = inputOrder is null ? 0m : _linkedByOrder.GetValueOrDefault(inputOrder);
+        Dictionary<string, LinkRecord>? lastLink = null;
         foreach (var decision in batch.Decisions)
         {
             switch (decision)
             {
+                case IntentStaged staged:
+                    _stagedAt.TryAdd(staged.Order.ClientOrderId.Value, staged.Order.StagedAt);
+                    break;
                 case Linked linked:
                     ObserveLink(linked.Link);
+                    (lastLink ??= new(StringComparer.Ordinal))[linked.Link.ClientOrderId.Value] = linked.Link;
                     break;
                 case ExitAllocated allocated:
                     ObserveAllocation(allocated.Allocation);
+                    CheckAllocationInFull(allocated.Allocation, lastLink?.GetValueOrDefault(allocated.Allocation.ExitClientOrderId.Value));
+                    Allocated(allocated.Allocation);
                     break;
             }
         }
+        if (!refused)
+        {
+            CheckPromptness(batch, linkedBefore);
+        }
+    }
+
+    private void Allocated(AllocationRecord allocation)
+    {
+        _allocatedByClientId[allocation.ExitClientOrderId.Value] = _allocatedByClientId.GetValueOrDefault(allocation.ExitClientOrderId.Value) + allocation.Quantity;
+        _allocatedByClientId[allocation.EntryClientOrderId.Value] = _allocatedByClientId.GetValueOrDefault(allocation.EntryClientOrderId.Value) + allocation.Quantity;
     }
 
     private void ObserveLink(LinkRecord link)
@@ -128,6 +184,7 @@ public sealed class LinkOracle
                 $"link {link.Sequence} of exchange order {orderId} names another intent",
                 trade: null, expected: truth is null ? "no link (not a scenario order)" : Describe(truth), actual: DescribeLink(link));
         }
+        _linkedByClientId[link.ClientOrderId.Value] = _linkedByClientId.GetValueOrDefault(link.ClientOrderId.Value) + link.Quantity;
         var total = _linkedByOrder.GetValueOrDefault(orderId) + link.Quantity;
         _linkedByOrder[orderId] = total;
         var executed = order?.CumulativeQuantity ?? 0m;
@@ -158,6 +215,7 @@ public sealed class LinkOracle
     /// <param name="feed">Which feed ran: trades are named by the id that feed carries.</param>
     /// <param name="snapshotOf">Maps a snapshot label of <c>expect</c> to its UUID.</param>
     /// <param name="classifiedExternal">Exchange order ids the design recorded as external, when it keeps such a record.</param>
+    /// <param name="externalRecords">The design's external order records, when it keeps them: their observed quantities are judged.</param>
     public OracleVerdict Judge(
         ImmutableArray<LinkRecord> links,
         ImmutableArray<AllocationRecord> allocations,
@@ -165,7 +223,8 @@ public sealed class LinkOracle
         string design,
         FeedKind feed,
         Func<string, string> snapshotOf,
-        IReadOnlySet<string>? classifiedExternal)
+        IReadOnlySet<string>? classifiedExternal,
+        ImmutableArray<ExternalOrderRecord> externalRecords = default)
     {
         var linksByOrder = links.GroupBy(l => l.ExchangeOrderId.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(l => l.From).ThenBy(l => l.At).ThenBy(l => l.ClientOrderId.Value, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToList(), StringComparer.Ordinal);
@@ -201,6 +260,10 @@ public sealed class LinkOracle
                 expected: "a create-order for " + unsent.Label, actual: "none");
         }
         CheckAllocations(allocations);
+        if (!externalRecords.IsDefault)
+        {
+            CheckExternalObserved(externalRecords);
+        }
         var verdicts = trades.ToImmutable();
         if (expect is not null)
         {

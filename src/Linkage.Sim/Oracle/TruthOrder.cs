@@ -20,6 +20,9 @@ public sealed record TruthOrder
     public required OrderOrigin Origin { get; init; }
     public required string Product { get; init; }
 
+    /// <summary>The order's side: an exit's is the opposite of the entry lots it closes (a BUY exit closes a short).</summary>
+    public Engine.Side Side { get; init; }
+
     /// <summary>When the intent reached the webhook (or the manual order the exchange).</summary>
     public required DateTimeOffset PlacedAt { get; init; }
 
@@ -44,6 +47,9 @@ public sealed record TruthOrder
 
     /// <summary>Exits: the trigger.</summary>
     public string? Trigger { get; init; }
+
+    /// <summary>Exits: the intent's sell score, which every allocation records.</summary>
+    public decimal? SellScore { get; init; }
 
     /// <summary>Exits: the client order ids of the entries named in <c>closes</c> (empty: oldest open lots first).</summary>
     public ImmutableArray<string> Closes { get; init; } = [];

@@ -47,7 +47,7 @@ public static class IntentPayloads
         Write(w =>
         {
             w.WriteString("product_id", step.Product);
-            w.WriteString("side", "SELL");
+            w.WriteString("side", step.Side == Engine.Side.Buy ? "BUY" : "SELL");
             if (step.Size is { } size)
             {
                 w.WriteString("size", CoinbaseWire.Dec(size));

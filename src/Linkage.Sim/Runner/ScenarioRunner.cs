@@ -159,7 +159,8 @@ public static class ScenarioRunner
                 _options.Design,
                 _scenario.Feed,
                 _ids.Snapshot,
-                _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal));
+                _store is null ? null : _store.ExternalOrders().Select(e => e.ExchangeOrderId.Value).ToHashSet(StringComparer.Ordinal),
+                _store?.ExternalOrders() ?? default);
             var failures = _stepFailures.Concat(verdict.Failures).Concat(LostIntents()).ToImmutableArray();
             return new ScenarioResult
             {
@@ -242,8 +243,9 @@ public static class ScenarioRunner
             _faults.Add(FaultCounter.Kill);
             _host.Stop(abrupt: true);
             _exchange.Disconnect();
+            _oracle.Restarting();
             StartProcess(reconcile: true);
-            _oracle.Restarted(_world.Now, _correlator.Links());
+            _oracle.Restarted(_world.Now, _correlator.Links(), _store?.Allocations() ?? []);
             if (_delivering is { } delivering)
             {
                 Hand(delivering.Label, delivering.Payload);
@@ -282,7 +284,7 @@ public static class ScenarioRunner
             }
             IHostLedger ledger = _store is null ? new MemoryLedger(AccountPosition) : new StoreLedger(_store);
             var hostOptions = HostOptions.Default with { Capture = _options.Capture, LegacyFeed = _scenario.Feed == FeedKind.Trades };
-            _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture);
+            _host = new SimulatedDriver(_world, _api, new WebhookHost(_correlator, ledger, hostOptions, Observe), Capture) { RestLatency = _scenario.Latency.Rest, FeedDelivered = _oracle.FeedDelivered };
             _host.Start(_activeUntil, reconcile);
         }
 
@@ -316,7 +318,7 @@ public static class ScenarioRunner
                     var order = _exchange.PlaceManual(manual.Product, manual.Side, manual.Size, manual.Price, manual.ClientOrderId, key: manual.Order);
                     _oracle.Add(new TruthOrder
                     {
-                        Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
+                        Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, Side = manual.Side, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
                     });
                     break;
                 case FillStep fill:
@@ -360,7 +362,10 @@ public static class ScenarioRunner
         {
             var snapshot = _ids.Snapshot(place.Snapshot);
             var payload = IntentPayloads.Entry(place, snapshot, _world.Now);
-            Deliver(index, place, place.Order, payload, place.Ack, OrderOrigin.Entry, place.Product, snapshot, null, []);
+            Deliver(index, place, place.Order, payload, place.Ack, new TruthOrder
+            {
+                Label = place.Order, Origin = OrderOrigin.Entry, Product = place.Product, Side = place.Side, PlacedAt = _world.Now, Snapshot = snapshot,
+            });
         }
 
         private void Exit(int index, ExitStep exit)
@@ -372,7 +377,11 @@ public static class ScenarioRunner
                 StepFailure(index, exit, $"exit {exit.Order} closes an order that no place step created");
             }
             var payload = IntentPayloads.Exit(exit, closes, _world.Now);
-            Deliver(index, exit, exit.Order, payload, exit.Ack, OrderOrigin.Exit, exit.Product, null, exit.Trigger, [.. closes]);
+            Deliver(index, exit, exit.Order, payload, exit.Ack, new TruthOrder
+            {
+                Label = exit.Order, Origin = OrderOrigin.Exit, Product = exit.Product, Side = exit.Side, PlacedAt = _world.Now,
+                Trigger = exit.Trigger, SellScore = exit.Scores.Sell, Closes = [.. closes],
+            });
         }
 
         /// <summary>
@@ -381,7 +390,8 @@ public static class ScenarioRunner
         /// not computed here: it is learnt from the create-order the exchange receives while the payload is handed over
         /// (<see cref="Attribute"/>), so a bug in the webhook's id minting breaks a law instead of the harness.
         /// </summary>
-        private void Deliver(int index, Step step, string label, string payload, Ack ack, OrderOrigin origin, string product, string? snapshot, string? trigger, ImmutableArray<string> closes)
+        /// <remarks><paramref name="truth"/> is what the oracle knows of the order before the webhook mints its client order id.</remarks>
+        private void Deliver(int index, Step step, string label, string payload, Ack ack, TruthOrder truth)
         {
             // A sanity check of the runner's own payload writer; the id code is not consulted.
             if (IntentPayloadParser.Parse(payload, _world.Now).Error is { } error)
@@ -396,11 +406,7 @@ public static class ScenarioRunner
             }
             _payloads[label] = payload;
             _ackPlans[label] = ack;
-            _oracle.Add(new TruthOrder
-            {
-                Label = label, Origin = origin, Product = product, PlacedAt = _world.Now, DeliveredAt = new StepRef(index, step.Line, step.At),
-                Snapshot = snapshot, SnapshotLabel = (step as PlaceStep)?.Snapshot, Trigger = trigger, Closes = closes,
-            });
+            _oracle.Add(truth with { DeliveredAt = new StepRef(index, step.Line, step.At), SnapshotLabel = (step as PlaceStep)?.Snapshot });
             Hand(label, payload);
         }
 
@@ -409,8 +415,9 @@ public static class ScenarioRunner
             _faults.Add(abrupt ? FaultCounter.AbruptRestart : FaultCounter.Restart);
             _host.Stop(abrupt);
             _exchange.Disconnect();
+            _oracle.Restarting();
             StartProcess(reconcile: true);
-            _oracle.Restarted(_world.Now, _correlator.Links());
+            _oracle.Restarted(_world.Now, _correlator.Links(), _store?.Allocations() ?? []);
         }
 
         /// <summary>

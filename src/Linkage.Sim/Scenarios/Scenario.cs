@@ -57,6 +57,12 @@ public enum ResendAnswer
 public sealed record Latency(TimeSpan Ack, TimeSpan Feed)
 {
     public static readonly Latency Default = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(50));
+
+    /// <summary>
+    /// How long a REST answer (List Orders, Get Order, List Fills) takes to reach the webhook (an extension, see
+    /// docs/scenarios.md); zero, the default, answers at once, as before the extension.
+    /// </summary>
+    public TimeSpan Rest { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>Per feed message fault probabilities, each in [0, 1], held as decimals so draws compare exactly against the seeded PRNG.</summary>
@@ -116,11 +122,14 @@ public sealed record PlaceStep(TimeSpan At) : Step(At)
     public Ack Ack { get; init; } = Ack.Ok;
 }
 
-/// <summary>The position monitor sells (no snapshot).</summary>
+/// <summary>The position monitor closes a position (no snapshot): a SELL closes BUY entries, a BUY closes SELL entries (a short).</summary>
 public sealed record ExitStep(TimeSpan At) : Step(At)
 {
     public required string Order { get; init; }
     public required string Product { get; init; }
+
+    /// <summary>The exit's side (an extension, see docs/scenarios.md): SELL, the default, closes long lots; BUY closes short lots.</summary>
+    public Engine.Side Side { get; init; } = Engine.Side.Sell;
 
     /// <summary>Null: the whole open position.</summary>
     public decimal? Size { get; init; }

@@ -18,7 +18,7 @@ namespace Linkage.Sim.Scenarios;
 public static class ScenarioLoader
 {
     private static readonly string[] TopKeys = ["name", "description", "seed", "feed", "latency", "faults", "resend_answer", "steps", "expect"];
-    private static readonly string[] LatencyKeys = ["ack", "feed"];
+    private static readonly string[] LatencyKeys = ["ack", "feed", "rest"];
     private static readonly string[] FaultKeys = ["duplicate", "reorder", "drop"];
     private static readonly string[] ExpectKeys = ["links", "external", "exits", "legacy"];
     private static readonly string[] ExpectLinkKeys = ["order", "snapshot", "fills", "filled"];
@@ -227,7 +227,10 @@ public static class ScenarioLoader
         private static Latency ReadLatency(YamlFields top)
         {
             var fields = top.Mapping("latency", LatencyKeys);
-            return new Latency(fields?.Duration("ack") ?? Latency.Default.Ack, fields?.Duration("feed") ?? Latency.Default.Feed);
+            return new Latency(fields?.Duration("ack") ?? Latency.Default.Ack, fields?.Duration("feed") ?? Latency.Default.Feed)
+            {
+                Rest = fields?.Duration("rest") ?? Latency.Default.Rest,
+            };
         }
 
         private static Faults ReadFaults(YamlFields top)

@@ -38,7 +38,14 @@ public static partial class ScenarioWriter
             }
             if (scenario.Latency != Latency.Default)
             {
-                yaml.Key("latency").Flow(() => yaml.Key("ack").Duration(scenario.Latency.Ack).Key("feed").Duration(scenario.Latency.Feed));
+                yaml.Key("latency").Flow(() =>
+                {
+                    yaml.Key("ack").Duration(scenario.Latency.Ack).Key("feed").Duration(scenario.Latency.Feed);
+                    if (scenario.Latency.Rest != TimeSpan.Zero)
+                    {
+                        yaml.Key("rest").Duration(scenario.Latency.Rest);
+                    }
+                });
             }
             if (scenario.Faults != Faults.None)
             {
@@ -98,7 +105,13 @@ public static partial class ScenarioWriter
             case ExitStep e:
                 yaml.Key("exit").Flow(() =>
                 {
-                    yaml.Key("order").Text(e.Order).Key("product").Text(e.Product).Key("size").Quantity(e.Size)
+                    yaml.Key("order").Text(e.Order).Key("product").Text(e.Product);
+                    if (e.Side == Engine.Side.Buy)
+                    {
+                        // Only a short's exit says its side: a file without it means SELL, as before the extension.
+                        yaml.Key("side").Plain(Side(e.Side));
+                    }
+                    yaml.Key("size").Quantity(e.Size)
                         .Key("price").Quantity(e.Price).Key("trigger").Text(e.Trigger);
                     WriteScores(yaml, e.Scores);
                     if (!e.Closes.IsEmpty)

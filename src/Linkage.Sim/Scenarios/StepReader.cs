@@ -19,7 +19,7 @@ internal sealed class StepReader(YamlErrors errors)
     private static readonly string[] Actions = [Place, Exit, Manual, Fill, Cancel, Disconnect, Reconnect, Restart, Duplicate, Resend];
     private static readonly string[] StepKeys = ["at", .. Actions];
     private static readonly string[] PlaceKeys = ["order", "product", "side", "size", "price", "snapshot", "scores", "trigger", "indicators", "ack"];
-    private static readonly string[] ExitKeys = ["order", "product", "size", "price", "trigger", "scores", "closes", "ack"];
+    private static readonly string[] ExitKeys = ["order", "product", "side", "size", "price", "trigger", "scores", "closes", "ack"];
     private static readonly string[] ManualKeys = ["order", "product", "side", "size", "price", "client_order_id"];
     private static readonly string[] FillKeys = ["order", "size", "price"];
     private static readonly string[] OrderKey = ["order"];
@@ -161,6 +161,7 @@ internal sealed class StepReader(YamlErrors errors)
     {
         var order = f.Name("order", required: true);
         var product = ReadProduct(f);
+        var side = f.Has("side") ? f.Choice("side", Sides, StringComparison.OrdinalIgnoreCase, required: true) : Side.Sell;
         var size = f.Decimal("size", DecimalRule.Positive);
         var price = f.Decimal("price", DecimalRule.Positive);
         var trigger = f.Name("trigger", required: true, Limits.TriggerLengthMax);
@@ -171,7 +172,7 @@ internal sealed class StepReader(YamlErrors errors)
             f.Fail("closes", $"names {closes.Count} entries, more than {Limits.ExitClosesMax}");
         }
         var ack = ReadAck(f);
-        if (order is null || product is null || trigger is null || ack is null)
+        if (order is null || product is null || side is null || trigger is null || ack is null)
         {
             return null;
         }
@@ -179,6 +180,7 @@ internal sealed class StepReader(YamlErrors errors)
         {
             Order = order,
             Product = product,
+            Side = side.Value,
             Size = size,
             Price = price,
             Trigger = trigger,

@@ -30,11 +30,98 @@ public sealed class ExternalAndParkingTests
         {
             Assert.That(first.Of<ExternalRecorded>().Single().Order.Baseline, Is.EqualTo(0m), "a first feed update is itself a fill");
             Assert.That(external.ExchangeCumulative, Is.EqualTo(0.03m));
-            Assert.That(external.ObservedQuantity, Is.EqualTo(0.04m), "observed by the feed (0.03) plus the REST row (0.01)");
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.03m), "the feed's cumulative (0.03) already counts the REST row's trade (0.01): sources are never added");
+            Assert.That(external.TradedQuantity, Is.EqualTo(0.01m));
             Assert.That(external.Trades, Is.EqualTo(1));
             Assert.That(rig.Store.Fills().Single().ClientOrderId, Is.Null);
             Assert.That(rig.Store.Links(), Is.Empty);
             Assert.That(rig.Store.Orders(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void External_order_filled_on_the_feed_and_reconciled_by_rest_is_observed_once()
+    {
+        // scenarios/real-world/external-fills-no-bot-trades.yaml: the feed says 100 filled, then reconciliation's List
+        // Fills restates the same trade; adding the two recorded 200 for a 100 order.
+        using var rig = new Rig();
+
+        rig.Feed(Foreign("m1", 100m), Rest("m1", "e1", 100m, second: 2));
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.ObservedQuantity, Is.EqualTo(100m));
+            Assert.That(external.TradedQuantity, Is.EqualTo(100m));
+        });
+    }
+
+    [Test]
+    public void External_trade_seen_as_a_legacy_match_and_a_rest_row_is_observed_once()
+    {
+        // fuzz seed 1-5, shrunk: on the legacy feed a manual order's match, then reconciliation's List Fills row of the
+        // same trade after a reconnect; summing the two sources recorded twice what the order executed.
+        using var rig = new Rig();
+        rig.Feed(new OrderNotOurs(At(1), Eid("m1"), ClientOrderId.From("manual-order-1")));
+
+        rig.Feed(Match("m1", 7, 0.5m, second: 2), Rest("m1", "e1", 0.5m, second: 3));
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.5m));
+            Assert.That(external.MatchedQuantity, Is.EqualTo(0.5m));
+            Assert.That(external.TradedQuantity, Is.EqualTo(0.5m));
+        });
+    }
+
+    [Test]
+    public void External_order_seen_by_trades_first_takes_no_later_snapshot_as_baseline()
+    {
+        using var rig = new Rig();
+        rig.Feed(Rest("m1", "e1", 0.01m, second: 1), new OrderNotOurs(At(2), Eid("m1"), ClientOrderId.From("manual-order-1")));
+
+        rig.Feed(Foreign("m1", 0.01m, OrderStateSource.FeedSnapshot, second: 3), Rest("m1", "e2", 0.02m, second: 4));
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.Baseline, Is.EqualTo(0m), "observation began with the first trade");
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.03m));
+        });
+    }
+
+    [Test]
+    public void External_order_whose_match_waited_parked_takes_no_later_rest_order_as_baseline()
+    {
+        // fuzz seed 1-250, shrunk: the match arrived first (its received was dropped) and waited; Get Order then said
+        // whose it is, and its filled size was taken as a baseline, so the parked match counted for nothing.
+        using var rig = new Rig();
+        rig.Feed(Match("m1", 7, 0.5m, second: 1));
+
+        rig.Feed(Foreign("m1", 0.5m, OrderStateSource.RestOrder, second: 2) with { FromReconciliation = true });
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.Baseline, Is.EqualTo(0m));
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.5m));
+        });
+    }
+
+    [Test]
+    public void External_order_first_seen_by_its_legacy_received_observes_from_zero()
+    {
+        using var rig = new Rig();
+        rig.Feed(Foreign("m1", 0m, OrderStateSource.LegacyReceived) with { Order = Foreign("m1", 0m).Order with { CumulativeQuantity = null } });
+
+        rig.Feed(Foreign("m1", 0.03m, OrderStateSource.RestOrder, second: 2) with { FromReconciliation = true });
+
+        var external = rig.Store.FindExternal(Eid("m1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(external.Baseline, Is.EqualTo(0m), "received is the order's creation: nothing had executed");
+            Assert.That(external.ObservedQuantity, Is.EqualTo(0.03m));
         });
     }
 

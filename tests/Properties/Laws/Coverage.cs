@@ -33,6 +33,7 @@ internal sealed class Coverage
         [ScenarioClass.ExitAcrossLots] = 2m,
         [ScenarioClass.ExitNamesLots] = 1m,
         [ScenarioClass.WholePositionExit] = 2m,
+        [ScenarioClass.ShortExit] = 1m,
         [ScenarioClass.ManualOnSameProduct] = 5m,
         [ScenarioClass.Resend] = 5m,
         [ScenarioClass.ResendDaysLater] = 0.75m,

@@ -26,7 +26,7 @@ public sealed class ScenarioLoaderErrorTests
         yield return Case("unknown top-level key", "name: x\ncolour: red\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "colour", "unknown key");
         yield return Case("unknown step key", Head + "  - at: 2s\n    reconnect:\n    when: now\n", 9, "steps[2].when", "unknown key");
         yield return Case("unknown action field", Head + "  - at: 2s\n    fill: { order: o1, qty: \"0.001\" }\n", 8, "steps[2].fill.qty", "unknown key");
-        yield return Case("unknown latency key", "name: x\nlatency: { ack: 1s, rest: 2s }\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "latency.rest", "unknown key");
+        yield return Case("unknown latency key", "name: x\nlatency: { ack: 1s, reply: 2s }\nsteps:\n  - at: 0s\n    disconnect:\n", 2, "latency.reply", "unknown key");
         yield return Case("duration without unit", Head + "  - at: 10\n    reconnect:\n", 7, "steps[2].at", "not a duration");
         yield return Case("duration with unknown unit", Head + "  - at: 3w\n    reconnect:\n", 7, "steps[2].at", "not a duration");
         yield return Case("negative duration", Head + "  - at: -5s\n    reconnect:\n", 7, "steps[2].at", "not a duration");

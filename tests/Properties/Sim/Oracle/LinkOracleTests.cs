@@ -301,6 +301,175 @@ public sealed class LinkOracleTests
         Assert.That(failures.Single().Check, Is.EqualTo(LinkOracle.ExitsCloseEntries));
     }
 
+    private static AllocationRecord Allocation(string exit, string entry, int sequence, decimal quantity, decimal exitPrice, decimal entryPrice, decimal pnl) => new()
+    {
+        ExitClientOrderId = ClientOrderId.From(exit),
+        EntryClientOrderId = ClientOrderId.From(entry),
+        Sequence = sequence,
+        Product = ProductId.From("BTC-USD"),
+        Quantity = quantity,
+        ExitPrice = exitPrice,
+        EntryPrice = entryPrice,
+        RealizedPnl = pnl,
+        ExitTrigger = "stop_loss",
+        At = SimWorld.Epoch,
+    };
+
+    /// <summary>An exit x1 on <paramref name="exitSide"/> of 0.002 filled at 51000, after o1 and o2 linked (both BUY at 50000; SELL lots s1, s2 for a BUY exit).</summary>
+    private (LinkOracle Oracle, LinkRecord ExitLink) ExitOver(Side exitSide)
+    {
+        var world = new ExchangeHarness();
+        var lotSide = exitSide == Side.Sell ? Side.Buy : Side.Sell;
+        var oracle = new LinkOracle(world.Exchange, durableStore: true);
+        foreach (var (label, coid) in new[] { ("l1", "lk-l1"), ("l2", "lk-l2") })
+        {
+            var lot = world.Create(coid, 0.001m, 50000m, side: lotSide)!;
+            world.Exchange.Fill(lot.OrderId, null, null);
+            oracle.Add(Entry(label, coid, SnapshotA) with { Side = lotSide });
+            var link = Link(coid, SnapshotA, lot, 0m, 0.001m) with { Side = lotSide };
+            oracle.Observe(new DecisionBatch(new Tick(SimWorld.Epoch), [new Linked(OrderOf(link), link)]));
+        }
+        var exit = world.Create("lk-x1", 0.002m, 51000m, side: exitSide)!;
+        world.Exchange.Fill(exit.OrderId, null, null);
+        oracle.Add(new TruthOrder { Label = "x1", Origin = OrderOrigin.Exit, Product = "BTC-USD", Side = exitSide, PlacedAt = SimWorld.Epoch, ClientOrderId = "lk-x1", Trigger = "stop_loss" });
+        var exitLink = Link("lk-x1", SnapshotA, exit, 0m, 0.002m) with { Kind = IntentKind.Exit, Snapshot = null, Side = exitSide, Price = 51000m };
+        return (oracle, exitLink);
+    }
+
+    private static ImmutableArray<Failure> ObserveExit(LinkOracle oracle, LinkRecord exitLink, params AllocationRecord[] allocations)
+    {
+        var decisions = ImmutableArray.CreateBuilder<Decision>();
+        decisions.Add(new Linked(OrderOf(exitLink), exitLink));
+        decisions.AddRange(allocations.Select(a => new ExitAllocated(OrderOf(exitLink), OrderOf(exitLink), a)));
+        oracle.Observe(new DecisionBatch(new Tick(SimWorld.Epoch), decisions.ToImmutable()));
+        return oracle.Judge([], [.. allocations], null, "engine", FeedKind.Orders, s => s, null).Failures;
+    }
+
+    [Test]
+    public void An_exit_closing_the_oldest_lot_first_with_its_prices_and_pnl_passes()
+    {
+        var (oracle, exitLink) = ExitOver(Side.Sell);
+        var failures = ObserveExit(oracle, exitLink,
+            Allocation("lk-x1", "lk-l1", 2, 0.001m, 51000m, 50000m, 1m), Allocation("lk-x1", "lk-l2", 3, 0.001m, 51000m, 50000m, 1m));
+        Assert.That(failures.Where(f => f.Check is LinkOracle.ExitsCloseEntries or LinkOracle.ExitPnl), Is.Empty);
+    }
+
+    [Test]
+    public void An_exit_closing_the_newest_lot_first_fails_even_when_the_lots_closed_and_the_total_agree()
+    {
+        var (oracle, exitLink) = ExitOver(Side.Sell);
+        var failures = ObserveExit(oracle, exitLink,
+            Allocation("lk-x1", "lk-l2", 2, 0.001m, 51000m, 50000m, 1m), Allocation("lk-x1", "lk-l1", 3, 0.001m, 51000m, 50000m, 1m));
+        Assert.That(failures.Where(f => f.Check == LinkOracle.ExitsCloseEntries).Select(f => f.Expected), Has.Member("l1"));
+    }
+
+    [Test]
+    public void An_allocation_of_the_wrong_quantity_or_entry_price_fails()
+    {
+        var (oracle, exitLink) = ExitOver(Side.Sell);
+        var failures = ObserveExit(oracle, exitLink,
+            Allocation("lk-x1", "lk-l1", 2, 0.0005m, 51000m, 50000m, 0.5m), Allocation("lk-x1", "lk-l1", 3, 0.0005m, 51000m, 49000m, 1m));
+        Assert.Multiple(() =>
+        {
+            Assert.That(failures.Any(f => f.Check == LinkOracle.ExitsCloseEntries && f.Message.Contains("not as much as both have open", StringComparison.Ordinal)));
+            Assert.That(failures.Any(f => f.Check == LinkOracle.ExitPnl && f.Message.Contains("entry price", StringComparison.Ordinal) && f.Actual == "49000"), "the entry price is the lot's executed average");
+        });
+    }
+
+    [Test]
+    public void A_short_lots_realized_pnl_is_negated()
+    {
+        var (right, rightLink) = ExitOver(Side.Buy);
+        var (wrong, wrongLink) = ExitOver(Side.Buy);
+        // Bought back at 51000 what was sold at 50000: a loss of 1 per lot of 0.001.
+        var negated = ObserveExit(right, rightLink,
+            Allocation("lk-x1", "lk-l1", 2, 0.001m, 51000m, 50000m, -1m), Allocation("lk-x1", "lk-l2", 3, 0.001m, 51000m, 50000m, -1m));
+        var notNegated = ObserveExit(wrong, wrongLink,
+            Allocation("lk-x1", "lk-l1", 2, 0.001m, 51000m, 50000m, 1m), Allocation("lk-x1", "lk-l2", 3, 0.001m, 51000m, 50000m, 1m));
+        Assert.Multiple(() =>
+        {
+            Assert.That(negated.Where(f => f.Check is LinkOracle.ExitsCloseEntries or LinkOracle.ExitPnl), Is.Empty);
+            Assert.That(notNegated.Where(f => f.Check == LinkOracle.ExitPnl).Select(f => f.Expected), Is.EqualTo(new[] { "-1.000", "-1.000" }));
+        });
+    }
+
+    private static OrderUpdate FeedState(ExchangeOrder order, decimal cumulative, OrderStateSource source, string? clientOrderId = null) =>
+        new(SimWorld.Epoch, new OrderState
+        {
+            ExchangeOrderId = ExchangeOrderId.From(order.OrderId),
+            ClientOrderId = clientOrderId is null ? null : ClientOrderId.From(clientOrderId),
+            CumulativeQuantity = cumulative,
+        }, source);
+
+    private static ExternalOrderRecord External(ExchangeOrder order, decimal observed) =>
+        new() { ExchangeOrderId = ExchangeOrderId.From(order.OrderId), ObservedQuantity = observed, FirstSeenAt = SimWorld.Epoch };
+
+    [Test]
+    public void An_external_orders_observed_quantity_is_what_executed_after_the_snapshot_it_was_first_seen_in()
+    {
+        // m1 sold 0.4; the engine first saw it in a snapshot stating 0.3, then an update stating 0.4.
+        var snapshot = $$"""{"channel":"user","events":[{"type":"snapshot","orders":[{"order_id":"{{_m1.OrderId}}","cumulative_quantity":"0.3"}]}]}""";
+        ImmutableArray<Failure> Run(decimal observed, OrderStateSource firstSource)
+        {
+            var oracle = Oracle();
+            oracle.FeedDelivered(snapshot);
+            // The webhook's parser may call the snapshot an update: the oracle read the wire itself.
+            oracle.Observe(new DecisionBatch(FeedState(_m1, 0.3m, firstSource), []));
+            oracle.Observe(new DecisionBatch(FeedState(_m1, 0.4m, OrderStateSource.FeedUpdate), []));
+            return oracle.Judge(RightLinks(), [], null, "engine", FeedKind.Orders, s => s, null, [External(_m1, observed)]).Failures;
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Run(0.1m, OrderStateSource.FeedSnapshot).Where(f => f.Check == LinkOracle.ExternalObserved), Is.Empty);
+            Assert.That(Run(0.4m, OrderStateSource.FeedUpdate).Single(f => f.Check == LinkOracle.ExternalObserved).Expected, Is.EqualTo("observed 0.1"));
+        });
+    }
+
+    [Test]
+    public void An_external_order_whose_last_fill_never_reached_the_engine_may_observe_less_but_never_more()
+    {
+        var oracle = Oracle();
+        oracle.Observe(new DecisionBatch(FeedState(_m1, 0.1m, OrderStateSource.FeedUpdate), []));
+        var less = oracle.Judge(RightLinks(), [], null, "engine", FeedKind.Orders, s => s, null, [External(_m1, 0.1m)]).Failures;
+        var more = Oracle().Judge(RightLinks(), [], null, "engine", FeedKind.Orders, s => s, null, [External(_m1, 0.8m)]).Failures;
+        Assert.Multiple(() =>
+        {
+            Assert.That(less.Where(f => f.Check == LinkOracle.ExternalObserved), Is.Empty);
+            Assert.That(more.Single(f => f.Check == LinkOracle.ExternalObserved).Expected, Is.EqualTo("observed 0 to 0.4"));
+        });
+    }
+
+    private static TradeFillReceived Match(ExchangeOrder order, decimal size) => new(SimWorld.Epoch, new TradeFill
+    {
+        Key = new FillKey(ExchangeOrderId.From(order.OrderId), FillSource.LegacyMatch, "7"),
+        TradeType = TradeType.Fill,
+        Size = size,
+        Price = 50000m,
+    });
+
+    [Test]
+    public void A_feed_fill_must_link_from_its_message_once_the_order_is_known()
+    {
+        ImmutableArray<Failure> Run(bool linksOnBinding, LinkProvenance provenance)
+        {
+            var oracle = Oracle();
+            // The match comes first: the order is not known yet, so nothing is owed.
+            oracle.Observe(new DecisionBatch(Match(_o2, 0.001m), [new FillParked(new ParkedFill { ExchangeOrderId = ExchangeOrderId.From(_o2.OrderId), Key = "7", Input = Match(_o2, 0.001m), ParkedAt = SimWorld.Epoch })]));
+            var early = oracle.Judge(RightLinks(), [], null, "engine", FeedKind.Trades, s => s, null).Failures;
+            Assert.That(early.Where(f => f.Check == LinkOracle.LinksPromptly), Is.Empty);
+            var link = Link("lk-o2", SnapshotB, _o2, 0m, 0.001m) with { Provenance = provenance };
+            var answer = new PlacementOutcome(SimWorld.Epoch, ClientOrderId.From("lk-o2"), PlacementResult.Accepted, ExchangeOrderId.From(_o2.OrderId));
+            oracle.Observe(new DecisionBatch(answer, linksOnBinding ? [new Linked(OrderOf(link), link)] : []));
+            return oracle.Judge(RightLinks(), [], null, "engine", FeedKind.Trades, s => s, null).Failures;
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Run(linksOnBinding: true, LinkProvenance.ExchangeOrderId).Where(f => f.Check == LinkOracle.LinksPromptly), Is.Empty);
+            Assert.That(Run(linksOnBinding: false, LinkProvenance.ExchangeOrderId).Single(f => f.Check == LinkOracle.LinksPromptly).Actual, Is.EqualTo("linked 0"), "dropped instead of parked");
+            Assert.That(Run(linksOnBinding: true, LinkProvenance.Reconciliation).Single(f => f.Check == LinkOracle.LinksPromptly).Actual, Is.EqualTo("Reconciliation"));
+        });
+    }
+
     private static OrderRecord OrderOf(LinkRecord link) => new()
     {
         ClientOrderId = link.ClientOrderId,
