@@ -20,6 +20,25 @@ public sealed partial class LinkOracle
     /// <summary>Linked quantity per client order id, as the observed links add up (the lots an exit may close, and exits' own).</summary>
     private readonly Dictionary<string, decimal> _linkedByClientId = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The exchange's value (price x quantity) of what is linked per client order id, link by link from the truth (see
+    /// <see cref="TruthValue"/>); absent once a link's value cannot be told.
+    /// </summary>
+    private readonly Dictionary<string, decimal?> _linkedValueByClientId = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Orders whose links came from more than one source (legacy matches, REST fill rows, cumulative updates). Each source
+    /// keys fills its own way, so a later source links what the earlier did not cover under a key of its own, and which
+    /// trades a link covers is no longer told by its key or its range: the per-allocation prices are not judged for them
+    /// (the quantities, lots and PnL arithmetic still are).
+    /// </summary>
+    private readonly HashSet<string> _mixedSources = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, string> _sourceOf = new(StringComparer.Ordinal);
+
+    /// <summary>The exchange's price of each observed link, per client order id (what an allocation's exit price may be).</summary>
+    private readonly Dictionary<string, List<decimal?>> _linkPricesByClientId = new(StringComparer.Ordinal);
+
     /// <summary>Allocated quantity per client order id (entries: closed; exits: placed), as the observed allocations add up.</summary>
     private readonly Dictionary<string, decimal> _allocatedByClientId = new(StringComparer.Ordinal);
 
@@ -213,7 +232,7 @@ public sealed partial class LinkOracle
     /// its realized PnL is (exit − entry) × quantity for a long lot, negated for a short one. Trigger and sell score are
     /// the exit intent's.
     /// </summary>
-    private void CheckAllocationInFull(AllocationRecord allocation, LinkRecord? exitLink)
+    private void CheckAllocationInFull(AllocationRecord allocation, List<LinkRecord>? exitLinks)
     {
         var exitId = allocation.ExitClientOrderId.Value;
         var entryId = allocation.EntryClientOrderId.Value;
@@ -246,9 +265,26 @@ public sealed partial class LinkOracle
             Fail(ExitsCloseEntries, key + "/intent", $"{exit.Label}: the allocation to {entry.Label} does not record the exit's trigger and sell score",
                 trade: null, expected: $"{exit.Trigger ?? "(none)"}, {ScoreText(exit.SellScore)}", actual: $"{allocation.ExitTrigger ?? "(none)"}, {ScoreText(allocation.SellScore)}");
         }
-        var entryPrice = AveragePrice(entryId, 0m, _linkedByClientId.GetValueOrDefault(entryId));
+        var entryLinked = _linkedByClientId.GetValueOrDefault(entryId);
+        var entryPrice = entryLinked > 0m && _linkedValueByClientId.GetValueOrDefault(entryId) is { } entryValue ? entryValue / entryLinked : (decimal?)null;
         var exitLinked = _linkedByClientId.GetValueOrDefault(exitId);
-        var exitPrice = exitLink is not null ? AveragePrice(exitId, exitLink.From, exitLink.To) : AveragePrice(exitId, 0m, exitLinked);
+        // The exit's links of this batch: one of them set the allocation off (a reconciliation batch may link several
+        // trades of the exit, out of execution order, before allocating each), else the exit's whole linked average.
+        // An exit waiting for its lot is allocated later at the price of the link it waited with, so any of the exit's
+        // links may have set the allocation off; the message names the latest.
+        var candidates = (exitLinks is { Count: > 0 } ? exitLinks.Select(l => TruthValue(l) / l.Quantity) : [])
+            .Concat(_linkPricesByClientId.GetValueOrDefault(exitId) ?? [])
+            .Append(exitLinked > 0m && _linkedValueByClientId.GetValueOrDefault(exitId) is { } exitValue ? exitValue / exitLinked : null)
+            .ToList();
+        var exitPrice = candidates.FirstOrDefault(c => c is { } p && Near(allocation.ExitPrice, p)) ?? candidates[0];
+        if (_mixedSources.Contains(entryId))
+        {
+            entryPrice = null;
+        }
+        if (_mixedSources.Contains(exitId))
+        {
+            exitPrice = null;
+        }
         if (entryPrice is { } entryTruth && !Near(allocation.EntryPrice, entryTruth))
         {
             Fail(ExitPnl, key + "/entry", $"{exit.Label}: the entry price of the allocation to {entry.Label} is not the lot's executed average",
@@ -267,6 +303,65 @@ public sealed partial class LinkOracle
             Fail(ExitPnl, key + "/pnl", $"{exit.Label}: the realized PnL of the allocation to {entry.Label} ({(entry.Side == Side.Buy ? "long" : "short")}) is not (exit - entry) x quantity{(entry.Side == Side.Buy ? "" : ", negated")}",
                 trade: null, expected: Dec(realized), actual: Dec(allocation.RealizedPnl));
         }
+    }
+
+    private void AddLinkedValue(LinkRecord link)
+    {
+        var id = link.ClientOrderId.Value;
+        var family = SourceFamily(link);
+        if (_sourceOf.TryGetValue(id, out var earlier) && earlier != family)
+        {
+            _mixedSources.Add(id);
+        }
+        _sourceOf.TryAdd(id, family);
+        var before = _linkedValueByClientId.TryGetValue(id, out var known) ? known : 0m;
+        var value = TruthValue(link);
+        _linkedValueByClientId[id] = before + value;
+        if (!_linkPricesByClientId.TryGetValue(id, out var prices))
+        {
+            _linkPricesByClientId[id] = prices = [];
+        }
+        prices.Add(value / link.Quantity);
+    }
+
+    /// <summary>
+    /// The exchange's value of what <paramref name="link"/> covers: the trade it names (its source key is the trade's
+    /// <c>entry_id</c>, trade id or legacy <c>PRODUCT:trade_id</c>, and the quantities agree), else the order's trades over the link's range of linked
+    /// quantity in execution order (a cumulative update's range). Links may come out of execution order (a dropped
+    /// match linked later by reconciliation), so a named trade is priced as itself, never by its place in the range.
+    /// </summary>
+    private decimal? TruthValue(LinkRecord link)
+    {
+        if (_exchange.FindByClientOrderId(link.ClientOrderId.Value) is not { } order)
+        {
+            return null;
+        }
+        foreach (var trade in order.Trades)
+        {
+            // REST fills name the trade's entry_id; a legacy match, "PRODUCT:trade_id" (the trade id counts per product).
+            if (trade.Size == link.Quantity && (trade.EntryId == link.SourceKey || trade.TradeId == link.SourceKey
+                || link.SourceKey == order.Product + ":" + trade.LegacyTradeId.ToString(CultureInfo.InvariantCulture)))
+            {
+                return trade.Price * link.Quantity;
+            }
+        }
+        // A link a source made for quantity another source had not covered (a REST row counted against what a legacy
+        // match linked) covers the missing trade, whichever row's key it carries: when exactly one trade has the
+        // link's quantity, that is the trade.
+        var sized = order.Trades.Where(t => t.Size == link.Quantity).ToList();
+        if (sized.Count == 1)
+        {
+            return sized[0].Price * link.Quantity;
+        }
+        return AveragePrice(link.ClientOrderId.Value, link.From, link.To) * link.Quantity;
+    }
+
+    private string SourceFamily(LinkRecord link)
+    {
+        var order = _exchange.FindByClientOrderId(link.ClientOrderId.Value);
+        return order is not null && link.SourceKey.StartsWith(order.Product + ":", StringComparison.Ordinal) ? "legacy"
+            : order is not null && order.Trades.Any(t => t.EntryId == link.SourceKey) ? "rest"
+            : "cumulative";
     }
 
     private decimal OpenOf(string clientOrderId) => _linkedByClientId.GetValueOrDefault(clientOrderId) - _allocatedByClientId.GetValueOrDefault(clientOrderId);

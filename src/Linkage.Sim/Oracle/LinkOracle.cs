@@ -101,11 +101,16 @@ public sealed partial class LinkOracle
         _restarts.Add(at);
         _linkedByOrder.Clear();
         _linkedByClientId.Clear();
+        _linkedValueByClientId.Clear();
+        _linkPricesByClientId.Clear();
+        _mixedSources.Clear();
+        _sourceOf.Clear();
         _allocatedByClientId.Clear();
         foreach (var link in surviving)
         {
             _linkedByOrder[link.ExchangeOrderId.Value] = _linkedByOrder.GetValueOrDefault(link.ExchangeOrderId.Value) + link.Quantity;
             _linkedByClientId[link.ClientOrderId.Value] = _linkedByClientId.GetValueOrDefault(link.ClientOrderId.Value) + link.Quantity;
+            AddLinkedValue(link);
         }
         foreach (var allocation in survivingAllocations.IsDefault ? [] : survivingAllocations)
         {
@@ -142,7 +147,7 @@ public sealed partial class LinkOracle
         }
         var inputOrder = OrderIdOf(batch.Input);
         var linkedBefore = inputOrder is null ? 0m : _linkedByOrder.GetValueOrDefault(inputOrder);
-        Dictionary<string, LinkRecord>? lastLink = null;
+        Dictionary<string, List<LinkRecord>>? batchLinks = null;
         foreach (var decision in batch.Decisions)
         {
             switch (decision)
@@ -152,11 +157,16 @@ public sealed partial class LinkOracle
                     break;
                 case Linked linked:
                     ObserveLink(linked.Link);
-                    (lastLink ??= new(StringComparer.Ordinal))[linked.Link.ClientOrderId.Value] = linked.Link;
+                    batchLinks ??= new(StringComparer.Ordinal);
+                    if (!batchLinks.TryGetValue(linked.Link.ClientOrderId.Value, out var links))
+                    {
+                        batchLinks[linked.Link.ClientOrderId.Value] = links = [];
+                    }
+                    links.Add(linked.Link);
                     break;
                 case ExitAllocated allocated:
                     ObserveAllocation(allocated.Allocation);
-                    CheckAllocationInFull(allocated.Allocation, lastLink?.GetValueOrDefault(allocated.Allocation.ExitClientOrderId.Value));
+                    CheckAllocationInFull(allocated.Allocation, batchLinks?.GetValueOrDefault(allocated.Allocation.ExitClientOrderId.Value));
                     Allocated(allocated.Allocation);
                     break;
             }
@@ -185,6 +195,7 @@ public sealed partial class LinkOracle
                 trade: null, expected: truth is null ? "no link (not a scenario order)" : Describe(truth), actual: DescribeLink(link));
         }
         _linkedByClientId[link.ClientOrderId.Value] = _linkedByClientId.GetValueOrDefault(link.ClientOrderId.Value) + link.Quantity;
+        AddLinkedValue(link);
         var total = _linkedByOrder.GetValueOrDefault(orderId) + link.Quantity;
         _linkedByOrder[orderId] = total;
         var executed = order?.CumulativeQuantity ?? 0m;
