@@ -22,6 +22,13 @@ public sealed record HostOptions
     public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// How often a tick asks the design for retention (one store read): retention works on intents terminal for a day,
+    /// so a busy webhook need not ask every <see cref="TickInterval"/>. A tick whose retention purged a full batch asks
+    /// again at the next tick, until the backlog is gone.
+    /// </summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// How often the webhook reconciles in-flight orders on the legacy feed, whose per-product sequences skip by design
     /// on the user channel and so cannot reveal a lost message (REST polling is the only backstop there, as Hummingbot's
     /// fills poll is). The <c>user</c> channel reconciles on sequence gaps and silent heartbeats instead.

@@ -53,9 +53,14 @@ public sealed class WebhookHost
     private DateTimeOffset _now;
     private bool _alive = true;
     private bool _idle;
+
+    // Quiet on the legacy feed with orders in flight: ticking at the REST poll's pace (see Tick).
+    private bool _polling;
     private long _tickGeneration;
     private DateTimeOffset _lastActivity;
     private DateTimeOffset _lastReconcile;
+    private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
+    private bool _retentionBacklog;
     private DateTimeOffset _fillsSince;
     private bool _reconcileQueued;
     private bool _reconcileAgain;
@@ -897,7 +902,13 @@ public sealed class WebhookHost
             return;
         }
         DrainRetries();
-        Process(new Tick(_now) { Origin = "tick" });
+        if (_retentionBacklog || _now - _lastRetention >= _options.RetentionInterval)
+        {
+            _lastRetention = _now;
+            _retentionBacklog = false;
+            Process(new Tick(_now) { Origin = "tick" }, r =>
+                _retentionBacklog = r.Batch is { } b && b.Decisions.Count(d => d is IntentPurged) >= Limits.RetentionBatchMax);
+        }
         // On the legacy feed REST polling is the only backstop for a lost message, so while orders are in flight the
         // host never idles: idle ticks come an hour apart, and a match lost after a quiet spell went unnoticed that long
         // (fuzz seed 201 #2945, scenarios/regressions/legacy-poll-while-idle-*.yaml).
@@ -910,9 +921,14 @@ public sealed class WebhookHost
         {
             Talk(new Conversation(ConversationKind.Parked, ResolveParked(again: false)));
         }
-        _idle = _now - _lastActivity > _options.IdleAfter && !legacyPolling;
-        ScheduleTick(_idle ? _options.IdleTickInterval : _options.TickInterval);
+        // Idle on the legacy feed with orders in flight, a tick has nothing to do between REST polls: tick at their pace.
+        var quiet = _now - _lastActivity > _options.IdleAfter;
+        _idle = quiet && !legacyPolling;
+        _polling = quiet && legacyPolling;
+        ScheduleTick(_idle ? _options.IdleTickInterval : _polling ? Max(_options.TickInterval, _options.LegacyReconcileInterval) : _options.TickInterval);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Schedules the next tick, never past the end of the active period (the run is over then).</summary>
     private void ScheduleTick(TimeSpan after)
@@ -928,9 +944,10 @@ public sealed class WebhookHost
     private void Active()
     {
         _lastActivity = _now;
-        if (_idle)
+        if (_idle || _polling)
         {
             _idle = false;
+            _polling = false;
             ScheduleTick(_options.TickInterval);
         }
     }

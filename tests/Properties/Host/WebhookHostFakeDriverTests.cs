@@ -201,6 +201,53 @@ public sealed class WebhookHostFakeDriverTests
         });
     }
 
+    [Test]
+    public void A_quiet_legacy_feed_ticks_at_its_rest_polls_pace_and_asks_for_retention_every_ten_minutes()
+    {
+        using var store = new MemoryStore();
+        var retentionAsks = new List<DateTimeOffset>();
+        var options = HostOptions.Default with { LegacyFeed = true };
+        var driver = new FakeDriver(new WebhookHost(new EngineCorrelator(store), new StoreLedger(store), options,
+            (input, _) => { if (input is Tick tick) { retentionAsks.Add(tick.At); } }));
+        driver.Take(driver.Host.Start(T0, T0.AddHours(2), reconcile: false));
+        driver.Take(driver.Host.DeliverIntent(T0.AddSeconds(1), Intent));
+        driver.Take(driver.Host.CreateOrderAnswered(T0.AddSeconds(2), Minted, Ours(Examples.CreateOrderSuccess)));
+
+        // An order resting on the book for an hour, nothing filling: every timer fires in time order, every REST
+        // question is answered at once with the order still open.
+        var openOrder = Ours(Examples.GetOrder).Replace("\"FILLED\"", "\"OPEN\"", StringComparison.Ordinal)
+            .Replace("\"filled_size\":\"0.05\"", "\"filled_size\":\"0\"", StringComparison.Ordinal)
+            .Replace("\"number_of_fills\":\"2\"", "\"number_of_fills\":\"0\"", StringComparison.Ordinal);
+        RestResponse Open(RestCall call) => call switch
+        {
+            GetOrderCall => new(200, openOrder),
+            ListOpenOrdersCall => new(200, $$"""{"orders":[{{openOrder[9..^1]}}],"sequence":"0","has_next":false,"cursor":""}"""),
+            _ => new(200, """{"fills":[],"cursor":""}"""),
+        };
+        var fired = 0;
+        var listings = new List<DateTimeOffset>();
+        while (driver.Timers.Where(t => t.At <= T0.AddHours(1)).MinBy(t => t.At) is { } next && fired++ < 10_000)
+        {
+            driver.Timers.Remove(next);
+            driver.Take(driver.Host.TimerFired(next.At, next.TimerId));
+            var asked = driver.AnswerRest(next.At, Open);
+            listings.AddRange(asked.Where(a => a == nameof(ListOpenOrdersCall)).Select(_ => next.At));
+        }
+        var quietFrom = T0.AddMinutes(5);
+        var quietTimers = driver.Commands.OfType<SetTimer>().Where(t => t.At > quietFrom && t.At <= T0.AddHours(1)).Select(t => t.At).Order().ToList();
+        var quietListings = listings.Where(at => at > quietFrom).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.FindByClientOrderId(Minted)?.Status.IsTerminal(), Is.False, "the order is still in flight");
+            Assert.That(quietTimers.Zip(quietTimers.Skip(1), (a, b) => b - a), Is.All.GreaterThanOrEqualTo(options.LegacyReconcileInterval),
+                "quiet, the host ticks at the REST poll's pace, not every 10 s");
+            Assert.That(quietListings, Has.Count.InRange(50, 56), "the REST poll still runs every minute");
+            Assert.That(retentionAsks.Zip(retentionAsks.Skip(1), (a, b) => b - a), Is.All.GreaterThanOrEqualTo(options.RetentionInterval),
+                "retention is asked for at most every RetentionInterval");
+            Assert.That(retentionAsks, Has.Count.InRange(5, 7), "and at least that often");
+        });
+    }
+
     private static FakeDriver Placed(ILinkageStore store)
     {
         var driver = new FakeDriver(store);
@@ -225,9 +272,14 @@ public sealed class WebhookHostFakeDriverTests
     private static string Ours(string json) => json.Replace(Examples.ClientOrderId, Minted.Value, StringComparison.Ordinal);
 
     /// <summary>Carries out nothing by itself: it keeps the commands and timers, and answers REST when told.</summary>
-    private sealed class FakeDriver(ILinkageStore store)
+    private sealed class FakeDriver(WebhookHost host)
     {
-        public WebhookHost Host { get; } = new(new EngineCorrelator(store), new StoreLedger(store), HostOptions.Default with { Capture = true });
+        public FakeDriver(ILinkageStore store)
+            : this(new WebhookHost(new EngineCorrelator(store), new StoreLedger(store), HostOptions.Default with { Capture = true }))
+        {
+        }
+
+        public WebhookHost Host { get; } = host;
 
         public List<HostCommand> Commands { get; } = [];
 
