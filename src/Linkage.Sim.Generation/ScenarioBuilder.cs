@@ -105,10 +105,18 @@ internal sealed class ScenarioBuilder
         _products = ProductCatalog.Draw(_random, profile.Products);
         Latency = profile.Has(SwarmFeature.CustomLatency)
             ? new Latency(TimeSpan.FromMilliseconds(_prng.NextInRange(20, 3_000)), TimeSpan.FromMilliseconds(_prng.NextInRange(1, 800)))
+            {
+                // Half the time REST answers slowly too, often slower than the feed: a reconnect's snapshot then reaches
+                // the webhook before reconciliation's listing, and a fill can wait for its order's identity.
+                Rest = _prng.NextInRange(0, 1) == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(_prng.NextInRange(1, 2_000)),
+            }
             : Latency.Default;
     }
 
-    /// <summary>The exchange's latencies: the default, or with custom latency on, an ack of 20 ms to 3 s and a feed delay of 1 to 800 ms.</summary>
+    /// <summary>
+    /// The exchange's latencies: the default, or with custom latency on, an ack of 20 ms to 3 s, a feed delay of 1 to
+    /// 800 ms and, half the time, a REST delay of 1 ms to 2 s.
+    /// </summary>
     public Latency Latency { get; }
 
     /// <summary>A planned fill (<see cref="Size"/> null: the rest) or, when <see cref="Cancel"/>, the cancel of the rest.</summary>

@@ -66,6 +66,19 @@ public sealed partial class LinkOracle
     /// <summary>External orders: the highest cumulative quantity any order state gave the engine.</summary>
     private readonly Dictionary<string, decimal> _externalCumulative = new(StringComparer.Ordinal);
 
+    /// <summary>External orders: the fills given to the engine, per order and source (REST rows, legacy matches), each trade once.</summary>
+    private readonly Dictionary<(string Order, FillSource Source), decimal> _externalTraded = [];
+
+    /// <summary>Trade keys summed in <see cref="_externalTraded"/>.</summary>
+    private readonly HashSet<string> _externalTradeKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Bot orders: quantity a <c>user</c> snapshot reported executed beyond what feed updates had delivered (fills made
+    /// while the WebSocket was down). A snapshot is a baseline, not fills: reconciliation links that quantity, and a
+    /// later update restating it delivers no new fill.
+    /// </summary>
+    private readonly Dictionary<string, decimal> _snapshotJump = new(StringComparer.Ordinal);
+
     /// <summary>Records what the input gave the engine: an order's identity, a feed fill, an external order's quantity.</summary>
     private void ObserveInput(EngineInput input)
     {
@@ -103,6 +116,14 @@ public sealed partial class LinkOracle
         if (update.Source == OrderStateSource.FeedUpdate && !update.FromReconciliation)
         {
             _feedCumulative[orderId] = Math.Max(_feedCumulative.GetValueOrDefault(orderId), cumulative);
+        }
+        if (update.Source == OrderStateSource.FeedSnapshot && !IsExternal(orderId))
+        {
+            var seen = Math.Max(_feedCumulative.GetValueOrDefault(orderId), _feedMatched.GetValueOrDefault(orderId)) + _snapshotJump.GetValueOrDefault(orderId);
+            if (cumulative > seen)
+            {
+                _snapshotJump[orderId] = _snapshotJump.GetValueOrDefault(orderId) + cumulative - seen;
+            }
         }
         if (IsExternal(orderId))
         {
@@ -161,6 +182,10 @@ public sealed partial class LinkOracle
         if (external)
         {
             _externalBaseline.TryAdd(orderId, 0m);
+            if (_externalTradeKeys.Add(fill.Key.Source + ":" + fill.Key.Key))
+            {
+                _externalTraded[(orderId, fill.Key.Source)] = _externalTraded.GetValueOrDefault((orderId, fill.Key.Source)) + fill.Size;
+            }
         }
         if (!external && fill.TradeType == TradeType.Fill && fill.Key.Source == FillSource.LegacyMatch && !input.FromReconciliation
             && _tradeKeysGiven.Add(fill.Key.Source + ":" + fill.Key.Key))
@@ -206,7 +231,8 @@ public sealed partial class LinkOracle
         var delivered = Math.Max(_feedCumulative.GetValueOrDefault(orderId), _feedMatched.GetValueOrDefault(orderId));
         var linked = _linkedByOrder.GetValueOrDefault(orderId);
         var label = truth.Label;
-        if (linked < delivered)
+        // What a snapshot reported first is reconciliation's to link: an update restating it delivers nothing new.
+        if (linked + _snapshotJump.GetValueOrDefault(orderId) < delivered)
         {
             Fail(LinksPromptly, orderId, $"{label}: the feed delivered {Dec(delivered)} executed and the engine knows the order, but only {Dec(linked)} is linked",
                 trade: null, expected: "linked >= " + Dec(delivered), actual: "linked " + Dec(linked));
@@ -395,9 +421,10 @@ public sealed partial class LinkOracle
     /// <summary>
     /// An external order's observed quantity is what the exchange executed after observation began: a snapshot or REST
     /// order state the engine heard of first is a baseline, never fills. Never above what executed after a snapshot it
-    /// was first seen in (the oracle reads snapshots off the wire); when an order state gave the engine the final
-    /// cumulative, never below what executed after the first order state heard of. Trade rows are fills seen whenever
-    /// they executed (as the audit counts them), so between the two bounds the engine may count them.
+    /// was first seen in (the oracle reads snapshots off the wire), unless one source of fills (REST rows, legacy
+    /// matches) gave it more; when an order state gave the engine the final cumulative, never below what executed after
+    /// the first order state heard of. Trade rows are fills seen whenever they executed (as the audit counts them), so
+    /// between the two bounds the engine may count them.
     /// </summary>
     private void CheckExternalObserved(ImmutableArray<ExternalOrderRecord> records)
     {
@@ -408,9 +435,11 @@ public sealed partial class LinkOracle
             {
                 continue;
             }
-            // Never above what executed after a snapshot the order was first seen in (a baseline, not fills).
+            // Never above what executed after a snapshot the order was first seen in (a baseline, not fills), nor above
+            // what one source of fills gave the engine: sources are never added together.
             var baseline = _externalBaseline.GetValueOrDefault(orderId);
-            var most = order.CumulativeQuantity - baseline;
+            var most = Math.Max(order.CumulativeQuantity - baseline,
+                _externalTraded.Where(t => t.Key.Order == orderId).Select(t => t.Value).DefaultIfEmpty(0m).Max());
             // When an order state gave the engine the final cumulative, at least what executed since the first state heard of.
             var least = _externalCumulative.GetValueOrDefault(orderId) == order.CumulativeQuantity
                 ? order.CumulativeQuantity - _externalStateBaseline.GetValueOrDefault(orderId)
@@ -433,5 +462,8 @@ public sealed partial class LinkOracle
         _externalBaseline.Clear();
         _externalCumulative.Clear();
         _externalStateBaseline.Clear();
+        _externalTraded.Clear();
+        _externalTradeKeys.Clear();
+        _snapshotJump.Clear();
     }
 }
