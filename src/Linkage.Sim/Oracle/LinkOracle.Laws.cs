@@ -103,6 +103,12 @@ public sealed partial class LinkOracle
         if (state.ClientOrderId is { } clientId)
         {
             GiveIdentity(clientId.Value, orderId);
+            if (_exchange.Find(orderId) is { } named && named.ClientOrderId != clientId.Value)
+            {
+                // A forged copy (`duplicate ... as`): a message the exchange never sends, naming another order's client
+                // order id. The engine must refuse it, so it delivers nothing the laws could hold the engine to.
+                return;
+            }
         }
         if (state.CumulativeQuantity is not { } cumulative)
         {
