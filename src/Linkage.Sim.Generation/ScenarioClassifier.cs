@@ -95,12 +95,6 @@ public enum ScenarioClass
 
     /// <summary>One hundred orders or more.</summary>
     Large,
-
-    /// <summary>An entry's attached bracket fills on its take-profit leg.</summary>
-    BracketTakeProfit,
-
-    /// <summary>An entry's attached bracket fills on its stop-loss leg.</summary>
-    BracketStopLoss,
 }
 
 /// <summary>
@@ -147,11 +141,6 @@ public static class ScenarioClassifier
                     Add(ScenarioClass.Rejected, x.Ack is AckReject);
                     Add(ScenarioClass.ExitNamesLots, !x.Closes.IsEmpty);
                     Add(ScenarioClass.WholePositionExit, x.Size is null && x.Ack is not AckReject);
-                    break;
-                case FillStep { Leg: { } leg }:
-                    Add(ScenarioClass.BracketTakeProfit, leg == BracketLeg.TakeProfit);
-                    Add(ScenarioClass.BracketStopLoss, leg == BracketLeg.StopLoss);
-                    Add(ScenarioClass.FillDuringDisconnect, !connected);
                     break;
                 case FillStep f when book.Find(f.Order) is { } order:
                     var count = fillsOf[f.Order] = fillsOf.GetValueOrDefault(f.Order) + 1;

@@ -32,9 +32,6 @@ public enum SwarmFeature
     DaysOfSilence,
     QuickFills,
     CustomLatency,
-
-    /// <summary>BUY limit entries sent with an attached take-profit / stop-loss bracket, whose legs then fill.</summary>
-    Brackets,
 }
 
 /// <summary>
