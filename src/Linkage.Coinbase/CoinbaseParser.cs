@@ -69,7 +69,10 @@ public static partial class CoinbaseParser
         }
         var outcome = response.Kind switch
         {
-            CreateOrderResponseKind.Success => new PlacementOutcome(at, coid, PlacementResult.Accepted, response.ExchangeOrderId),
+            CreateOrderResponseKind.Success => new PlacementOutcome(at, coid, PlacementResult.Accepted, response.ExchangeOrderId)
+            {
+                AttachedExchangeOrderId = response.AttachedOrderId,
+            },
             CreateOrderResponseKind.Failure when IsDuplicateClientOrderId(response) => new PlacementOutcome(at, coid, PlacementResult.Unknown),
             CreateOrderResponseKind.Failure => new PlacementOutcome(at, coid, PlacementResult.Rejected, RejectReason: response.FailureReason ?? UnknownFailureReason),
             _ => new PlacementOutcome(at, coid, PlacementResult.Unknown),
@@ -90,7 +93,13 @@ public static partial class CoinbaseParser
         var product = r.ProductId(root, "product_id", Presence.Required);
         var side = r.Side(root, "side", Presence.Required);
         var configuration = OrderConfiguration.Read(root, r, Presence.Required);
+        var attached = OrderConfiguration.Read(root, r, Presence.Optional, "attached_order_configuration");
         if (r.Failed || configuration is not { } config)
+        {
+            return null;
+        }
+        var bracket = attached is { } child ? ReadAttachedBracket(child, r) : null;
+        if (r.Failed)
         {
             return null;
         }
@@ -109,7 +118,37 @@ public static partial class CoinbaseParser
             QuoteSize = config.QuoteSize,
             LimitPrice = config.LimitPrice,
             PostOnly = config.PostOnly,
+            Bracket = bracket,
         };
+    }
+
+    /// <summary>
+    /// <c>attached_order_configuration</c>: only <c>trigger_bracket_gtc</c> is eligible, with <c>limit_price</c> (take
+    /// profit) and <c>stop_trigger_price</c> (stop loss) and no size (the attached order has the parent's size).
+    /// </summary>
+    private static Bracket? ReadAttachedBracket(OrderConfiguration attached, FieldReader r)
+    {
+        if (!string.Equals(attached.Kind, CreateOrderRequests.AttachedBracketKind, StringComparison.Ordinal))
+        {
+            r.Fail(attached.Path, $"is '{TextBounds.Excerpt(attached.Kind)}'; only {CreateOrderRequests.AttachedBracketKind} may be attached");
+            return null;
+        }
+        if (attached.BaseSize is not null || attached.QuoteSize is not null)
+        {
+            r.Fail(attached.Path + (attached.BaseSize is not null ? ".base_size" : ".quote_size"), "is given; the attached order has the parent's size and must not state one");
+            return null;
+        }
+        if (attached.LimitPrice is not { } takeProfit)
+        {
+            r.Fail(attached.Path + ".limit_price", "is missing (the take-profit price)");
+            return null;
+        }
+        if (attached.StopPrice is not { } stopLoss)
+        {
+            r.Fail(attached.Path + ".stop_trigger_price", "is missing (the stop-loss trigger price)");
+            return null;
+        }
+        return new Bracket(takeProfit, stopLoss);
     }
 
     private static CreateOrderResponse? ReadCreateOrderResponse(Node root, FieldReader r)
@@ -147,6 +186,7 @@ public static partial class CoinbaseParser
                 ClientOrderId = r.ClientOrderId(body, "client_order_id", Presence.Optional),
                 Product = r.ProductId(body, "product_id", Presence.Optional),
                 Side = r.Side(body, "side", Presence.Optional),
+                AttachedOrderId = r.ExchangeOrderId(body, "attached_order_id", Presence.Optional),
             };
             return r.Failed ? null : response;
         }

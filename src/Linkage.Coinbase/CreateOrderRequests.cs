@@ -21,15 +21,41 @@ public static class CreateOrderRequests
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Create-order request body (<c>limit_limit_gtc</c> with a price, <c>market_market_ioc</c> without).</summary>
-    public static string Request(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice) =>
+    /// <summary>
+    /// Create-order request body (<c>limit_limit_gtc</c> with a price, <c>market_market_ioc</c> without), with an
+    /// <c>attached_order_configuration</c> when <paramref name="bracket"/> is given.
+    /// </summary>
+    public static string Request(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, Bracket? bracket = null) =>
         Write(w =>
         {
             w.WriteString("client_order_id", clientOrderId);
             w.WriteString("product_id", product);
             w.WriteString("side", side == Side.Buy ? "BUY" : "SELL");
             OrderConfiguration(w, size, limitPrice);
+            if (bracket is not null)
+            {
+                AttachedOrderConfiguration(w, bracket);
+            }
         });
+
+    /// <summary>
+    /// The <c>attached_order_configuration</c> of an entry with a bracket: <c>trigger_bracket_gtc</c>, the only
+    /// configuration Coinbase accepts there, without <c>base_size</c> (the attached order has the parent's size).
+    /// </summary>
+    public static void AttachedOrderConfiguration(Utf8JsonWriter w, Bracket bracket)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(bracket);
+        w.WriteStartObject("attached_order_configuration");
+        w.WriteStartObject(AttachedBracketKind);
+        w.WriteString("limit_price", bracket.TakeProfit.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("stop_trigger_price", bracket.StopLoss.ToString(CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The only configuration Coinbase accepts in <c>attached_order_configuration</c>.</summary>
+    public const string AttachedBracketKind = "trigger_bracket_gtc";
 
     /// <summary>The capture line a webhook writes when a create-order got no answer within its timeout.</summary>
     public static string Timeout(string clientOrderId) =>

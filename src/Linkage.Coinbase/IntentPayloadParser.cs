@@ -42,6 +42,8 @@ public static class IntentPayloadParser
         var fired = ReadIndicatorsFired(root, r);
         var coid = r.ClientOrderId(root, "client_order_id", Presence.Optional);
         var closes = ReadCloses(root, r);
+        var takeProfit = r.Decimal(root, "take_profit_price", Presence.Optional, Sign.Positive);
+        var stopLoss = r.Decimal(root, "stop_loss_price", Presence.Optional, Sign.Positive);
         var decidedAt = ReadDecidedAt(root, r) ?? decidedAtFallback;
         if (r.Failed)
         {
@@ -55,6 +57,16 @@ public static class IntentPayloadParser
         if (snapshot is not null && !closes.IsEmpty)
         {
             r.Fail("closes", "is given on an entry (a payload with a snapshot_id); only exits close entries");
+            return null;
+        }
+        if ((takeProfit is null) != (stopLoss is null))
+        {
+            r.Fail(takeProfit is null ? "take_profit_price" : "stop_loss_price", "is missing; an attached bracket needs both take_profit_price and stop_loss_price");
+            return null;
+        }
+        if (takeProfit is not null && snapshot is null)
+        {
+            r.Fail("take_profit_price", "is given on an exit (a payload without snapshot_id); only entries carry an attached bracket");
             return null;
         }
         return new Intent
@@ -73,6 +85,7 @@ public static class IntentPayloadParser
             Closes = closes,
             DecidedAt = decidedAt.Value,
             ClientOrderId = coid,
+            Bracket = takeProfit is { } tp && stopLoss is { } sl ? new Bracket(tp, sl) : null,
         };
     }
 

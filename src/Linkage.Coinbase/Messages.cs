@@ -17,6 +17,12 @@ public sealed record CreateOrderRequest
     public decimal? QuoteSize { get; init; }
     public decimal? LimitPrice { get; init; }
     public bool? PostOnly { get; init; }
+
+    /// <summary>
+    /// <c>attached_order_configuration.trigger_bracket_gtc</c>: the take-profit <c>limit_price</c> and stop-loss
+    /// <c>stop_trigger_price</c> of the order Coinbase attaches to this one; null when the request has none.
+    /// </summary>
+    public Bracket? Bracket { get; init; }
 }
 
 /// <summary>Which shape a create-order response had.</summary>
@@ -49,6 +55,9 @@ public sealed record CreateOrderResponse
     public ExchangeOrderId? ExchangeOrderId { get; init; }
     public ProductId? Product { get; init; }
     public Side? Side { get; init; }
+
+    /// <summary><c>success_response.attached_order_id</c>: the bracket order created with this one; null when none (absent or empty).</summary>
+    public ExchangeOrderId? AttachedOrderId { get; init; }
 
     /// <summary><c>error_response.error</c> (deprecated) or the gRPC body's <c>error</c>.</summary>
     public string? Error { get; init; }
@@ -168,6 +177,12 @@ public sealed record OrderReport
     public bool? PostOnly { get; init; }
     public string? RejectReason { get; init; }
     public string? CancelReason { get; init; }
+
+    /// <summary>The stop price: <c>stop_trigger_price</c> of a bracket or <c>stop_price</c> of a stop-limit (REST configuration, or the WebSocket's <c>stop_price</c>).</summary>
+    public decimal? StopPrice { get; init; }
+
+    /// <summary>The WebSocket's and REST's <c>trigger_status</c> (<c>STOP_PENDING</c>, <c>STOP_TRIGGERED</c>, <c>INVALID_ORDER_TYPE</c>, ...), normalised like <see cref="OrderType"/>.</summary>
+    public string? TriggerStatus { get; init; }
 
     /// <summary><c>creation_time</c> (WebSocket) or <c>created_time</c> (REST); null when absent or <c>0001-01-01T00:00:00Z</c>.</summary>
     public DateTimeOffset? CreatedAt { get; init; }

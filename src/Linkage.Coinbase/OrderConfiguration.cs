@@ -8,9 +8,12 @@ internal readonly record struct OrderConfiguration(string Path, string Kind, dec
 {
     private const int KindLengthMax = 64;
 
-    public static OrderConfiguration? Read(Node parent, FieldReader r, Presence presence)
+    /// <summary><c>stop_trigger_price</c> (brackets) or <c>stop_price</c> (stop-limit orders), when the configuration has one.</summary>
+    public decimal? StopPrice { get; init; }
+
+    public static OrderConfiguration? Read(Node parent, FieldReader r, Presence presence, string key = "order_configuration")
     {
-        if (r.Object(parent, "order_configuration", presence) is not { } configuration)
+        if (r.Object(parent, key, presence) is not { } configuration)
         {
             return null;
         }
@@ -51,6 +54,10 @@ internal readonly record struct OrderConfiguration(string Path, string Kind, dec
             r.Decimal(body, "base_size", Presence.Optional, Sign.Positive),
             r.Decimal(body, "quote_size", Presence.Optional, Sign.Positive),
             r.Decimal(body, "limit_price", Presence.Optional, Sign.Positive),
-            r.Bool(body, "post_only", Presence.Optional));
+            r.Bool(body, "post_only", Presence.Optional))
+        {
+            StopPrice = r.Decimal(body, "stop_trigger_price", Presence.Optional, Sign.Positive)
+                ?? r.Decimal(body, "stop_price", Presence.Optional, Sign.Positive),
+        };
     }
 }

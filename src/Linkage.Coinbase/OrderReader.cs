@@ -41,7 +41,18 @@ internal static class OrderReader
             TotalFees = r.Decimal(order, "total_fees", Presence.Optional),
             NumberOfFills = r.Count(order, "number_of_fills", Presence.Optional),
             OrderSize = configuration?.BaseSize,
+            OriginatingOrderId = r.ExchangeOrderId(order, "originating_order_id", Presence.Optional),
+            AttachedOrderId = r.ExchangeOrderId(order, "attached_order_id", Presence.Optional),
         };
+        if (state.OriginatingOrderId is { } originating && originating == state.ExchangeOrderId)
+        {
+            r.Fail(order.Child("originating_order_id"), "names the order itself");
+        }
+        if (state.AttachedOrderId is { } attached && attached == state.ExchangeOrderId)
+        {
+            r.Fail(order.Child("attached_order_id"), "names the order itself");
+        }
+        var triggerStatus = r.String(order, "trigger_status", Presence.Optional, OrderTypeLengthMax);
         if (state.OrderSize is { } size && state.CumulativeQuantity > size)
         {
             r.Fail(order.Child(names.Cumulative), $"is {state.CumulativeQuantity}, more than the order size {size}");
@@ -56,6 +67,8 @@ internal static class OrderReader
             CancelReason = r.Text(order, names.CancelReason),
             CreatedAt = r.Time(order, names.Created, Presence.Optional),
             SizeInQuote = names.HasConfiguration ? r.Bool(order, "size_in_quote", Presence.Optional) : null,
+            StopPrice = configuration?.StopPrice ?? r.Decimal(order, "stop_price", Presence.Optional),
+            TriggerStatus = triggerStatus is null ? null : Spelling.Normal(triggerStatus),
         };
         return r.Failed ? null : report;
     }

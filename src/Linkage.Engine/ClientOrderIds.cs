@@ -29,6 +29,18 @@ public static class ClientOrderIds
         return ClientOrderId.From(Prefix + hex);
     }
 
+    /// <summary>
+    /// The id of the bracket order attached to <paramref name="parent"/>. The exchange creates that order itself and gives
+    /// it no client order id of ours, so the engine keys its record by an id derived from the parent's alone: whichever
+    /// message reveals the child first (the create-order answer, a REST order's <c>originating_order_id</c>), and on
+    /// whichever engine instance, the same record is found.
+    /// </summary>
+    public static ClientOrderId ForAttached(ClientOrderId parent)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("attached|" + parent.Value));
+        return ClientOrderId.From(Prefix + Convert.ToHexStringLower(hash)[..HashHexDigits]);
+    }
+
     /// <summary>The fields that make an intent what it is, in a fixed order and invariant formatting (decimals normalised).</summary>
     internal static string Canonical(Intent intent)
     {
@@ -41,6 +53,11 @@ public static class ClientOrderIds
         foreach (var close in intent.Closes)
         {
             b.Append('|').Append(close.Value);
+        }
+        // Appended only when present, so every intent without a bracket keeps the id it was minted before brackets.
+        if (intent.Bracket is { } bracket)
+        {
+            b.Append("|bracket|").Append(Normal(bracket.TakeProfit)).Append('|').Append(Normal(bracket.StopLoss));
         }
         return b.ToString();
     }

@@ -139,7 +139,7 @@ internal sealed partial class Decider
                 ExitPrice = exitPrice,
                 EntryPrice = entryPrice,
                 RealizedPnl = entry.Intent.Side == Side.Buy ? gain : -gain,
-                ExitTrigger = exit.Intent.Trigger,
+                ExitTrigger = ExitTrigger(exit, exitPrice),
                 SellScore = exit.Intent.SellScore,
                 At = _now,
             }));

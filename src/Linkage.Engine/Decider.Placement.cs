@@ -76,11 +76,20 @@ internal sealed partial class Decider
         {
             Duplicate(DuplicateKind.Placement, order.ClientOrderId.Value);
         }
-        else if (Bind(order, exchangeId, LinkProvenance.ExchangeOrderId) is null)
+        else if (Bind(order, exchangeId, LinkProvenance.ExchangeOrderId) is not { } bound)
         {
             return;
         }
+        else
+        {
+            order = bound;
+        }
         ReleaseParked(exchangeId);
+        if (input.AttachedExchangeOrderId is { } attached)
+        {
+            // After the parent's parked fills: the child's fills close the parent's lot, which they may now find open.
+            AdoptAttachedAndRelease(order, attached, LinkProvenance.ExchangeOrderId);
+        }
     }
 
     private void OnRejected(PlacementOutcome input, OrderRecord order)

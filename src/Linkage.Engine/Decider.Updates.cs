@@ -46,6 +46,10 @@ internal sealed partial class Decider
         order = AdoptStatus(order, state.Status);
         AbsorbQuantities(order, input, provenance);
         ReleaseParked(state.ExchangeOrderId);
+        if (state.AttachedOrderId is { } attached)
+        {
+            AdoptAttachedAndRelease(order, attached, input.FromReconciliation ? LinkProvenance.Reconciliation : LinkProvenance.ExchangeOrderId);
+        }
         if (_decisions.Count == mark)
         {
             Duplicate(DuplicateKind.StaleCumulative, SyntheticKey(state.ExchangeOrderId, state.CumulativeQuantity));
@@ -179,6 +183,9 @@ internal sealed partial class Decider
         var quantity = source.Quantity - linked.Quantity;
         var value = source.Value - linked.Value;
         var intent = read.Intent;
+        // Sources disagree slightly on value (rounding of avg_price, a different subset of trades); a non-positive
+        // difference is not a price, so the source's average stands in for it.
+        var price = value > 0m ? value / quantity : source.AveragePrice ?? 0m;
         var link = new LinkRecord
         {
             ClientOrderId = read.ClientOrderId,
@@ -190,15 +197,13 @@ internal sealed partial class Decider
             Side = intent.Side,
             From = linked.Quantity,
             To = source.Quantity,
-            // Sources disagree slightly on value (rounding of avg_price, a different subset of trades); a non-positive
-            // difference is not a price, so the source's average stands in for it.
-            Price = value > 0m ? value / quantity : source.AveragePrice ?? 0m,
+            Price = price,
             Fee = Math.Max(0m, source.Fees - linked.Fees),
             Provenance = provenance,
             SourceKey = sourceKey,
             BuyScore = intent.BuyScore,
             SellScore = intent.SellScore,
-            Trigger = intent.Trigger,
+            Trigger = ExitTrigger(read, price),
             At = _now,
         };
         Emit(new Linked(next, link));
@@ -217,6 +222,10 @@ internal sealed partial class Decider
     {
         var state = input.Order;
         var exchangeId = state.ExchangeOrderId;
+        if (state.OriginatingOrderId is { } parentId && state.ClientOrderId is null && OnAttachedState(input, parentId))
+        {
+            return;
+        }
         if (state.ClientOrderId is { } clientId && _view.FindByExchangeOrderId(exchangeId) is { } holder)
         {
             Alert(AlertKind.ConflictingBinding,

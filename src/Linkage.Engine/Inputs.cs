@@ -31,7 +31,14 @@ public sealed record PlacementOutcome(
     ClientOrderId ClientOrderId,
     PlacementResult Result,
     ExchangeOrderId? ExchangeOrderId = null,
-    string? RejectReason = null) : EngineInput(At);
+    string? RejectReason = null) : EngineInput(At)
+{
+    /// <summary>
+    /// <c>success_response.attached_order_id</c>: the exchange id of the bracket order Coinbase created with this one
+    /// (its <c>attached_order_configuration</c>); null when the order has none.
+    /// </summary>
+    public ExchangeOrderId? AttachedExchangeOrderId { get; init; }
+}
 
 /// <summary>An order's cumulative state from the feed or REST; see <see cref="OrderStateSource"/> for what may link.</summary>
 public sealed record OrderUpdate(DateTimeOffset At, OrderState Order, OrderStateSource Source) : EngineInput(At)

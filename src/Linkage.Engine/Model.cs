@@ -69,6 +69,44 @@ public sealed record Intent
     /// exchange to report the order. False: the host places it.
     /// </summary>
     public bool PlacedByCaller { get; init; }
+
+    /// <summary>
+    /// An entry's attached take-profit / stop-loss order (Coinbase's <c>attached_order_configuration</c>, only
+    /// <c>trigger_bracket_gtc</c>): the exchange creates it with the entry, with the entry's size, on the other side.
+    /// On the child order's own intent (<see cref="BracketOf"/> set) it is the parent's bracket. Null: no bracket.
+    /// </summary>
+    public Bracket? Bracket { get; init; }
+
+    /// <summary>
+    /// Set only on the intent the engine derives for an attached bracket order: the entry (parent) whose bracket it is.
+    /// Such an intent is an exit closing exactly that entry, carrying the entry's snapshot, scores and trigger; it is
+    /// never sent by a host (the exchange created the order). Null on every intent a strategy sends.
+    /// </summary>
+    public ClientOrderId? BracketOf { get; init; }
+}
+
+/// <summary>
+/// The two legs of an attached bracket: the take-profit limit price (<c>limit_price</c>) and the stop-loss trigger price
+/// (<c>stop_trigger_price</c>). Invariant (checked by <see cref="Validation.Intent"/>): both positive; for a BUY entry
+/// the take profit is above the stop loss, for a SELL entry below.
+/// </summary>
+/// <param name="TakeProfit">The child's limit price: a fill at it or better is the take-profit leg.</param>
+/// <param name="StopLoss">The child's stop trigger price: a fill after the stop triggered is the stop-loss leg.</param>
+public sealed record Bracket(decimal TakeProfit, decimal StopLoss)
+{
+    /// <summary>The exit trigger recorded for a take-profit fill.</summary>
+    public const string TakeProfitTrigger = "take_profit";
+
+    /// <summary>The exit trigger recorded for a stop-loss fill.</summary>
+    public const string StopLossTrigger = "stop_loss";
+
+    /// <summary>
+    /// Which leg of a child on <paramref name="childSide"/> executed at <paramref name="price"/>: the take-profit leg
+    /// fills at its limit price or better (at or above it for a SELL child, at or below for a BUY child); any other
+    /// price can only be the stop-loss leg, whose stop-limit order fills at or beyond the stop.
+    /// </summary>
+    public string LegAt(Side childSide, decimal price) =>
+        (childSide == Side.Sell ? price >= TakeProfit : price <= TakeProfit) ? TakeProfitTrigger : StopLossTrigger;
 }
 
 /// <summary>Order status as the exchange reports it (WebSocket and REST sets merged).</summary>
@@ -179,6 +217,15 @@ public sealed record OrderState
 
     /// <summary>The order's base size, where the message carries it.</summary>
     public decimal? OrderSize { get; init; }
+
+    /// <summary>
+    /// REST <c>originating_order_id</c>: on an attached (bracket) order, the exchange id of the order it is attached to.
+    /// Null when absent or empty.
+    /// </summary>
+    public ExchangeOrderId? OriginatingOrderId { get; init; }
+
+    /// <summary>REST <c>attached_order_id</c>: on an order placed with a bracket, the exchange id of its attached order.</summary>
+    public ExchangeOrderId? AttachedOrderId { get; init; }
 }
 
 /// <summary>REST List Fills <c>trade_type</c>. Only <see cref="Fill"/> rows add executed quantity; the others are adjustments.</summary>

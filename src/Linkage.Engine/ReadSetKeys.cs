@@ -88,9 +88,9 @@ public sealed class ReadSetKeys
         {
             case TradeFillReceived { Fill: { } fill } when fill.Key.Order.Value is not null && fill.Key.Key is not null:
                 return new([], [fill.Key.Order], [fill.Key], [], [], parkedCount: false, retention: null);
-            case OrderUpdate { Order: { } order }:
+            case OrderUpdate { Order: { OriginatingOrderId: null, AttachedOrderId: null } order }:
                 return new(One(order.ClientOrderId), One(order.ExchangeOrderId), [], [], [], parkedCount: false, retention: null);
-            case PlacementOutcome placement:
+            case PlacementOutcome { AttachedExchangeOrderId: null } placement:
                 return new(One(placement.ClientOrderId), One(placement.ExchangeOrderId), [], [], [], parkedCount: false, retention: null);
             default:
                 break;
@@ -264,10 +264,20 @@ public sealed class ReadSetKeys
                 case PlacementOutcome placement:
                     Client(placement.ClientOrderId);
                     Exchange(placement.ExchangeOrderId);
+                    if (placement.AttachedExchangeOrderId is { } attached && placement.ClientOrderId.Value is not null)
+                    {
+                        // The bracket order's record, keyed by an id derived from the parent's, and its exchange id.
+                        Client(Engine.ClientOrderIds.ForAttached(placement.ClientOrderId));
+                        Exchange(attached);
+                    }
                     break;
                 case OrderUpdate { Order: { } order }:
                     Client(order.ClientOrderId);
                     Exchange(order.ExchangeOrderId);
+                    // The order a bracket is attached to, or the bracket attached to this one (the child's own record
+                    // depends on the parent's client order id, found by this read).
+                    Exchange(order.OriginatingOrderId);
+                    Exchange(order.AttachedOrderId);
                     break;
                 case TradeFillReceived { Fill: { } fill }:
                     Fill(fill.Key);

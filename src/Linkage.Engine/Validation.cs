@@ -31,6 +31,7 @@ public static class Validation
             ?? Text(intent.IndicatorsJson, Limits.IndicatorsJsonLengthMax, "indicators")
             ?? (intent.IndicatorsFired is < 0 ? new Problem("indicators_fired", "indicators fired is negative") : null)
             ?? Closes(intent)
+            ?? BracketOf(intent)
             ?? (intent.ClientOrderId is { } given ? ClientId(given, "client_order_id") : null);
     }
 
@@ -38,7 +39,10 @@ public static class Validation
     public static Problem? Placement(PlacementOutcome outcome) =>
         ClientId(outcome.ClientOrderId, "client_order_id")
         ?? Enum(outcome.Result, "result")
-        ?? (outcome.ExchangeOrderId is { } exchangeId ? ExchangeId(exchangeId, "order_id") : null);
+        ?? (outcome.ExchangeOrderId is { } exchangeId ? ExchangeId(exchangeId, "order_id") : null)
+        ?? (outcome.AttachedExchangeOrderId is { } attached ? ExchangeId(attached, "attached_order_id") : null)
+        ?? (outcome.AttachedExchangeOrderId is not null && outcome.AttachedExchangeOrderId == outcome.ExchangeOrderId
+            ? new Problem("attached_order_id", "names the order itself") : null);
 
     /// <summary>What is wrong with the order state, or null.</summary>
     public static Problem? OrderUpdate(OrderUpdate update)
@@ -59,6 +63,10 @@ public static class Validation
             ?? Quantity(state.FilledValue, "filled_value")
             ?? Quantity(state.TotalFees, "total_fees")
             ?? Quantity(state.OrderSize, "order_size")
+            ?? (state.OriginatingOrderId is { } originating ? ExchangeId(originating, "originating_order_id") : null)
+            ?? (state.AttachedOrderId is { } attached ? ExchangeId(attached, "attached_order_id") : null)
+            ?? (state.OriginatingOrderId == state.ExchangeOrderId || state.AttachedOrderId == state.ExchangeOrderId
+                ? new Problem(state.OriginatingOrderId == state.ExchangeOrderId ? "originating_order_id" : "attached_order_id", "names the order itself") : null)
             ?? (state.NumberOfFills is < 0 ? new Problem("number_of_fills", "number of fills is negative") : null);
         if (problem is not null)
         {
@@ -118,6 +126,39 @@ public static class Validation
             return new("snapshot_id", "an entry needs the snapshot it was decided from");
         }
         return SnapshotId.TryCreate(snapshot.Value, out _, out var error) ? null : new("snapshot_id", error);
+    }
+
+    /// <summary>
+    /// A bracket belongs on an entry with a size (the attached order has the entry's size), both legs positive and on
+    /// the right side of each other: a BUY entry's take profit above its stop loss, a SELL entry's below (the exchange
+    /// refuses the other way round). <see cref="Intent.BracketOf"/> is the engine's own: no strategy may send it.
+    /// </summary>
+    private static Problem? BracketOf(Intent intent)
+    {
+        if (intent.BracketOf is not null)
+        {
+            return new("bracket_of", "only the engine derives an attached bracket order's intent; a strategy's intent may not name one");
+        }
+        if (intent.Bracket is not { } bracket)
+        {
+            return null;
+        }
+        if (intent.Kind != IntentKind.Entry)
+        {
+            return new("bracket", "only an entry may carry an attached take-profit / stop-loss bracket");
+        }
+        if (intent.Size is null)
+        {
+            return new("bracket", "a bracket has the entry's size, so the entry needs a size");
+        }
+        var problem = OptionalPositive(bracket.TakeProfit, "bracket.take_profit") ?? OptionalPositive(bracket.StopLoss, "bracket.stop_loss");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var ordered = intent.Side == Side.Buy ? bracket.TakeProfit > bracket.StopLoss : bracket.TakeProfit < bracket.StopLoss;
+        return ordered ? null : new("bracket.take_profit",
+            $"take profit {Text(bracket.TakeProfit)} must be {(intent.Side == Side.Buy ? "above" : "below")} stop loss {Text(bracket.StopLoss)} for a {intent.Side} entry");
     }
 
     private static Problem? Closes(Intent intent)

@@ -506,7 +506,7 @@ public sealed class WebhookHost
             Process(new PlacementOutcome(_now, coid, PlacementResult.Rejected, RejectReason: "NO_OPEN_POSITION") { Origin = "webhook" });
             return;
         }
-        var request = CreateOrderRequests.Request(coid.Value, intent.Product.Value, intent.Side, size, intent.Price);
+        var request = CreateOrderRequests.Request(coid.Value, intent.Product.Value, intent.Side, size, intent.Price, intent.Bracket);
         var placement = new Placement(intent, attempt);
         _placements[coid.Value] = placement;
         _ledger.Sent(coid, intent);
@@ -798,7 +798,13 @@ public sealed class WebhookHost
                 continue;
             }
             var coid = report.State.ClientOrderId;
-            if (coid is not { } id || (!id.IsMintedByLinkage && !_ledger.IsKnown(id)))
+            if (coid is null && report.State.OriginatingOrderId is not null)
+            {
+                // An attached bracket order carries no client order id of ours but names its parent: the design decides
+                // whether that parent is our entry (the child is ours) or not (external).
+                Process(FeedInputs.From(report, _now, "reconcile"));
+            }
+            else if (coid is not { } id || (!id.IsMintedByLinkage && !_ledger.IsKnown(id)))
             {
                 Process(new OrderNotOurs(_now, eid, coid) { Origin = "reconcile" });
             }

@@ -45,6 +45,10 @@ public static class EngineInputJson
                     w.WriteString("result", p.Result.ToString());
                     w.WriteString("exchangeOrderId", p.ExchangeOrderId?.Value);
                     w.WriteString("rejectReason", p.RejectReason);
+                    if (p.AttachedExchangeOrderId is { } attached)
+                    {
+                        w.WriteString("attachedExchangeOrderId", attached.Value);
+                    }
                     break;
                 case OrderUpdate u:
                     w.WritePropertyName("order");
@@ -100,7 +104,10 @@ public static class EngineInputJson
                     ClientOrderId.From(Required(e, "clientOrderId")),
                     Enum<PlacementResult>(e, "result"),
                     OptionalExchangeOrderId(e, "exchangeOrderId"),
-                    Text(e, "rejectReason")),
+                    Text(e, "rejectReason"))
+                {
+                    AttachedExchangeOrderId = e.TryGetProperty("attachedExchangeOrderId", out _) ? OptionalExchangeOrderId(e, "attachedExchangeOrderId") : null,
+                },
                 nameof(OrderUpdate) => new OrderUpdate(at, ReadOrderState(e.GetProperty("order")), Enum<OrderStateSource>(e, "source"))
                 {
                     FromReconciliation = e.GetProperty("fromReconciliation").GetBoolean(),
@@ -158,6 +165,16 @@ public static class EngineInputJson
         {
             w.WriteBoolean("placedByCaller", true);
         }
+        // Likewise written only when set: documents of intents without a bracket are unchanged.
+        if (intent.Bracket is { } bracket)
+        {
+            WriteDecimal(w, "takeProfit", bracket.TakeProfit);
+            WriteDecimal(w, "stopLoss", bracket.StopLoss);
+        }
+        if (intent.BracketOf is { } parent)
+        {
+            w.WriteString("bracketOf", parent.Value);
+        }
         w.WriteEndObject();
     }
 
@@ -178,6 +195,10 @@ public static class EngineInputJson
         DecidedAt = Time(e, "decidedAt"),
         ClientOrderId = OptionalClientOrderId(e, "clientOrderId"),
         PlacedByCaller = e.TryGetProperty("placedByCaller", out var placed) && placed.GetBoolean(),
+        Bracket = e.TryGetProperty("takeProfit", out _) && Decimal(e, "takeProfit") is { } takeProfit && Decimal(e, "stopLoss") is { } stopLoss
+            ? new Bracket(takeProfit, stopLoss)
+            : null,
+        BracketOf = e.TryGetProperty("bracketOf", out _) ? OptionalClientOrderId(e, "bracketOf") : null,
     };
 
     private static void WriteOrderState(Utf8JsonWriter w, OrderState s)
@@ -195,6 +216,15 @@ public static class EngineInputJson
         WriteDecimal(w, "totalFees", s.TotalFees);
         WriteInt(w, "numberOfFills", s.NumberOfFills);
         WriteDecimal(w, "orderSize", s.OrderSize);
+        // Written only when set, so documents of orders without a bracket are unchanged.
+        if (s.OriginatingOrderId is { } originating)
+        {
+            w.WriteString("originatingOrderId", originating.Value);
+        }
+        if (s.AttachedOrderId is { } attached)
+        {
+            w.WriteString("attachedOrderId", attached.Value);
+        }
         w.WriteEndObject();
     }
 
@@ -212,6 +242,8 @@ public static class EngineInputJson
         TotalFees = Decimal(e, "totalFees"),
         NumberOfFills = Int(e, "numberOfFills"),
         OrderSize = Decimal(e, "orderSize"),
+        OriginatingOrderId = e.TryGetProperty("originatingOrderId", out _) ? OptionalExchangeOrderId(e, "originatingOrderId") : null,
+        AttachedOrderId = e.TryGetProperty("attachedOrderId", out _) ? OptionalExchangeOrderId(e, "attachedOrderId") : null,
     };
 
     private static void WriteFill(Utf8JsonWriter w, TradeFill f)

@@ -47,6 +47,10 @@ internal static class Rows
             DecidedAt = RequiredTime(r, "decided_at"),
             ClientOrderId = r.Text("intent_client_order_id") is { } own ? ClientOrderId.From(own) : null,
             PlacedByCaller = r.Flag("placed_by_caller"),
+            Bracket = r.Decimal("take_profit_price") is { } takeProfit && r.Decimal("stop_loss_price") is { } stopLoss
+                ? new Bracket(takeProfit, stopLoss)
+                : null,
+            BracketOf = r.Text("bracket_of") is { } parent ? ClientOrderId.From(parent) : null,
         },
         StagedAt = RequiredTime(r, "staged_at"),
         Placement = Enum<PlacementState>(r, "placement"),

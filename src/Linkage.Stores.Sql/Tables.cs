@@ -39,6 +39,12 @@ internal static class Tables
             // Whether the caller places the order itself (migration 0003 on SQLite, 0004 on PostgreSQL): a host that
             // restarts must still know never to send a create-order for it.
             Column<OrderRecord>.Of("placed_by_caller", ColumnKind.Flag, r => r.Intent.PlacedByCaller),
+
+            // An entry's attached bracket and, on the child order the exchange created for it, the parent's client
+            // order id (migration 0005 on SQLite, 0006 on PostgreSQL).
+            Column<OrderRecord>.Of("take_profit_price", ColumnKind.Decimal, r => r.Intent.Bracket?.TakeProfit),
+            Column<OrderRecord>.Of("stop_loss_price", ColumnKind.Decimal, r => r.Intent.Bracket?.StopLoss),
+            Column<OrderRecord>.Of("bracket_of", ColumnKind.Text, r => r.Intent.BracketOf?.Value),
             Column<OrderRecord>.Of("staged_at", ColumnKind.Time, r => r.StagedAt),
             Column<OrderRecord>.Of("placement", ColumnKind.Text, r => r.Placement.ToString()),
             Column<OrderRecord>.Of("reject_reason", ColumnKind.Text, r => r.RejectReason),

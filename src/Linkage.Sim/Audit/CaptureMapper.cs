@@ -222,8 +222,8 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
     /// <summary>
     /// A Get Order answer. The webhook asks about an order for two reasons: it is one of its own in flight, or fills
     /// are parked under it. An answer about an order the store does not hold, naming no client order id or one that is
-    /// neither minted by Linkage nor staged, is what the webhook turns into <see cref="OrderNotOurs"/> (its parked fills
-    /// become external); every other answer is reconciliation of the order's state.
+    /// neither minted by Linkage nor staged, and no <c>originating_order_id</c>, is what the webhook turns into
+    /// <see cref="OrderNotOurs"/> (its parked fills become external); every other answer is reconciliation of the order's state.
     /// </summary>
     private EngineInput GetOrder(OrderReport report, CaptureRecord record, string origin, ILinkageStoreView store)
     {
@@ -231,7 +231,10 @@ internal sealed class CaptureMapper(ExchangeView exchange, List<AuditAnomaly> an
         exchange.OnOrderState(state, OrderStateSource.RestOrder, record.At, record.Line);
         var known = store.FindByExchangeOrderId(state.ExchangeOrderId) is not null;
         var ours = state.ClientOrderId is { } coid && (coid.IsMintedByLinkage || store.FindByClientOrderId(coid) is not null);
-        return known || ours
+        // An attached bracket order names no client order id but names its parent: the engine decides whose it is, as
+        // the webhook lets it (WebhookHost.ResolveParked).
+        var attached = state.ClientOrderId is null && state.OriginatingOrderId is not null;
+        return known || ours || attached
             ? FeedInputs.From(report, record.At, origin)
             : new OrderNotOurs(record.At, state.ExchangeOrderId, state.ClientOrderId) { Origin = origin };
     }

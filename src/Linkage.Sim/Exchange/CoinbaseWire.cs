@@ -42,8 +42,16 @@ public static class CoinbaseWire
             w.WriteString("product_id", order.Product);
             w.WriteString("side", SideUpper(order.Side));
             w.WriteString("client_order_id", order.ClientOrderId);
+            if (order.AttachedOrderId is { } attached)
+            {
+                w.WriteString("attached_order_id", attached);
+            }
             w.WriteEndObject();
             OrderConfiguration(w, order.Size, order.LimitPrice);
+            if (order is { ParentOrderId: null, Bracket: { } bracket })
+            {
+                CreateOrderRequests.AttachedOrderConfiguration(w, bracket);
+            }
         });
 
     /// <summary>A refused create-order: <c>success: false</c> with an <c>error_response</c>.</summary>
@@ -250,11 +258,11 @@ public static class CoinbaseWire
         w.WriteString("product_id", order.Product);
         w.WriteString("product_type", "SPOT");
         w.WriteString("order_side", SideUpper(order.Side));
-        w.WriteString("order_type", order.IsLimit ? "Limit" : "Market");
+        w.WriteString("order_type", IsAttached(order) ? "Bracket" : order.IsLimit ? "Limit" : "Market");
         w.WriteString("time_in_force", order.IsLimit ? "GOOD_UNTIL_CANCELLED" : "IMMEDIATE_OR_CANCEL");
         w.WriteString("status", OrderStatuses.ToWire(status));
         w.WriteString("limit_price", order.LimitPrice is { } price ? Dec(price) : "");
-        w.WriteString("stop_price", "");
+        w.WriteString("stop_price", IsAttached(order) ? Dec(order.Bracket!.StopLoss) : "");
         w.WriteString("post_only", "false");
         w.WriteString("cumulative_quantity", Dec(order.CumulativeQuantity));
         w.WriteString("leaves_quantity", Dec(status.IsTerminal() ? 0m : order.Unfilled));
@@ -267,7 +275,7 @@ public static class CoinbaseWire
         w.WriteString("outstanding_hold_amount", Dec(order.Side == Side.Buy && !status.IsTerminal() ? order.Unfilled * (order.LimitPrice ?? 0m) : 0m));
         w.WriteString("cancel_reason", status == OrderStatus.Cancelled ? "User requested cancel" : "");
         w.WriteString("reject_reason", "");
-        w.WriteString("trigger_status", "INVALID_ORDER_TYPE");
+        w.WriteString("trigger_status", TriggerStatus(order));
         w.WriteString("creation_time", Micros(order.CreatedAt));
         w.WriteString("start_time", NotApplicableTime);
         w.WriteString("end_time", NotApplicableTime);
@@ -297,9 +305,33 @@ public static class CoinbaseWire
         w.WriteString("user_id", UserId);
         w.WriteString("side", SideUpper(order.Side));
         w.WriteString("status", OrderStatuses.ToWire(order.Status));
-        w.WriteString("order_type", order.IsLimit ? "LIMIT" : "MARKET");
+        w.WriteString("order_type", IsAttached(order) ? "BRACKET" : order.IsLimit ? "LIMIT" : "MARKET");
         w.WriteString("time_in_force", order.IsLimit ? "GOOD_UNTIL_CANCELLED" : "IMMEDIATE_OR_CANCEL");
-        OrderConfiguration(w, order.Size, order.LimitPrice);
+        if (IsAttached(order))
+        {
+            w.WriteStartObject("order_configuration");
+            w.WriteStartObject("trigger_bracket_gtc");
+            w.WriteString("base_size", Dec(order.Size));
+            w.WriteString("limit_price", Dec(order.Bracket!.TakeProfit));
+            w.WriteString("stop_trigger_price", Dec(order.Bracket.StopLoss));
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteString("trigger_status", TriggerStatus(order));
+        }
+        else
+        {
+            OrderConfiguration(w, order.Size, order.LimitPrice);
+        }
+        // Written only on orders with a bracket, so every other order's REST object is byte for byte what it was.
+        if (order.ParentOrderId is { } parent)
+        {
+            w.WriteString("originating_order_id", parent);
+        }
+        if (order.AttachedOrderId is { } attached)
+        {
+            w.WriteString("attached_order_id", attached);
+            CreateOrderRequests.AttachedOrderConfiguration(w, order.Bracket!);
+        }
         w.WriteString("created_time", Micros(order.CreatedAt));
         if (order.LastFillTime is { } lastFill)
         {
@@ -333,6 +365,13 @@ public static class CoinbaseWire
     }
 
     private static void OrderConfiguration(Utf8JsonWriter w, decimal size, decimal? limitPrice) => CreateOrderRequests.OrderConfiguration(w, size, limitPrice);
+
+    /// <summary>An attached bracket order (the exchange created it for an entry's <c>attached_order_configuration</c>).</summary>
+    private static bool IsAttached(ExchangeOrder order) => order is { ParentOrderId: not null, Bracket: not null };
+
+    /// <summary><c>trigger_status</c>: a plain order's is <c>INVALID_ORDER_TYPE</c>; a bracket's stop is pending until it triggers.</summary>
+    private static string TriggerStatus(ExchangeOrder order) =>
+        !IsAttached(order) ? "INVALID_ORDER_TYPE" : order.StopTriggered ? "STOP_TRIGGERED" : "STOP_PENDING";
 
     private static string Envelope(string channel, long sequence, DateTimeOffset at, Action<Utf8JsonWriter> writeEvent) =>
         Write(w =>

@@ -23,7 +23,11 @@ public sealed record ExchangeTrade(
     decimal Size,
     decimal Price,
     decimal Commission,
-    bool OrderIsMaker);
+    bool OrderIsMaker)
+{
+    /// <summary>For a trade of an attached bracket order: the leg it executed (<c>take_profit</c> or <c>stop_loss</c>); else null.</summary>
+    public string? Leg { get; init; }
+}
 
 /// <summary>
 /// An order as the simulated exchange holds it. Quantities are cumulative and exact (decimal); the status is one of the
@@ -104,6 +108,21 @@ public sealed class ExchangeOrder
     public decimal? AveragePrice => CumulativeQuantity == 0m ? null : Math.Round(FilledValue / CumulativeQuantity, ExchangeRules.AveragePriceDecimals);
 
     public bool IsLimit => LimitPrice is not null;
+
+    /// <summary>
+    /// The attached take-profit / stop-loss legs: on an entry placed with an <c>attached_order_configuration</c>, and on
+    /// the child order the exchange created for it (<see cref="ParentOrderId"/> set). Null on every other order.
+    /// </summary>
+    public Bracket? Bracket { get; internal init; }
+
+    /// <summary>On an attached bracket order: the exchange id of the order it is attached to (REST <c>originating_order_id</c>).</summary>
+    public string? ParentOrderId { get; internal init; }
+
+    /// <summary>On an order placed with a bracket: the exchange id of the attached order (<c>attached_order_id</c>).</summary>
+    public string? AttachedOrderId { get; internal set; }
+
+    /// <summary>On an attached bracket order: whether its stop triggered (a stop-loss trade executed), for <c>trigger_status</c>.</summary>
+    public bool StopTriggered { get; internal set; }
 
     internal void Execute(ExchangeTrade trade)
     {

@@ -164,7 +164,11 @@ public sealed class SimulatedExchange : IExchangeApi
             _world.After(_latency.Ack, () => respond(refusal));
             return;
         }
-        var order = Open(request.ClientOrderId, request.Product, request.Side, request.Size, request.LimitPrice, _keysByClientId.GetValueOrDefault(request.ClientOrderId));
+        var order = Open(request.ClientOrderId, request.Product, request.Side, request.Size, request.LimitPrice, _keysByClientId.GetValueOrDefault(request.ClientOrderId), request.Bracket);
+        if (request.Bracket is { } bracket)
+        {
+            OpenAttached(order, bracket);
+        }
         var response = CoinbaseWire.CreateOrderSuccess(order);
         switch (ack)
         {
@@ -267,7 +271,24 @@ public sealed class SimulatedExchange : IExchangeApi
     /// Executes <paramref name="size"/> (null: the rest) of the order at <paramref name="price"/> (null: its limit price,
     /// else the product's market price). Returns the trade, or the reason the step is impossible.
     /// </summary>
-    public (ExchangeTrade? Trade, string? Error) Fill(string orderId, decimal? size, decimal? price)
+    public (ExchangeTrade? Trade, string? Error) Fill(string orderId, decimal? size, decimal? price) => Fill(orderId, size, price, leg: null);
+
+    /// <summary>
+    /// Executes the attached bracket order of entry <paramref name="parentOrderId"/> on <paramref name="leg"/>
+    /// (<see cref="Bracket.TakeProfitTrigger"/> or <see cref="Bracket.StopLossTrigger"/>) at <paramref name="price"/>,
+    /// null meaning the leg's own price (the take-profit limit, or the stop trigger price).
+    /// </summary>
+    public (ExchangeTrade? Trade, string? Error) FillBracket(string parentOrderId, string leg, decimal? size, decimal? price)
+    {
+        if (Find(parentOrderId) is not { AttachedOrderId: { } childId, Bracket: { } bracket })
+        {
+            return (null, "the order has no attached bracket order");
+        }
+        var legPrice = leg == Bracket.TakeProfitTrigger ? bracket.TakeProfit : bracket.StopLoss;
+        return Fill(childId, size, price ?? legPrice, leg);
+    }
+
+    private (ExchangeTrade? Trade, string? Error) Fill(string orderId, decimal? size, decimal? price, string? leg)
     {
         if (!_byId.TryGetValue(orderId, out var order))
         {
@@ -291,7 +312,11 @@ public sealed class SimulatedExchange : IExchangeApi
         var tradeKey = $"{FeedState(order).Key}:{index.ToString(CultureInfo.InvariantCulture)}";
         var trade = new ExchangeTrade(
             order.OrderId, _ids.UuidFor("entry:" + tradeKey), _ids.UuidFor("trade:" + tradeKey), _ids.NextLegacyTradeId(), index, _world.Now,
-            quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker);
+            quantity, tradePrice, Math.Round(quantity * tradePrice * rate, ExchangeRules.FeeDecimals, MidpointRounding.ToEven), maker) { Leg = leg };
+        if (leg == Bracket.StopLossTrigger)
+        {
+            order.StopTriggered = true;
+        }
         order.Execute(trade);
         _trades.Add((order, trade));
         if (order.Status.IsTerminal())
@@ -383,7 +408,22 @@ public sealed class SimulatedExchange : IExchangeApi
         return node.ToJsonString();
     }
 
-    private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, string? key)
+    /// <summary>
+    /// The order Coinbase creates for an entry's <c>attached_order_configuration</c>: the other side, the entry's size,
+    /// the take profit as its limit price, no client order id (no client sent one), named in the entry's
+    /// <c>attached_order_id</c> and naming the entry in its <c>originating_order_id</c>.
+    /// </summary>
+    private void OpenAttached(ExchangeOrder parent, Bracket bracket)
+    {
+        var child = Open("", parent.Product, parent.Side == Side.Buy ? Side.Sell : Side.Buy, parent.Size, bracket.TakeProfit, FeedState(parent).Key + "/attached", bracket, parent.OrderId);
+        parent.AttachedOrderId = child.OrderId;
+        AttachedOrderCreated?.Invoke(parent, child);
+    }
+
+    /// <summary>The exchange created an attached bracket order (the entry, then its child): the oracle learns whose it is.</summary>
+    public event Action<ExchangeOrder, ExchangeOrder>? AttachedOrderCreated;
+
+    private ExchangeOrder Open(string clientOrderId, string product, Side side, decimal size, decimal? limitPrice, string? key, Bracket? bracket = null, string? parentOrderId = null)
     {
         // The order's key names it in message identities and ids: the runner's label, else its client order id, made
         // unique by how many orders had that key before (two foreign orders may share a client order id).
@@ -391,12 +431,20 @@ public sealed class SimulatedExchange : IExchangeApi
         var seen = _orderKeys.GetValueOrDefault(described);
         _orderKeys[described] = seen + 1;
         var unique = seen == 0 ? described : described + "#" + seen.ToString(CultureInfo.InvariantCulture);
-        var order = new ExchangeOrder(_orders.Count + 1, _ids.UuidFor("order:" + unique), clientOrderId, product, side, size, limitPrice, _world.Now) { LastUpdateTime = _world.Now };
+        var order = new ExchangeOrder(_orders.Count + 1, _ids.UuidFor("order:" + unique), clientOrderId, product, side, size, limitPrice, _world.Now)
+        {
+            LastUpdateTime = _world.Now,
+            Bracket = bracket,
+            ParentOrderId = parentOrderId,
+        };
         FeedState(order).Key = unique;
         _orders.Add(order);
         _open.Add(order);
         _byId.Add(order.OrderId, order);
-        _byClientId.TryAdd(clientOrderId, order);
+        if (clientOrderId.Length > 0)
+        {
+            _byClientId.TryAdd(clientOrderId, order);
+        }
         if (_feed == FeedKind.Trades)
         {
             PublishLegacy(order, seq => CoinbaseWire.LegacyReceived(order, seq, _world.Now), LegacyKind.Received);
@@ -613,10 +661,10 @@ public sealed class SimulatedExchange : IExchangeApi
         {
             throw new InvalidOperationException($"the simulated exchange cannot read a create-order request: {parsed.Error?.ToString() ?? "no base_size"}");
         }
-        return new CreateRequest(request.ClientOrderId.Value, request.Product.Value, request.Side, size, request.LimitPrice);
+        return new CreateRequest(request.ClientOrderId.Value, request.Product.Value, request.Side, size, request.LimitPrice, request.Bracket);
     }
 
-    private sealed record CreateRequest(string ClientOrderId, string Product, Side Side, decimal Size, decimal? LimitPrice);
+    private sealed record CreateRequest(string ClientOrderId, string Product, Side Side, decimal Size, decimal? LimitPrice, Bracket? Bracket);
 
     /// <summary>What the feed has said about one order: for coalescing and for the <c>duplicate</c> step.</summary>
     private sealed class OrderFeedState

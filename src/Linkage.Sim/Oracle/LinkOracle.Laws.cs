@@ -292,7 +292,8 @@ public sealed partial class LinkOracle
             Fail(ExitsCloseEntries, key + "/quantity", $"{exit.Label}: the allocation to {entry.Label} is not as much as both have open",
                 trade: null, expected: Dec(Math.Min(exitOpen, OpenOf(entryId))), actual: Dec(allocation.Quantity));
         }
-        if (allocation.ExitTrigger != exit.Trigger || allocation.SellScore != exit.SellScore)
+        // A bracket child's trigger is the leg that executed (checked with its links), and it has no score of its own.
+        if (exit.BracketOf is null && (allocation.ExitTrigger != exit.Trigger || allocation.SellScore != exit.SellScore))
         {
             Fail(ExitsCloseEntries, key + "/intent", $"{exit.Label}: the allocation to {entry.Label} does not record the exit's trigger and sell score",
                 trade: null, expected: $"{exit.Trigger ?? "(none)"}, {ScoreText(exit.SellScore)}", actual: $"{allocation.ExitTrigger ?? "(none)"}, {ScoreText(allocation.SellScore)}");

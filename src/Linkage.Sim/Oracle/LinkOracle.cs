@@ -53,7 +53,38 @@ public sealed partial class LinkOracle
     {
         _exchange = exchange;
         _durable = durableStore;
+        _exchange.AttachedOrderCreated += OnAttachedOrderCreated;
     }
+
+    /// <summary>
+    /// The exchange created an entry's attached bracket order. It belongs to the entry's intent: an exit closing the
+    /// entry's lot alone, under the client order id the engine derives from the entry's, linked to the entry's
+    /// snapshot. It is known to the oracle by its exchange id (it carries no client order id).
+    /// </summary>
+    private void OnAttachedOrderCreated(ExchangeOrder parent, ExchangeOrder child)
+    {
+        if (FindByClientOrderId(parent.ClientOrderId) is not { Origin: OrderOrigin.Entry, ClientOrderId: { } parentId } entry)
+        {
+            return;
+        }
+        Add(new TruthOrder
+        {
+            Label = entry.Label + BracketLabelSuffix,
+            Origin = OrderOrigin.Exit,
+            Product = entry.Product,
+            Side = entry.Side == Side.Buy ? Side.Sell : Side.Buy,
+            PlacedAt = entry.PlacedAt,
+            ClientOrderId = ClientOrderIds.ForAttached(ClientOrderId.From(parentId)).Value,
+            ExchangeOrderId = child.OrderId,
+            Snapshot = entry.Snapshot,
+            SnapshotLabel = entry.SnapshotLabel,
+            Closes = [parentId],
+            BracketOf = entry.Label,
+        });
+    }
+
+    /// <summary>How reports name an entry's attached bracket order: the entry's label and this suffix.</summary>
+    public const string BracketLabelSuffix = "/bracket";
 
     /// <summary>The step being run, named by failures found while it (or what it set off) runs.</summary>
     public StepRef? CurrentStep { get; set; }
@@ -196,6 +227,11 @@ public sealed partial class LinkOracle
         }
         _linkedByClientId[link.ClientOrderId.Value] = _linkedByClientId.GetValueOrDefault(link.ClientOrderId.Value) + link.Quantity;
         AddLinkedValue(link);
+        if (truth is { BracketOf: not null } && LegProblem(truth.ClientOrderId!, link.Trigger, "link") is { } legProblem)
+        {
+            Fail(ExitsCloseEntries, orderId + "/" + link.Sequence.ToString(CultureInfo.InvariantCulture) + "/leg", legProblem,
+                trade: null, expected: string.Join(" or ", LegsExecuted(truth)), actual: link.Trigger ?? "no trigger");
+        }
         var total = _linkedByOrder.GetValueOrDefault(orderId) + link.Quantity;
         _linkedByOrder[orderId] = total;
         var executed = order?.CumulativeQuantity ?? 0m;
@@ -208,7 +244,7 @@ public sealed partial class LinkOracle
 
     private void ObserveAllocation(AllocationRecord allocation)
     {
-        var problem = AllocationProblem(allocation);
+        var problem = AllocationProblem(allocation) ?? LegProblem(allocation.ExitClientOrderId.Value, allocation.ExitTrigger, "allocation");
         if (problem is not null)
         {
             Fail(ExitsCloseEntries, allocation.ExitClientOrderId.Value + "/" + allocation.Sequence.ToString(CultureInfo.InvariantCulture),
@@ -367,7 +403,10 @@ public sealed partial class LinkOracle
         var byEntry = allocations.GroupBy(a => a.EntryClientOrderId.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(a => a.Quantity), StringComparer.Ordinal);
         foreach (var truth in _orders)
         {
-            if (truth.ClientOrderId is not { } coid || _exchange.FindByClientOrderId(coid) is not { } order)
+            // An attached bracket order carries no client order id: the exchange knows it by its own id.
+            var exchangeOrder = truth.BracketOf is not null && truth.ExchangeOrderId is { } id ? _exchange.Find(id)
+                : truth.ClientOrderId is { } known ? _exchange.FindByClientOrderId(known) : null;
+            if (truth.ClientOrderId is not { } coid || exchangeOrder is not { } order)
             {
                 continue;
             }
@@ -388,6 +427,26 @@ public sealed partial class LinkOracle
             }
         }
     }
+
+    /// <summary>
+    /// For an attached bracket order: the trigger recorded must be a leg that executed on the exchange (take profit or
+    /// stop loss); null when it is, or when the exit is no bracket.
+    /// </summary>
+    private string? LegProblem(string exitClientOrderId, string? trigger, string what)
+    {
+        if (_byClientOrderId.GetValueOrDefault(exitClientOrderId) is not { BracketOf: not null } bracket)
+        {
+            return null;
+        }
+        var legs = LegsExecuted(bracket);
+        return trigger is not null && legs.Contains(trigger, StringComparer.Ordinal) ? null
+            : $"{bracket.Label}: the {what} records trigger {trigger ?? "(none)"}, but the bracket executed {(legs.Count == 0 ? "nothing" : string.Join(" and ", legs))}";
+    }
+
+    private List<string> LegsExecuted(TruthOrder bracket) =>
+        bracket.ExchangeOrderId is { } id && _exchange.Find(id) is { } order
+            ? [.. order.Trades.Select(t => t.Leg).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]
+            : [];
 
     private string? AllocationProblem(AllocationRecord allocation)
     {

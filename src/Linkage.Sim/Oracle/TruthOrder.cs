@@ -54,5 +54,11 @@ public sealed record TruthOrder
     /// <summary>Exits: the client order ids of the entries named in <c>closes</c> (empty: oldest open lots first).</summary>
     public ImmutableArray<string> Closes { get; init; } = [];
 
+    /// <summary>
+    /// An attached bracket order: the label of the entry it belongs to. Its links must name the entry's snapshot as an
+    /// exit, its fills close only that entry's lot, with the leg that executed as trigger.
+    /// </summary>
+    public string? BracketOf { get; init; }
+
     public bool IsBot => Origin != OrderOrigin.Manual;
 }

@@ -37,6 +37,11 @@ public static class IntentPayloads
                 }
                 w.WriteEndObject();
             }
+            if (step.Bracket is { } bracket)
+            {
+                w.WriteString("take_profit_price", CoinbaseWire.Dec(bracket.TakeProfit));
+                w.WriteString("stop_loss_price", CoinbaseWire.Dec(bracket.StopLoss));
+            }
             w.WriteString("timestamp", CoinbaseWire.Micros(decidedAt));
         });
 

@@ -321,6 +321,10 @@ public static class ScenarioRunner
                         Label = manual.Order, Origin = OrderOrigin.Manual, Product = manual.Product, Side = manual.Side, PlacedAt = _world.Now, ExchangeOrderId = order.OrderId,
                     });
                     break;
+                case FillStep { Leg: { } leg } fill:
+                    var legName = leg == BracketLeg.TakeProfit ? Bracket.TakeProfitTrigger : Bracket.StopLossTrigger;
+                    OnOrder(index, step, fill.Order, id => _exchange.FillBracket(id, legName, fill.Size, fill.Price).Error);
+                    break;
                 case FillStep fill:
                     OnOrder(index, step, fill.Order, id => _exchange.Fill(id, fill.Size, fill.Price).Error);
                     break;

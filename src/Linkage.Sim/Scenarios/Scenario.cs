@@ -120,6 +120,22 @@ public sealed record PlaceStep(TimeSpan At) : Step(At)
     public ImmutableSortedDictionary<string, string> Indicators { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     public Ack Ack { get; init; } = Ack.Ok;
+
+    /// <summary>
+    /// Extension (<c>bracket</c>, see docs/scenarios.md): the entry is sent with an attached take-profit / stop-loss
+    /// order, which the exchange creates with it. Null: no bracket.
+    /// </summary>
+    public Engine.Bracket? Bracket { get; init; }
+}
+
+/// <summary>Which leg of an entry's attached bracket a <c>fill</c> executes.</summary>
+public enum BracketLeg
+{
+    /// <summary>The take-profit limit order: fills at its limit price or better.</summary>
+    TakeProfit,
+
+    /// <summary>The stop-loss: the stop triggered and its stop-limit order fills.</summary>
+    StopLoss,
 }
 
 /// <summary>The position monitor closes a position (no snapshot): a SELL closes BUY entries, a BUY closes SELL entries (a short).</summary>
@@ -166,6 +182,12 @@ public sealed record FillStep(TimeSpan At) : Step(At)
     public required string Order { get; init; }
     public decimal? Size { get; init; }
     public decimal? Price { get; init; }
+
+    /// <summary>
+    /// Extension (<c>leg</c>, see docs/scenarios.md): the fill executes the attached bracket order of entry
+    /// <see cref="Order"/> on this leg, at <see cref="Price"/> (null: the leg's own price). Null: the order itself fills.
+    /// </summary>
+    public BracketLeg? Leg { get; init; }
 }
 
 public sealed record CancelStep(TimeSpan At) : Step(At)

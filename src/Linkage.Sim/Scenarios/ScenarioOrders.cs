@@ -47,7 +47,11 @@ internal sealed class ScenarioOrders(YamlErrors errors)
             switch (step)
             {
                 case PlaceStep place:
-                    Declare($"{path}.place.order", place, new Order(OrderKind.Entry, place.Product, place.Size, place.Ack is AckReject, place.Line));
+                    Declare($"{path}.place.order", place, new Order(OrderKind.Entry, place.Product, place.Size, place.Ack is AckReject, place.Line)
+                    {
+                        Bracket = place.Bracket,
+                        Side = place.Side,
+                    });
                     break;
                 case ExitStep exit:
                     CheckCloses($"{path}.exit.closes", exit);
@@ -146,9 +150,14 @@ internal sealed class ScenarioOrders(YamlErrors errors)
 
     private void CheckFill(string key, FillStep fill)
     {
-        var order = Find($"{key}.order", fill, fill.Order, OrderKind.Any);
+        var order = Find($"{key}.order", fill, fill.Order, fill.Leg is null ? OrderKind.Any : OrderKind.Entry);
         if (order is null)
         {
+            return;
+        }
+        if (fill.Leg is { } leg)
+        {
+            CheckLegFill(key, fill, order, leg);
             return;
         }
         if (order.Rejected)
@@ -165,6 +174,7 @@ internal sealed class ScenarioOrders(YamlErrors errors)
         if (fill.Size is not { } size)
         {
             order.Closed = $"filled in full at line {fill.Line}";
+            order.FilledInFull = true;
             return;
         }
         order.Filled += size;
@@ -175,6 +185,53 @@ internal sealed class ScenarioOrders(YamlErrors errors)
         else if (order.Filled == order.Size)
         {
             order.Closed = $"filled in full at line {fill.Line}";
+            order.FilledInFull = true;
+        }
+    }
+
+    /// <summary>
+    /// A fill of an entry's attached bracket order: the entry has a bracket, filled in full before (the exchange
+    /// activates the bracket once its parent filled), the bracket's fills stay within the entry's size, and a given
+    /// price is one the named leg can fill at (the take profit at its limit or better, the stop loss anywhere else).
+    /// </summary>
+    private void CheckLegFill(string key, FillStep fill, Order order, BracketLeg leg)
+    {
+        if (order.Bracket is not { } bracket)
+        {
+            errors.Add(fill.Line, $"{key}.leg", $"entry '{fill.Order}' has no bracket (place.bracket) whose leg could fill");
+            return;
+        }
+        if (!order.FilledInFull)
+        {
+            errors.Add(fill.Line, $"{key}.leg", $"entry '{fill.Order}' is not filled in full before this step; its bracket only works once it is");
+            return;
+        }
+        if (order.BracketClosed is not null)
+        {
+            errors.Add(fill.Line, $"{key}.leg", $"the bracket of '{fill.Order}' has nothing left to fill: {order.BracketClosed}");
+            return;
+        }
+        if (fill.Price is { } price)
+        {
+            var childSells = order.Side == Engine.Side.Buy;
+            var atTakeProfit = childSells ? price >= bracket.TakeProfit : price <= bracket.TakeProfit;
+            if (atTakeProfit != (leg == BracketLeg.TakeProfit))
+            {
+                errors.Add(fill.Line, $"{key}.price", leg == BracketLeg.TakeProfit
+                    ? $"{price} is worse than the take profit {bracket.TakeProfit}; the take-profit leg fills at its limit or better"
+                    : $"{price} is at or beyond the take profit {bracket.TakeProfit}; that is the take-profit leg, not the stop loss");
+                return;
+            }
+        }
+        var size = fill.Size ?? order.Size!.Value - order.BracketFilled;
+        order.BracketFilled += size;
+        if (order.BracketFilled > order.Size)
+        {
+            errors.Add(fill.Line, $"{key}.size", $"fills of the bracket of '{fill.Order}' add up to {order.BracketFilled}, more than the entry's size {order.Size}");
+        }
+        else if (order.BracketFilled == order.Size)
+        {
+            order.BracketClosed = $"filled in full at line {fill.Line}";
         }
     }
 
@@ -257,6 +314,21 @@ internal sealed class ScenarioOrders(YamlErrors errors)
         public decimal Filled { get; set; }
         public bool HasFill { get; set; }
         public bool Cancelled { get; set; }
+
+        /// <summary>Entries: the attached bracket, when the entry has one.</summary>
+        public Engine.Bracket? Bracket { get; init; }
+
+        /// <summary>Entries: the side (its bracket sells for a BUY, buys for a SELL).</summary>
+        public Engine.Side Side { get; init; }
+
+        /// <summary>Whether fills executed the whole size (a bracket activates only then).</summary>
+        public bool FilledInFull { get; set; }
+
+        /// <summary>What the bracket's fills add up to.</summary>
+        public decimal BracketFilled { get; set; }
+
+        /// <summary>Why the bracket can fill no more, or null while it can.</summary>
+        public string? BracketClosed { get; set; }
 
         /// <summary>Why no more fills can come (filled in full, cancelled), or null while the order is open.</summary>
         public string? Closed { get; set; }

@@ -100,6 +100,10 @@ public static partial class ScenarioWriter
                         });
                     }
                     WriteAck(yaml, p.Ack);
+                    if (p.Bracket is { } bracket)
+                    {
+                        yaml.Key("bracket").Flow(() => yaml.Key("take_profit").Quantity(bracket.TakeProfit).Key("stop_loss").Quantity(bracket.StopLoss));
+                    }
                 });
                 break;
             case ExitStep e:
@@ -133,7 +137,14 @@ public static partial class ScenarioWriter
                 });
                 break;
             case FillStep f:
-                yaml.Key("fill").Flow(() => yaml.Key("order").Text(f.Order).Key("size").Quantity(f.Size).Key("price").Quantity(f.Price));
+                yaml.Key("fill").Flow(() =>
+                {
+                    yaml.Key("order").Text(f.Order).Key("size").Quantity(f.Size).Key("price").Quantity(f.Price);
+                    if (f.Leg is { } leg)
+                    {
+                        yaml.Key("leg").Plain(leg == BracketLeg.TakeProfit ? "take_profit" : "stop_loss");
+                    }
+                });
                 break;
             case CancelStep c:
                 yaml.Key("cancel").Flow(() => yaml.Key("order").Text(c.Order));

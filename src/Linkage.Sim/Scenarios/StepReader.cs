@@ -18,10 +18,12 @@ internal sealed class StepReader(YamlErrors errors)
 
     private static readonly string[] Actions = [Place, Exit, Manual, Fill, Cancel, Disconnect, Reconnect, Restart, Duplicate, Resend];
     private static readonly string[] StepKeys = ["at", .. Actions];
-    private static readonly string[] PlaceKeys = ["order", "product", "side", "size", "price", "snapshot", "scores", "trigger", "indicators", "ack"];
+    private static readonly string[] PlaceKeys = ["order", "product", "side", "size", "price", "snapshot", "scores", "trigger", "indicators", "ack", "bracket"];
     private static readonly string[] ExitKeys = ["order", "product", "side", "size", "price", "trigger", "scores", "closes", "ack"];
+    private static readonly string[] BracketKeys = ["take_profit", "stop_loss"];
+    private static readonly (string, BracketLeg)[] Legs = [("take_profit", BracketLeg.TakeProfit), ("stop_loss", BracketLeg.StopLoss)];
     private static readonly string[] ManualKeys = ["order", "product", "side", "size", "price", "client_order_id"];
-    private static readonly string[] FillKeys = ["order", "size", "price"];
+    private static readonly string[] FillKeys = ["order", "size", "price", "leg"];
     private static readonly string[] OrderKey = ["order"];
     private static readonly string[] DuplicateKeys = ["order", "as"];
     private static readonly string[] RestartKeys = ["abrupt"];
@@ -138,7 +140,8 @@ internal sealed class StepReader(YamlErrors errors)
         var trigger = f.Name("trigger", lengthMax: Limits.TriggerLengthMax);
         var indicators = ReadIndicators(f);
         var ack = ReadAck(f);
-        if (order is null || product is null || side is null || size is null || snapshot is null || ack is null)
+        var bracket = ReadBracket(f, side);
+        if (order is null || product is null || side is null || size is null || snapshot is null || ack is null || (f.Has("bracket") && bracket is null))
         {
             return null;
         }
@@ -154,7 +157,32 @@ internal sealed class StepReader(YamlErrors errors)
             Trigger = trigger,
             Indicators = indicators,
             Ack = ack,
+            Bracket = bracket,
         };
+    }
+
+    /// <summary>
+    /// <c>bracket: { take_profit: PRICE, stop_loss: PRICE }</c>: both required and positive, on the sides Coinbase
+    /// accepts (a BUY entry's take profit above its stop loss, a SELL entry's below); null when absent or after an error.
+    /// </summary>
+    private static Engine.Bracket? ReadBracket(YamlFields f, Side? side)
+    {
+        if (f.Mapping("bracket", BracketKeys) is not { } legs)
+        {
+            return null;
+        }
+        var takeProfit = legs.Decimal("take_profit", DecimalRule.Positive, required: true);
+        var stopLoss = legs.Decimal("stop_loss", DecimalRule.Positive, required: true);
+        if (takeProfit is not { } tp || stopLoss is not { } sl || side is not { } s)
+        {
+            return null;
+        }
+        if (s == Side.Buy ? tp <= sl : tp >= sl)
+        {
+            legs.Fail("take_profit", $"{tp} must be {(s == Side.Buy ? "above" : "below")} stop_loss {sl} for a {(s == Side.Buy ? "BUY" : "SELL")} entry");
+            return null;
+        }
+        return new Engine.Bracket(tp, sl);
     }
 
     private static ExitStep? ReadExit(YamlFields f, TimeSpan at)
@@ -214,7 +242,12 @@ internal sealed class StepReader(YamlErrors errors)
         var order = f.Name("order", required: true);
         var size = f.Decimal("size", DecimalRule.Positive);
         var price = f.Decimal("price", DecimalRule.Positive);
-        return order is null ? null : new FillStep(at) { Order = order, Size = size, Price = price };
+        var leg = f.Choice("leg", Legs);
+        if (f.Has("leg") && leg is null)
+        {
+            return null;
+        }
+        return order is null ? null : new FillStep(at) { Order = order, Size = size, Price = price, Leg = leg };
     }
 
     private static DuplicateStep? ReadDuplicate(YamlFields f, TimeSpan at)

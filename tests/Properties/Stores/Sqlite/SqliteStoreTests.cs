@@ -98,8 +98,8 @@ public sealed class SqliteStoreTests
             Assert.Multiple(() =>
             {
                 Assert.That(applied.Count(a => a.Count > 0), Is.EqualTo(1), "exactly one store applied the migrations");
-                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3, 4, 5 }));
-                Assert.That(stores[0].Scalar("SELECT COUNT(*) FROM schema_version"), Is.EqualTo("5"));
+                Assert.That(applied.Single(a => a.Count > 0), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }));
+                Assert.That(stores[0].Scalar("SELECT COUNT(*) FROM schema_version"), Is.EqualTo("6"));
             });
         }
         finally
