@@ -73,6 +73,17 @@ public sealed partial class LinkOracle
     private readonly HashSet<string> _externalTradeKeys = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Orders: the most quantity reconciliation gave the engine (REST fill rows, each trade once, or a REST order's
+    /// filled size), for the provenance half of promptness.
+    /// </summary>
+    private readonly Dictionary<string, decimal> _reconciledRows = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, decimal> _reconciledState = new(StringComparer.Ordinal);
+
+    /// <summary>Trade keys summed in <see cref="_reconciledRows"/>.</summary>
+    private readonly HashSet<string> _reconciledKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Bot orders: quantity a <c>user</c> snapshot reported executed beyond what feed updates had delivered (fills made
     /// while the WebSocket was down). A snapshot is a baseline, not fills: reconciliation links that quantity, and a
     /// later update restating it delivers no new fill.
@@ -89,12 +100,25 @@ public sealed partial class LinkOracle
                 break;
             case OrderUpdate update:
                 ObserveOrderState(update);
+                if (update.FromReconciliation && update.Order.CumulativeQuantity is { } cumulative)
+                {
+                    var id = update.Order.ExchangeOrderId.Value;
+                    _reconciledState[id] = Math.Max(_reconciledState.GetValueOrDefault(id), cumulative);
+                }
                 break;
             case TradeFillReceived fill:
                 ObserveTrade(fill);
+                if (fill.FromReconciliation && fill.Fill.TradeType == TradeType.Fill && _reconciledKeys.Add(fill.Fill.Key.Source + ":" + fill.Fill.Key.Key))
+                {
+                    var id = fill.Fill.ExchangeOrderId.Value;
+                    _reconciledRows[id] = _reconciledRows.GetValueOrDefault(id) + fill.Fill.Size;
+                }
                 break;
         }
     }
+
+    /// <summary>The most quantity reconciliation has given the engine about an order.</summary>
+    private decimal Reconciled(string orderId) => Math.Max(_reconciledRows.GetValueOrDefault(orderId), _reconciledState.GetValueOrDefault(orderId));
 
     private void ObserveOrderState(OrderUpdate update)
     {
@@ -244,7 +268,10 @@ public sealed partial class LinkOracle
                 trade: null, expected: "linked >= " + Dec(delivered), actual: "linked " + Dec(linked));
             return;
         }
-        if (linkedBefore >= delivered || batch.Input is OrderUpdate { FromReconciliation: true } or TradeFillReceived { FromReconciliation: true })
+        // Reconciliation's provenance is right for quantity reconciliation gave the engine first: a REST row parked
+        // beside the feed's match of the same trade (both before the identity) is released first.
+        if (linkedBefore >= delivered || batch.Input is OrderUpdate { FromReconciliation: true } or TradeFillReceived { FromReconciliation: true }
+            || Reconciled(orderId) >= linked)
         {
             return;
         }
@@ -472,5 +499,8 @@ public sealed partial class LinkOracle
         _externalTraded.Clear();
         _externalTradeKeys.Clear();
         _snapshotJump.Clear();
+        _reconciledRows.Clear();
+        _reconciledState.Clear();
+        _reconciledKeys.Clear();
     }
 }
