@@ -41,7 +41,7 @@ internal static class Tables
             Column<OrderRecord>.Of("placed_by_caller", ColumnKind.Flag, r => r.Intent.PlacedByCaller),
 
             // An entry's attached bracket and, on the child order the exchange created for it, the parent's client
-            // order id (migration 0005 on SQLite, 0006 on PostgreSQL).
+            // order id (migration 0006 on SQLite, 0007 on PostgreSQL).
             Column<OrderRecord>.Of("take_profit_price", ColumnKind.Decimal, r => r.Intent.Bracket?.TakeProfit),
             Column<OrderRecord>.Of("stop_loss_price", ColumnKind.Decimal, r => r.Intent.Bracket?.StopLoss),
             Column<OrderRecord>.Of("bracket_of", ColumnKind.Text, r => r.Intent.BracketOf?.Value),
