@@ -90,6 +90,9 @@ public sealed partial class LinkOracle
     /// </summary>
     private readonly Dictionary<string, decimal> _snapshotJump = new(StringComparer.Ordinal);
 
+    /// <summary>Bot orders: the highest cumulative a <c>user</c> snapshot reported.</summary>
+    private readonly Dictionary<string, decimal> _snapshotSeen = new(StringComparer.Ordinal);
+
     /// <summary>Records what the input gave the engine: an order's identity, a feed fill, an external order's quantity.</summary>
     private void ObserveInput(EngineInput input)
     {
@@ -149,10 +152,13 @@ public sealed partial class LinkOracle
         }
         if (update.Source == OrderStateSource.FeedSnapshot && !IsExternal(orderId))
         {
-            var seen = Math.Max(_feedCumulative.GetValueOrDefault(orderId), _feedMatched.GetValueOrDefault(orderId)) + _snapshotJump.GetValueOrDefault(orderId);
+            // Beyond the most any feed message reported before it, updates or an earlier snapshot (fuzz 1101 #5107: a
+            // second restart's snapshot after an update had restated the first one's).
+            var seen = Math.Max(Math.Max(_feedCumulative.GetValueOrDefault(orderId), _feedMatched.GetValueOrDefault(orderId)), _snapshotSeen.GetValueOrDefault(orderId));
             if (cumulative > seen)
             {
                 _snapshotJump[orderId] = _snapshotJump.GetValueOrDefault(orderId) + cumulative - seen;
+                _snapshotSeen[orderId] = cumulative;
             }
         }
         if (IsExternal(orderId))
@@ -499,6 +505,7 @@ public sealed partial class LinkOracle
         _externalTraded.Clear();
         _externalTradeKeys.Clear();
         _snapshotJump.Clear();
+        _snapshotSeen.Clear();
         _reconciledRows.Clear();
         _reconciledState.Clear();
         _reconciledKeys.Clear();
