@@ -357,6 +357,13 @@ public sealed class WebhookHost
             // while nobody knew its id, so its state and fills are fetched now.
             Talk(new Conversation(ConversationKind.Check, CheckOrder(accepted)));
         }
+        else if (placement.Result == PlacementResult.Unknown)
+        {
+            // DUPLICATE_CLIENT_ORDER_ID: the order exists, but the answer does not say which it is. Learn its id now,
+            // while List Orders still shows it open: cancelled or filled while the feed is down, it shows there no more
+            // (fuzz seed 1202 #9384: the id was never learned and its fill never linked).
+            Reconcile();
+        }
         return Flush();
     }
 
