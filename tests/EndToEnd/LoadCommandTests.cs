@@ -134,6 +134,13 @@ public sealed partial class LoadCommandTests
         }
     }
 
+    /// <summary>Whether the process ignores SIGINT (bit 1 of the SigIgn mask in /proc/PID/status).</summary>
+    private static bool IgnoresSigint(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x2UL) != 0;
+    }
+
     private static void Interrupt(string work)
     {
         var run = Start("--phases", "fills", "--duration", "600", "--fill-rate", "20", "--work", work);
@@ -146,7 +153,10 @@ public sealed partial class LoadCommandTests
         }
         var children = Children(Text(run.Stderr));
         Assert.That(children, Has.Count.EqualTo(2), "the exchange and the fill phase's daemon");
-        using (var interrupt = Process.Start("kill", ["-INT", run.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+        // A job started in the background by a non-interactive shell (`nohup ... &`) inherits SIGINT ignored, and the
+        // runtime keeps it ignored, as nohup means it to be: then the same handler is reached by SIGTERM.
+        var signal = IgnoresSigint(run.Process.Id) ? "-TERM" : "-INT";
+        using (var interrupt = Process.Start("kill", [signal, run.Process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             interrupt.WaitForExit();
         }
