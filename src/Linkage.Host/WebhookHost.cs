@@ -39,6 +39,11 @@ public sealed class WebhookHost
     private readonly HashSet<string> _confirmed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _confirming = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkWhenAccepted = new(StringComparer.Ordinal);
+
+    // Orders whose create-order answer left the outcome unknown and that have had their one reconciliation for it: a
+    // reconciliation re-sends an order it cannot find, and a re-send refused as a duplicate again must not ask for
+    // another (it did: the two called each other for the rest of the run).
+    private readonly HashSet<string> _reconciledUnknown = new(StringComparer.Ordinal);
     private readonly HashSet<string> _askedParked = new(StringComparer.Ordinal);
     private readonly LinkedList<Pending> _retry = new();
     private readonly Dictionary<long, Timer> _timers = [];
@@ -357,11 +362,12 @@ public sealed class WebhookHost
             // while nobody knew its id, so its state and fills are fetched now.
             Talk(new Conversation(ConversationKind.Check, CheckOrder(accepted)));
         }
-        else if (placement.Result == PlacementResult.Unknown)
+        else if (placement.Result == PlacementResult.Unknown && _reconciledUnknown.Add(clientOrderId.Value))
         {
             // DUPLICATE_CLIENT_ORDER_ID: the order exists, but the answer does not say which it is. Learn its id now,
             // while List Orders still shows it open: cancelled or filled while the feed is down, it shows there no more
-            // (fuzz seed 1202 #9384: the id was never learned and its fill never linked).
+            // (fuzz seed 1202 #9384: the id was never learned and its fill never linked). Once per order: the
+            // reconciliation re-sends an order it does not find listed, and that re-send is refused the same way.
             Reconcile();
         }
         return Flush();

@@ -3,6 +3,7 @@ using Linkage.Coinbase;
 using Linkage.Engine;
 using Linkage.Host;
 using Linkage.Properties.Coinbase;
+using Linkage.Sim.Exchange;
 using Linkage.Stores.Sqlite;
 
 namespace Linkage.Properties.Host;
@@ -245,6 +246,35 @@ public sealed class WebhookHostFakeDriverTests
             Assert.That(retentionAsks.Zip(retentionAsks.Skip(1), (a, b) => b - a), Is.All.GreaterThanOrEqualTo(options.RetentionInterval),
                 "retention is asked for at most every RetentionInterval");
             Assert.That(retentionAsks, Has.Count.InRange(5, 7), "and at least that often");
+        });
+    }
+
+    [Test]
+    public void A_create_order_refused_as_a_duplicate_asks_for_one_reconciliation_not_one_per_refusal()
+    {
+        using var store = new MemoryStore();
+        var driver = new FakeDriver(store);
+        driver.Take(driver.Host.Start(T0, T0.AddHours(1), reconcile: false));
+        driver.Take(driver.Host.DeliverIntent(T0.AddSeconds(1), Intent));
+
+        // An exchange that holds the client order id but no longer lists the order (it filled and finished while the
+        // feed was down), and answers every create-order with DUPLICATE_CLIENT_ORDER_ID: the host learns the id once,
+        // by reconciling, and a reconciliation's re-send refused the same way must not start another.
+        var duplicate = CoinbaseWire.CreateOrderFailure(0.05m, 64250.00m, SimulatedExchange.DuplicateClientOrderId, "the client order id is already in use");
+        var creates = 0;
+        var listings = 0;
+        for (var round = 0; round < 50 && driver.Commands.Count(c => c is SendCreateOrder) > creates; round++)
+        {
+            creates++;
+            driver.Take(driver.Host.CreateOrderAnswered(T0.AddSeconds(2 + round), Minted, duplicate));
+            listings += driver.AnswerRest(T0.AddSeconds(2 + round), Answer).Count(a => a == nameof(ListOpenOrdersCall));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(listings, Is.EqualTo(1), "one reconciliation for the order whose answer left its outcome unknown");
+            Assert.That(creates, Is.EqualTo(2), "the first create-order and the reconciliation's one re-send");
+            Assert.That(store.FindByClientOrderId(Minted)?.Placement, Is.EqualTo(PlacementState.Unknown));
+            Assert.That(driver.Host.IsWaitingForRest, Is.False);
         });
     }
 
