@@ -8,12 +8,18 @@ namespace Linkage.Testing;
 /// <summary>
 /// Progress for long test runs: `dotnet test` prints nothing until the end by default, so when the tests of a fixture
 /// are done and the next fixture starts, one line on the progress channel (shown at once) says which fixture finished,
-/// with its counts and time, and how many tests have run so far. Compiled into every test assembly.
+/// with its counts and time, and how many tests have run so far. A test still running after
+/// <see cref="HeartbeatEvery"/> is named every <see cref="HeartbeatEvery"/>, so a run that stalls (or a CI job that
+/// times out) says in its log which test it was in. Compiled into every test assembly.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly)]
 internal sealed class FixtureProgressAttribute : Attribute, ITestAction
 {
+    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromMinutes(3);
+
     private readonly object _gate = new();
+    private readonly Dictionary<string, DateTime> _running = new(StringComparer.Ordinal);
+    private Timer? _heartbeat;
     private string? _fixture;
     private DateTime _fixtureStarted;
     private int _passed;
@@ -27,6 +33,8 @@ internal sealed class FixtureProgressAttribute : Attribute, ITestAction
         var fixture = test.ClassName ?? "?";
         lock (_gate)
         {
+            _running[test.FullName] = DateTime.UtcNow;
+            _heartbeat ??= new Timer(_ => Heartbeat(), null, HeartbeatEvery, HeartbeatEvery);
             if (fixture == _fixture)
             {
                 return;
@@ -44,6 +52,7 @@ internal sealed class FixtureProgressAttribute : Attribute, ITestAction
         var outcome = TestContext.CurrentContext.Result.Outcome.Status;
         lock (_gate)
         {
+            _running.Remove(test.FullName);
             _total++;
             if (outcome == NUnit.Framework.Interfaces.TestStatus.Failed)
             {
@@ -52,6 +61,19 @@ internal sealed class FixtureProgressAttribute : Attribute, ITestAction
             else if (outcome == NUnit.Framework.Interfaces.TestStatus.Passed)
             {
                 _passed++;
+            }
+        }
+    }
+
+    private void Heartbeat()
+    {
+        lock (_gate)
+        {
+            var now = DateTime.UtcNow;
+            foreach (var (name, started) in _running.Where(r => now - r.Value >= HeartbeatEvery).OrderBy(r => r.Value))
+            {
+                TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{now:HH:mm:ss}] still running {name} ({(now - started).TotalMinutes:0} min so far)"));
             }
         }
     }
