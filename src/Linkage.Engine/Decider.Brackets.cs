@@ -31,18 +31,8 @@ internal sealed partial class Decider
         {
             return Bind(known, childId, boundBy);
         }
-        if (_view.FindByExchangeOrderId(childId) is { } holder)
+        if (HeldElsewhere(childId, parent.ClientOrderId, $"exchange order {childId} is reported attached to client order {parent.ClientOrderId}"))
         {
-            Alert(AlertKind.ConflictingBinding,
-                $"exchange order {childId} is reported attached to client order {parent.ClientOrderId}, but it is bound to client order {holder.ClientOrderId}",
-                parent.ClientOrderId, childId);
-            return null;
-        }
-        if (_view.FindExternal(childId) is not null)
-        {
-            Alert(AlertKind.ConflictingBinding,
-                $"exchange order {childId} is reported attached to client order {parent.ClientOrderId}, but it was classified external",
-                parent.ClientOrderId, childId);
             return null;
         }
         var intent = new Intent

@@ -143,23 +143,31 @@ internal sealed partial class Decider
                 order.ClientOrderId, exchangeId);
             return null;
         }
-        if (_view.FindByExchangeOrderId(exchangeId) is { } holder)
+        if (HeldElsewhere(exchangeId, order.ClientOrderId, $"exchange order {exchangeId} was reported for client order {order.ClientOrderId}"))
         {
-            Alert(AlertKind.ConflictingBinding,
-                $"exchange order {exchangeId} was reported for client order {order.ClientOrderId}, but it is bound to client order {holder.ClientOrderId}",
-                order.ClientOrderId, exchangeId);
-            return null;
-        }
-        if (_view.FindExternal(exchangeId) is not null)
-        {
-            Alert(AlertKind.ConflictingBinding,
-                $"exchange order {exchangeId} was reported for client order {order.ClientOrderId}, but it was classified external",
-                order.ClientOrderId, exchangeId);
             return null;
         }
         var next = Next(order, order with { ExchangeOrderId = exchangeId, Placement = PlacementState.Accepted });
         Emit(new OrderBound(next, boundBy));
         return next;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exchangeId"/> already belongs elsewhere: bound to another client order, or classified
+    /// external. If so, raises the conflicting-binding alert (<paramref name="claim"/>, then who holds the id): binding
+    /// it to <paramref name="claimant"/> as well would link its fills to the wrong intent (S1).
+    /// </summary>
+    private bool HeldElsewhere(ExchangeOrderId exchangeId, ClientOrderId claimant, string claim)
+    {
+        var holder = _view.FindByExchangeOrderId(exchangeId) is { } bound
+            ? $"it is bound to client order {bound.ClientOrderId}"
+            : _view.FindExternal(exchangeId) is not null ? "it was classified external" : null;
+        if (holder is null)
+        {
+            return false;
+        }
+        Alert(AlertKind.ConflictingBinding, $"{claim}, but {holder}", claimant, exchangeId);
+        return true;
     }
 
     /// <summary>

@@ -169,6 +169,24 @@ public sealed class BracketTests
         });
     }
 
+    [Test]
+    public void An_attached_id_already_bound_to_another_order_or_external_adopts_nothing_and_alerts_naming_the_holder()
+    {
+        using var taken = new Rig();
+        using var external = new Rig();
+        taken.Feed(Received(Older), Ack(Older, "child"), Received(Parent, 1));
+        external.Feed(new OrderNotOurs(At(0.5), Eid("child"), null), Received(Parent, 1));
+
+        string Detail(Rig rig) => rig.Feed(AckWithChild(2)).Of<AlertRaised>().Single(a => a.Alert.Kind == AlertKind.ConflictingBinding).Alert.Detail;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Detail(taken), Is.EqualTo($"exchange order child is reported attached to client order {Coid(Parent)}, but it is bound to client order {Coid(Older)}"));
+            Assert.That(Detail(external), Is.EqualTo($"exchange order child is reported attached to client order {Coid(Parent)}, but it was classified external"));
+            Assert.That(taken.Store.FindByClientOrderId(Child), Is.Null, "no child record is staged for an id another order holds");
+            Assert.That(external.Store.FindByClientOrderId(Child), Is.Null);
+        });
+    }
+
     [TestCase(45000, 55000, Side.Buy, "bracket.take_profit", TestName = "Bracket_with_take_profit_below_stop_loss_on_a_buy_is_refused")]
     [TestCase(55000, 45000, Side.Sell, "bracket.take_profit", TestName = "Bracket_with_take_profit_above_stop_loss_on_a_sell_is_refused")]
     [TestCase(0, 45000, Side.Buy, "bracket.take_profit", TestName = "Bracket_with_a_zero_take_profit_is_refused")]
