@@ -15,7 +15,11 @@ namespace Linkage.Testing;
 [AttributeUsage(AttributeTargets.Assembly)]
 internal sealed class FixtureProgressAttribute : Attribute, ITestAction
 {
-    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromMinutes(3);
+    /// <summary>Three minutes, or <c>LINKAGE_TEST_HEARTBEAT_SECONDS</c> when set (to see the lines in a short run).</summary>
+    private static readonly TimeSpan HeartbeatEvery =
+        int.TryParse(Environment.GetEnvironmentVariable("LINKAGE_TEST_HEARTBEAT_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(3);
 
     private readonly object _gate = new();
     private readonly Dictionary<string, DateTime> _running = new(StringComparer.Ordinal);
@@ -72,8 +76,8 @@ internal sealed class FixtureProgressAttribute : Attribute, ITestAction
             var now = DateTime.UtcNow;
             foreach (var (name, started) in _running.Where(r => now - r.Value >= HeartbeatEvery).OrderBy(r => r.Value))
             {
-                TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{now:HH:mm:ss}] still running {name} ({(now - started).TotalMinutes:0} min so far)"));
+                TestContext.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{now:HH:mm:ss}] still running {name} ({(int)(now - started).TotalMinutes}m{(now - started).Seconds:00}s so far)"));
             }
         }
     }
