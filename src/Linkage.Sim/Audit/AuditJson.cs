@@ -70,6 +70,12 @@ public static class AuditJson
             w.WriteNumber("duplicatesIgnored", report.DuplicatesIgnored);
             w.WriteNumber("parkedFills", report.ParkedFills);
             w.WriteNumber("lines", report.Lines);
+            w.WriteStartArray("exits");
+            foreach (var exit in report.Exits)
+            {
+                Exit(w, exit);
+            }
+            w.WriteEndArray();
         });
     }
 
@@ -102,6 +108,22 @@ public static class AuditJson
         w.WriteString("observedQuantity", AuditText.Quantity(external.ObservedQuantity));
         w.WriteString("exchangeCumulative", AuditText.Quantity(external.ExchangeCumulative));
         w.WriteNumber("trades", external.Trades);
+        w.WriteEndObject();
+    }
+
+    private static void Exit(Utf8JsonWriter w, AuditedExit exit)
+    {
+        w.WriteStartObject();
+        w.WriteString("exitClientOrderId", exit.ExitClientOrderId);
+        w.WriteNumber("sequence", exit.Sequence);
+        w.WriteString("entryClientOrderId", exit.EntryClientOrderId);
+        w.WriteString("entrySnapshotId", exit.EntrySnapshotId);
+        w.WriteString("productId", exit.ProductId);
+        w.WriteString("quantity", AuditText.Quantity(exit.Quantity));
+        w.WriteString("entryPrice", AuditText.Quantity(exit.EntryPrice));
+        w.WriteString("exitPrice", AuditText.Quantity(exit.ExitPrice));
+        w.WriteString("realizedPnl", AuditText.Quantity(exit.RealizedPnl));
+        w.WriteString("exitTrigger", exit.ExitTrigger);
         w.WriteEndObject();
     }
 

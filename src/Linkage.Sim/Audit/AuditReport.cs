@@ -55,6 +55,12 @@ public sealed record AuditReport
     /// <summary>By line (lines unknown last), then kind, then detail.</summary>
     public required ImmutableArray<AuditAlert> Alerts { get; init; }
 
+    /// <summary>
+    /// What each exit closed: one row per allocation of an exit's fills to an entry lot, by exit client order id, then
+    /// allocation number. An attached take-profit / stop-loss child is an exit of its parent's lot.
+    /// </summary>
+    public ImmutableArray<AuditedExit> Exits { get; init; } = [];
+
     /// <summary>Decimal places of <see cref="LinkageRate"/>.</summary>
     public const int RateDecimals = 4;
 }
@@ -89,6 +95,23 @@ public sealed record AuditedOrder(
 /// largest cumulative quantity the exchange reported for it.
 /// </summary>
 public sealed record AuditedExternalOrder(string OrderId, string? ClientOrderId, string? ProductId, decimal ObservedQuantity, decimal ExchangeCumulative, int Trades);
+
+/// <summary>
+/// Part of an exit allocated to the entry lot it closes: the entry's snapshot (the decision the exit closes), the
+/// quantity, both prices, the realized PnL (gross, quote currency; negated for a short entry) and the exit's trigger
+/// (<c>take_profit</c> or <c>stop_loss</c> for a bracket child, by the leg that executed).
+/// </summary>
+public sealed record AuditedExit(
+    string ExitClientOrderId,
+    int Sequence,
+    string EntryClientOrderId,
+    string? EntrySnapshotId,
+    string ProductId,
+    decimal Quantity,
+    decimal EntryPrice,
+    decimal ExitPrice,
+    decimal RealizedPnl,
+    string? ExitTrigger);
 
 /// <summary>
 /// Fills (exchange trades, or cumulative increases where the capture has no trade-level data) by outcome. Bot fills are

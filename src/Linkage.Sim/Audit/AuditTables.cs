@@ -30,6 +30,12 @@ public static class AuditTables
             {
                 e.OrderId, e.ClientOrderId ?? "-", e.ProductId ?? "-", AuditText.Quantity(e.ObservedQuantity), AuditText.Quantity(e.ExchangeCumulative), N(e.Trades),
             }));
+        Table(output, "exits by entry", ["exit", "#", "closes entry", "snapshot", "product", "quantity", "entry price", "exit price", "realized pnl", "trigger"],
+            report.Exits.Select(x => new[]
+            {
+                x.ExitClientOrderId, N(x.Sequence), x.EntryClientOrderId, x.EntrySnapshotId ?? "-", x.ProductId, AuditText.Quantity(x.Quantity),
+                AuditText.Quantity(x.EntryPrice), AuditText.Quantity(x.ExitPrice), AuditText.Quantity(x.RealizedPnl), x.ExitTrigger ?? "-",
+            }));
         Table(output, "anomalies", ["line", "kind", "detail"], report.Anomalies.Select(a => new[] { Line(a.Line), a.Kind, a.Detail }));
         Table(output, "quarantined", ["line", "reason"], report.Quarantined.Select(q => new[] { N(q.Line), q.Reason }));
         Table(output, "alerts", ["line", "kind", "detail"], report.Alerts.Select(a => new[] { Line(a.Line), a.Kind, a.Detail }));

@@ -30,7 +30,7 @@ public sealed class AuditJsonTests
             Assert.That(Names(root), Is.EqualTo(new[]
             {
                 "intents", "ordersPlaced", "ordersRejected", "ordersUnknown", "orders", "externalOrders", "linkageRate",
-                "placementToFirstFillMs", "anomalies", "quarantined", "alerts", "fills", "duplicatesIgnored", "parkedFills", "lines",
+                "placementToFirstFillMs", "anomalies", "quarantined", "alerts", "fills", "duplicatesIgnored", "parkedFills", "lines", "exits",
             }));
             Assert.That(Names(root.GetProperty("orders")[0]), Is.EqualTo(new[]
             {
