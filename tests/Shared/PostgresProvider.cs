@@ -64,6 +64,10 @@ internal static class PostgresProvider
                     {
                         _cluster = Cluster.Start();
                         _adminConnectionString = _cluster.AdminConnectionString;
+
+                        // Every process that starts a cluster stops it, whether or not it has a teardown of its own
+                        // (the end-to-end tests had none, and each CI run left a server running).
+                        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopIfStarted();
                     }
                 }
                 catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
