@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Plants each known bug alone and measures what catches it (issue 17, items 4 and 5).
+
+For each plant below: a clean worktree of HEAD gets the one edit, a Release build, then
+  - `replay scenarios --store memory` (CI's main job, on the memory store): which files fail, and which checks;
+  - `fuzz --runs 300 --seed S --store memory` for each seed: the failing scenario's number and the shrunk steps.
+Prints a Markdown table (and writes it to out/plants.md). The worktree is removed at the end.
+
+usage: python3 scripts/plants.py [--seeds 1,2] [--runs 300] [--only NAME,...] [--list]
+Takes about 2 minutes per plant on 2 cores (the build dominates).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# (name, file, text to find (exactly once), replacement, what the bug is)
+PLANTS = [
+    ("exits-newest-lot-first", "src/Linkage.Engine/Decider.Fills.cs",
+     "[.. _view.OpenEntryLots(exit.Intent.Product).Select(o => o.ClientOrderId)]",
+     "[.. _view.OpenEntryLots(exit.Intent.Product).Select(o => o.ClientOrderId).Reverse()]",
+     "exits allocated newest lot first"),
+    ("short-pnl-not-negated", "src/Linkage.Engine/Decider.Fills.cs",
+     "RealizedPnl = entry.Intent.Side == Side.Buy ? gain : -gain,",
+     "RealizedPnl = gain,",
+     "a short lot's realized PnL not negated"),
+    ("snapshot-read-as-fills", "src/Linkage.Engine/Decider.Updates.cs",
+     "? input.Source is OrderStateSource.FeedSnapshot or OrderStateSource.RestOrder ? c : 0m",
+     "? input.Source is OrderStateSource.RestOrder ? c : 0m",
+     "a user-channel snapshot read as fills (external order)"),
+    ("exit-waiting-never-allocated", "src/Linkage.Engine/Decider.Fills.cs",
+     "foreach (var waiting in _view.ExitsAwaitingAllocation(order.Intent.Product))",
+     "foreach (var waiting in _view.ExitsAwaitingAllocation(order.Intent.Product).Take(0))",
+     "an exit waiting for a lot never allocated"),
+    ("trade-before-answer-dropped", "src/Linkage.Engine/Decider.Fills.cs",
+     'Park(input, exchangeId, $"{fill.Key.Source}:{fill.Key.Key}");',
+     "return;",
+     "a trade fill of an order not known yet dropped instead of parked"),
+    ("duplicate-answer-read-as-refusal", "src/Linkage.Coinbase/CoinbaseParser.cs",
+     "private static bool IsDuplicateClientOrderId(CreateOrderResponse response) =>",
+     "private static bool IsDuplicateClientOrderId(CreateOrderResponse response) => false &&",
+     "a re-send answered DUPLICATE_CLIENT_ORDER_ID read as a refusal (the parser's guard removed)"),
+    ("bracket-child-external", "src/Linkage.Engine/Decider.Brackets.cs",
+     "if (parent.Intent is not { Bracket: not null, BracketOf: null })",
+     "if (true)",
+     "an attached bracket child treated as external when a REST order names its parent"),
+    ("unknown-outcome-never-reconciled", "src/Linkage.Host/WebhookHost.cs",
+     "else if (placement.Result == PlacementResult.Unknown && _reconciledUnknown.Add(clientOrderId.Value))",
+     "else if (false)",
+     "the host does not reconcile when a create-order answer leaves the outcome unknown (fuzz 1202 #9384)"),
+]
+
+
+def run(args, cwd, timeout=3600):
+    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", default="1,2")
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--list", action="store_true")
+    a = ap.parse_args()
+    if a.list:
+        for name, _, _, _, what in PLANTS:
+            print(f"{name}: {what}")
+        return 0
+    only = {n for n in a.only.split(",") if n}
+    unknown = only - {p[0] for p in PLANTS}
+    if unknown:
+        print(f"plants.py: no plant named {', '.join(sorted(unknown))} (--list shows them)", file=sys.stderr)
+        return 2
+    root = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True).stdout.strip()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    tree = tempfile.mkdtemp(prefix="linkage-plants-")
+    shutil.rmtree(tree)
+    subprocess.run(["git", "worktree", "add", "--detach", "-q", tree, "HEAD"], cwd=root, check=True)
+    rows = []
+    try:
+        for name, path, old, new, what in PLANTS:
+            if only and name not in only:
+                continue
+            subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
+            file = os.path.join(tree, path)
+            text = open(file, encoding="utf-8").read()
+            if text.count(old) != 1:
+                rows.append((what, f"plant does not apply: the text was found {text.count(old)} times in {path}", ""))
+                continue
+            open(file, "w", encoding="utf-8").write(text.replace(old, new))
+            out = os.path.join(tree, "plant-bin")
+            shutil.rmtree(out, ignore_errors=True)
+            code, log = run(["dotnet", "publish", "src/Linkage.Cli", "-c", "Release", "-o", out, "--nologo", "-v", "q"], tree)
+            if code != 0:
+                rows.append((what, "does not build: " + " ".join(log.split())[-300:], ""))
+                continue
+            cli = [os.path.join(out, "Linkage.Cli")]
+            print(f"[{name}] built; replaying scenarios/", file=sys.stderr, flush=True)
+            code, log = run(cli + ["replay", "scenarios", "--store", "memory"], tree)
+            failed = sorted(set(re.findall(r"^FAIL \S+ \((scenarios/[^)]+)\)", log, re.M)))
+            checks = sorted(set(re.findall(r"^  \[([a-z-]+)\]", log, re.M)))
+            replay = ("passes" if code == 0 else
+                      f"fails {len(failed)} file(s): " + ", ".join(f"`{f.removeprefix('scenarios/')}`" for f in failed[:4])
+                      + (" ..." if len(failed) > 4 else "") + (f" ({', '.join(checks)})" if checks else ""))
+            fuzz = []
+            for seed in a.seeds.split(","):
+                print(f"[{name}] fuzz seed {seed}", file=sys.stderr, flush=True)
+                code, log = run(cli + ["fuzz", "--runs", str(a.runs), "--seed", seed, "--store", "memory",
+                                       "--out", os.path.join(tree, "plant-out")], tree)
+                m = re.search(r"fuzz: scenario (\d+) \(.*?, (\d+) steps\) failed ([a-z, -]+)", log)
+                s = re.search(r"fuzz: shrunk to (\d+) step", log)
+                if code == 0:
+                    fuzz.append(f"seed {seed}: not caught in {a.runs}")
+                elif m and s:
+                    fuzz.append(f"seed {seed}: #{m.group(1)}, {s.group(1)} steps ({m.group(3).strip()})")
+                else:
+                    fuzz.append(f"seed {seed}: exit {code}: " + " ".join(log.split())[-200:])
+            rows.append((what, replay, "; ".join(fuzz)))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", tree], cwd=root)
+    table = [f"Planted bugs on {head} (`python3 scripts/plants.py --seeds {a.seeds} --runs {a.runs}`), memory store:", "",
+             "| planted bug | `replay scenarios` | `fuzz --runs %d` |" % a.runs, "|---|---|---|"]
+    table += [f"| {w} | {r} | {f} |" for w, r, f in rows]
+    text = "\n".join(table) + "\n"
+    print(text)
+    os.makedirs(os.path.join(root, "out"), exist_ok=True)
+    open(os.path.join(root, "out", "plants.md"), "w", encoding="utf-8").write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
