@@ -173,6 +173,10 @@ internal sealed class IntakeApi(LiveDriver driver, ILinkageStore store, DaemonMe
         {
             var done = await Task.WhenAny(placing, Task.Delay(settings.OrderWait, time));
             response = done == placing ? await placing : null;
+            if (response is null)
+            {
+                driver.ForgetPlacement(coid, placing);
+            }
         }
         var order = await driver.Ask(() => (store.FindByClientOrderId(coid), NoCommands));
         var outcome = order?.Placement switch

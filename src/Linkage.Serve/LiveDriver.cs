@@ -139,6 +139,23 @@ internal sealed class LiveDriver : IAsyncDisposable
     }
 
     /// <summary>
+    /// The caller stopped waiting for <paramref name="waited"/> (its bounded wait ended with no answer): the waiter is
+    /// dropped, so create-orders that never get a usable answer (every retry timed out) do not leave one behind each.
+    /// </summary>
+    public void ForgetPlacement(ClientOrderId clientOrderId, Task<RestResponse> waited) =>
+        Post(() =>
+        {
+            if (_placing.TryGetValue(clientOrderId.Value, out var waiter) && waiter.Task == waited)
+            {
+                _placing.Remove(clientOrderId.Value);
+            }
+            return [];
+        });
+
+    /// <summary>Create-orders someone still waits on. Read it on the loop (<see cref="Ask{T}"/>); for tests.</summary>
+    internal int PlacementWaiters => _placing.Count;
+
+    /// <summary>
     /// A clean stop: waits (up to <paramref name="drain"/>) for create-orders already sent to be answered and recorded,
     /// then stops the host (inputs waiting for the store get a last attempt), closes the feed and ends the loop.
     /// </summary>

@@ -179,6 +179,42 @@ public sealed class LiveDriverBurstTests
         }
     }
 
+    [Test]
+    public async Task A_create_order_that_never_gets_a_usable_answer_leaves_no_waiter_once_its_caller_stops_waiting()
+    {
+        using var store = new MemoryStore();
+        var driver = new LiveDriver(processed => new WebhookHost(new EngineCorrelator(store), new StoreLedger(store), Linkage.Host.HostOptions.Default, processed),
+            new SilentRest(), new HeldFeed(), TimeProvider.System, NullLogger.Instance, new DaemonMetrics(), KillSwitch.None);
+        await using (driver)
+        {
+            driver.Start();
+            var waits = new List<(ClientOrderId Coid, Task<RestResponse> Answer)>();
+            for (var i = 0; i < 5; i++)
+            {
+                var payload = Intent(i);
+                waits.Add(await driver.Ask(() =>
+                {
+                    var staged = driver.Host.StageIntent(T0, payload, place: true);
+                    var coid = staged.Answer.ClientOrderId!.Value;
+                    return ((coid, driver.PlacementAnswer(coid)), staged.Commands);
+                }));
+            }
+            // Every create-order gets no usable answer (status 0): nothing completes the waiters but their callers giving up.
+            var waiting = await driver.Ask(() => (driver.PlacementWaiters, ImmutableArray<HostCommand>.Empty));
+            foreach (var (coid, answer) in waits)
+            {
+                driver.ForgetPlacement(coid, answer);
+            }
+            var left = await driver.Ask(() => (driver.PlacementWaiters, ImmutableArray<HostCommand>.Empty));
+            Assert.Multiple(() =>
+            {
+                Assert.That(waiting, Is.EqualTo(5), "one waiter per create-order sent");
+                Assert.That(waits.Select(w => w.Answer.IsCompleted), Is.All.False, "no answer came");
+                Assert.That(left, Is.Zero, "a caller that stopped waiting leaves no waiter behind");
+            });
+        }
+    }
+
     /// <summary>The client order id the daemon mints for <see cref="Intent"/> number <paramref name="i"/> (placed by its caller).</summary>
     private static string ClientOrderIdOf(int i)
     {
