@@ -50,6 +50,11 @@ public sealed class PostgresStore : SqlLinkageStore
             MaxAutoPrepare = options.AutoPrepareMax,
             AutoPrepareMinUsages = 2,
 
+            // The store keeps no session state (its advisory locks are transaction-level, the search path a startup
+            // parameter), so a pooled connection needs no reset when it is returned: Npgsql's reset is seven statements
+            // run before the next command, on every checkout (a fifth of the statements a fuzz run sent).
+            NoResetOnClose = true,
+
             // Every statement of the store names its tables unqualified, so the schema alone on the search path puts all
             // of them, and the migrations, in the schema (a startup parameter: it holds for every pooled connection).
             SearchPath = Options.Schema,
