@@ -7,7 +7,11 @@ using Linkage.Sim.World;
 namespace Linkage.Sim.Server;
 
 /// <summary>A create-order request as the wire server understood it (from snake_case or camelCase JSON).</summary>
-internal sealed record PlaceRequest(string ClientOrderId, string ProductId, Side Side, string Configuration, decimal? BaseSize, decimal? QuoteSize, decimal? LimitPrice, bool PostOnly, DateTimeOffset? EndTime);
+internal sealed record PlaceRequest(string ClientOrderId, string ProductId, Side Side, string Configuration, decimal? BaseSize, decimal? QuoteSize, decimal? LimitPrice, bool PostOnly, DateTimeOffset? EndTime)
+{
+    /// <summary>The configuration named in <c>attached_order_configuration</c> (a take-profit / stop-loss bracket), if any.</summary>
+    public string? Attached { get; init; }
+}
 
 /// <summary>The book's answer to a create-order: the order (new or the one the client order id already named) or a refusal.</summary>
 internal sealed record PlaceResult(ExchangeOrder? Order, bool Existing, string? FailureReason, string? Message)
@@ -195,6 +199,11 @@ internal sealed class ExchangeBook
         if (Products.Find(request.ProductId) is not { } product)
         {
             return Refuse("INVALID_PRODUCT_ID", $"product {request.ProductId} is not traded here");
+        }
+        if (request.Attached is { } attached)
+        {
+            // Placing the entry alone would leave a bot waiting for a take-profit / stop-loss order that never exists.
+            return Refuse("UNSUPPORTED_ORDER_CONFIGURATION", $"attached_order_configuration {attached} is not supported by the simulated exchange: it places no bracket orders");
         }
         var price = _prices[product.Id];
         var isLimit = request.Configuration is "limit_limit_gtc" or "limit_limit_gtd";

@@ -341,7 +341,17 @@ internal sealed class RestApi(ExchangeBook book, UserFeed feed, JwtVerifier veri
             }
             endTime = end;
         }
-        return new PlaceRequest(coid, product, side, entries[0].Key, baseSize, quoteSize, limitPrice, postOnly, endTime);
+        string? attached = null;
+        if (body["attached_order_configuration"] is { } attachedNode)
+        {
+            if (attachedNode is not JsonObject attachedObject || attachedObject.Where(p => p.Value is not null).ToList() is not [var only] || only.Value is not JsonObject)
+            {
+                problem = "attached_order_configuration must hold exactly one configuration object";
+                return null;
+            }
+            attached = only.Key;
+        }
+        return new PlaceRequest(coid, product, side, entries[0].Key, baseSize, quoteSize, limitPrice, postOnly, endTime) { Attached = attached };
     }
 
     // ---- cancel ----

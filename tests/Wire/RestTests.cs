@@ -238,6 +238,27 @@ public sealed class RestTests
     }
 
     [Test]
+    public async Task An_entry_with_an_attached_bracket_is_refused_by_name_not_placed_without_its_bracket()
+    {
+        // The wire exchange places no bracket orders yet: accepting the entry alone would leave the bot waiting for a
+        // take-profit / stop-loss order that never comes.
+        var coid = NewCoid();
+        var bracketed = Limit(coid, "1000.00")[..^1]
+            + ""","attached_order_configuration":{"trigger_bracket_gtc":{"limit_price":"1100.00","stop_trigger_price":"900.00"}}}""";
+        var (status, refused) = await Send(HttpMethod.Post, "/api/v3/brokerage/orders", bracketed);
+        var parsed = CoinbaseParser.ParseCreateOrderResponse(refused);
+        var (_, list) = await Send(HttpMethod.Get, "/api/v3/brokerage/orders/historical/batch?limit=1000");
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK), refused);
+            Assert.That(parsed.TryGetValue(out var response) ? response.Kind : (CreateOrderResponseKind?)null, Is.EqualTo(CreateOrderResponseKind.Failure), refused);
+            Assert.That(refused, Does.Contain("\"new_order_failure_reason\":\"UNSUPPORTED_ORDER_CONFIGURATION\""));
+            Assert.That(refused, Does.Contain("attached_order_configuration trigger_bracket_gtc is not supported"));
+            Assert.That(list, Does.Not.Contain(coid), "nothing was placed");
+        });
+    }
+
+    [Test]
     public void Help_names_every_option_with_its_default()
     {
         var (fileName, prefix) = ExchangeProcess.Command();
