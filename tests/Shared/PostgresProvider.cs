@@ -35,6 +35,7 @@ internal static class PostgresProvider
     private static string? _adminConnectionString;
     private static string? _unavailable;
     private static int _databases;
+    private static bool _stopsAtExit;
 
     /// <summary>Whether <see cref="Variable"/> names a server.</summary>
     public static bool IsConfigured => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Variable));
@@ -66,8 +67,13 @@ internal static class PostgresProvider
                         _adminConnectionString = _cluster.AdminConnectionString;
 
                         // Every process that starts a cluster stops it, whether or not it has a teardown of its own
-                        // (the end-to-end tests had none, and each CI run left a server running).
-                        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopIfStarted();
+                        // (the end-to-end tests had none, and each CI run left a server running). Hooked once, however
+                        // many clusters the process starts after stopping one.
+                        if (!_stopsAtExit)
+                        {
+                            _stopsAtExit = true;
+                            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopIfStarted();
+                        }
                     }
                 }
                 catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)

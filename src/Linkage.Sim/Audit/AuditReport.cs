@@ -111,7 +111,16 @@ public sealed record AuditedExit(
     decimal EntryPrice,
     decimal ExitPrice,
     decimal RealizedPnl,
-    string? ExitTrigger);
+    string? ExitTrigger)
+{
+    /// <summary>The row of one allocation the engine made.</summary>
+    public static AuditedExit From(Engine.AllocationRecord a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return new(a.ExitClientOrderId.Value, a.Sequence, a.EntryClientOrderId.Value, a.EntrySnapshot?.Value,
+            a.Product.Value, a.Quantity, a.EntryPrice, a.ExitPrice, a.RealizedPnl, a.ExitTrigger);
+    }
+}
 
 /// <summary>
 /// Fills (exchange trades, or cumulative increases where the capture has no trade-level data) by outcome. Bot fills are

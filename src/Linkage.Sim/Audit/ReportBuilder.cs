@@ -84,8 +84,7 @@ internal static class ReportBuilder
             Alerts = [.. alerts.Order(Comparer<AuditAlert>.Create((a, b) => AuditText.CompareByLine(a.Line, a.Kind, a.Detail, b.Line, b.Kind, b.Detail)))],
             Exits = [.. store.Allocations()
                 .OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence)
-                .Select(a => new AuditedExit(a.ExitClientOrderId.Value, a.Sequence, a.EntryClientOrderId.Value, a.EntrySnapshot?.Value,
-                    a.Product.Value, a.Quantity, a.EntryPrice, a.ExitPrice, a.RealizedPnl, a.ExitTrigger))],
+                .Select(AuditedExit.From)],
         };
     }
 

@@ -65,8 +65,7 @@ internal static class RoundTrip
             // The report's exits are the allocations the replay's engine made, row for row: which lot each exit closed,
             // the entry's snapshot, quantity, prices, PnL and the exit's trigger (take_profit / stop_loss for a bracket).
             var expected = replay.Allocations.OrderBy(a => a.ExitClientOrderId.Value, StringComparer.Ordinal).ThenBy(a => a.Sequence)
-                .Select(a => new AuditedExit(a.ExitClientOrderId.Value, a.Sequence, a.EntryClientOrderId.Value, a.EntrySnapshot?.Value,
-                    a.Product.Value, a.Quantity, a.EntryPrice, a.ExitPrice, a.RealizedPnl, a.ExitTrigger)).ToList();
+                .Select(AuditedExit.From).ToList();
             differences.AddRange(expected.Zip(report.Exits).Where(pair => pair.First != pair.Second).Take(3)
                 .Select(pair => $"exit differs: the replay allocated {pair.First}, the audit reports {pair.Second}"));
             if (expected.Count != report.Exits.Length)
