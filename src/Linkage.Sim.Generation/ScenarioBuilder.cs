@@ -46,6 +46,9 @@ internal sealed class ScenarioBuilder
     /// <summary>How often, with the cancel race on, an order's cancel follows its last fill within milliseconds.</summary>
     private const decimal CancelRaceChance = 0.7m;
 
+    /// <summary>How often an entry's fill while the WebSocket is down sets up an exit racing it (<see cref="_exitRace"/>).</summary>
+    private const decimal ExitRaceChance = 0.6m;
+
     /// <summary>Most fills an order is split into.</summary>
     private const int PartsMax = 8;
 
@@ -82,6 +85,17 @@ internal sealed class ScenarioBuilder
 
     /// <summary>A cancel race disconnected the WebSocket before the order's last fill: reconnect once its cancel went out.</summary>
     private string? _raceReconnectAfter;
+
+    /// <summary>
+    /// An entry filled while the WebSocket was down: the product and the side of the exit that closes it. Right after the
+    /// reconnect an exit on that product goes out and fills at once, so its fill can reach the engine before
+    /// reconciliation's REST answers link the lot's missed fill: the exit must wait for the lot and be allocated when it
+    /// links (the bug this finds: an exit waiting for a lot that is never allocated).
+    /// </summary>
+    private (string Product, Side ExitSide)? _exitRace;
+
+    /// <summary>The WebSocket came back with <see cref="_exitRace"/> set: the next step is that exit, within milliseconds.</summary>
+    private bool _exitRaceNow;
 
     /// <param name="profile">The features and faults the scenario uses.</param>
     /// <param name="seed">The seed of every draw.</param>
@@ -126,7 +140,7 @@ internal sealed class ScenarioBuilder
     {
         while (_steps.Count < _stepsMax && (_created < _orderTarget || _pending.Count > 0))
         {
-            _now += _urgent is null ? Gap() : TimeSpan.FromMilliseconds(_prng.NextInRange(0, 150));
+            _now += _urgent is null && !_exitRaceNow ? Gap() : TimeSpan.FromMilliseconds(_prng.NextInRange(0, 150));
             Act();
         }
         if (!_book.Connected)
@@ -161,6 +175,18 @@ internal sealed class ScenarioBuilder
             if (!_book.Connected)
             {
                 Emit(new ReconnectStep(_now));
+                return;
+            }
+        }
+        if (_exitRaceNow && _urgent is null)
+        {
+            _exitRaceNow = false;
+            var (product, exitSide) = _exitRace!.Value;
+            _exitRace = null;
+            if (_created < _orderTarget && _book.Connected && ExitRoom(product, exitSide) > 0m)
+            {
+                _created++;
+                NewExit(_products.First(p => p.Id == product), exitSide, fillAtOnce: true);
                 return;
             }
         }
@@ -268,6 +294,12 @@ internal sealed class ScenarioBuilder
     {
         var candidates = ExitChoices().ToList();
         var (spec, exitSide) = candidates[Index(candidates.Count)];
+        NewExit(spec, exitSide, fillAtOnce: false);
+    }
+
+    /// <summary>An exit on <paramref name="spec"/>'s product; <paramref name="fillAtOnce"/>: its first fill is the next step.</summary>
+    private void NewExit(ProductSpec spec, Side exitSide, bool fillAtOnce)
+    {
         var lots = _book.LotsOf(spec.Id, exitSide).Select(l => l.Label).ToList();
         ImmutableArray<string> closes = [];
         if (_profile.Has(SwarmFeature.ExitCloses) && _prng.Chance(0.5m))
@@ -301,6 +333,10 @@ internal sealed class ScenarioBuilder
             Ack = ack,
         };
         Register(exit, spec, size ?? room, exit.Price, exitSide, bot: true);
+        if (fillAtOnce && _plans.TryGetValue(exit.Order, out var plan) && plan.Count > 0 && !plan.Peek().Cancel)
+        {
+            _urgent = exit.Order;
+        }
     }
 
     private void NewManual()
@@ -402,6 +438,11 @@ internal sealed class ScenarioBuilder
         if (!next.Cancel && !_filled.Contains(label))
         {
             _filled.Add(label);
+        }
+        if (!next.Cancel && !_book.Connected && _exitRace is null && _profile.Has(SwarmFeature.Exits)
+            && _book.Find(label) is { Kind: BookOrderKind.Entry } entry && _prng.Chance(ExitRaceChance))
+        {
+            _exitRace = (entry.Product, entry.Side == Side.Buy ? Side.Sell : Side.Buy);
         }
         if (raceNext)
         {
@@ -618,6 +659,15 @@ internal sealed class ScenarioBuilder
             throw new InvalidOperationException($"the generator made a step the book refuses: {reason}");
         }
         _steps.Add(step);
+        if (step is ReconnectStep && _exitRace is not null)
+        {
+            _exitRaceNow = true;
+        }
+        else if (step is RestartStep)
+        {
+            // A restart reconnects by its own path: the race is not set up across one.
+            _exitRace = null;
+        }
     }
 
     private T Pick<T>(List<(int Weight, T Value)> choices)

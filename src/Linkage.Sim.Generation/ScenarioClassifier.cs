@@ -113,6 +113,12 @@ public enum ScenarioClass
 
     /// <summary>The exchange answers re-sent client order ids with an error, and something is re-sent (a lost answer's retry, a resend).</summary>
     ResendAnsweredWithError,
+
+    /// <summary>
+    /// An exit fills within seconds of a reconnect, and a lot it closes filled while the WebSocket was down: the exit's
+    /// fill can reach the engine before reconciliation links the lot's missed fill, and must wait for it.
+    /// </summary>
+    ExitRacesItsLot,
 }
 
 /// <summary>
@@ -123,6 +129,9 @@ public static class ScenarioClassifier
 {
     /// <summary>A day: past the engine's retention after an order finished.</summary>
     private static readonly TimeSpan Days = TimeSpan.FromDays(1);
+
+    /// <summary>How soon after a reconnect an exit's fill counts as racing reconciliation (<see cref="ScenarioClass.ExitRacesItsLot"/>).</summary>
+    private static readonly TimeSpan ExitRaceWindow = TimeSpan.FromSeconds(5);
 
     public static ImmutableSortedSet<ScenarioClass> Classify(Scenario scenario)
     {
@@ -135,6 +144,10 @@ public static class ScenarioClassifier
         var restartsAtFill = new Dictionary<string, int>(StringComparer.Ordinal);
         var connected = true;
         var disconnectedAt = TimeSpan.Zero;
+        // The orders that filled while the WebSocket was down before the latest reconnect, and when that reconnect was.
+        var filledWhileDown = new HashSet<string>(StringComparer.Ordinal);
+        var filledDuringLastOutage = new HashSet<string>(StringComparer.Ordinal);
+        TimeSpan? reconnectedAt = null;
         var previous = TimeSpan.Zero;
         void Add(ScenarioClass c, bool when)
         {
@@ -172,6 +185,10 @@ public static class ScenarioClassifier
                     Add(ScenarioClass.RestartMidPartials, restartsAtFill.TryGetValue(f.Order, out var before) && before < restartsSeen);
                     restartsAtFill[f.Order] = restartsSeen;
                     Add(ScenarioClass.FillDuringDisconnect, !connected);
+                    if (!connected)
+                    {
+                        filledWhileDown.Add(f.Order);
+                    }
                     Add(ScenarioClass.MarketOrder, created[f.Order].Price is null && order.Kind != BookOrderKind.Manual);
                     if (order.Kind == BookOrderKind.Manual)
                     {
@@ -194,6 +211,8 @@ public static class ScenarioClassifier
                         var lots = book.LotsOf(order.Product, order.Side).Where(l => order.Closes.IsEmpty || order.Closes.Contains(l.Label, StringComparer.Ordinal));
                         var executed = order.Executed + (f.Size ?? order.Left);
                         Add(ScenarioClass.ExitAcrossLots, lots.All(l => l.Executed < executed));
+                        Add(ScenarioClass.ExitRacesItsLot, connected && reconnectedAt is { } back && f.At - back <= ExitRaceWindow
+                            && lots.Any(l => filledDuringLastOutage.Contains(l.Label)));
                     }
                     break;
                 case CancelStep c:
@@ -204,6 +223,11 @@ public static class ScenarioClassifier
                 case ReconnectStep or RestartStep:
                     Add(ScenarioClass.ReconnectSnapshot, scenario.Feed == FeedKind.Orders
                         && book.Orders.Any(o => o.Kind != BookOrderKind.Manual && !o.Rejected && !o.Finished));
+                    if (step is ReconnectStep && !connected)
+                    {
+                        reconnectedAt = step.At;
+                        filledDuringLastOutage = [.. filledWhileDown];
+                    }
                     connected = true;
                     if (step is RestartStep restart)
                     {
@@ -213,6 +237,7 @@ public static class ScenarioClassifier
                     break;
                 case DisconnectStep:
                     connected = false;
+                    filledWhileDown.Clear();
                     disconnectedAt = step.At;
                     break;
                 case DuplicateStep d:

@@ -57,6 +57,22 @@ public sealed class ScenarioClassifierTests
     }
 
     [Test]
+    public void An_exit_filling_right_after_the_reconnect_that_follows_its_lots_fill_while_down_races_the_lot()
+    {
+        static ExitStep Exit(TimeSpan at) => new(at) { Order = "x1", Product = "BTC-USD", Side = Side.Sell, Size = 1m, Price = 11m, Trigger = "stop_loss" };
+        Step[] outage = [Buy(S(0), "e1"), new DisconnectStep(S(10)), Fill(S(11), "e1"), new ReconnectStep(S(12))];
+        var racing = Classes([.. outage, Exit(S(12.1)), Fill(S(12.2), "x1")]);
+        var late = Classes([.. outage, Exit(S(30)), Fill(S(31), "x1")]);
+        var lotSeen = Classes(Buy(S(0), "e1"), Fill(S(1), "e1"), new DisconnectStep(S(10)), new ReconnectStep(S(12)), Exit(S(12.1)), Fill(S(12.2), "x1"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(racing, Does.Contain(ScenarioClass.ExitRacesItsLot));
+            Assert.That(late, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "19 s after the reconnect reconciliation has linked the lot");
+            Assert.That(lotSeen, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "the lot filled while the WebSocket was up");
+        });
+    }
+
+    [Test]
     public void An_exit_below_the_open_position_is_partial_and_one_of_all_of_it_is_not()
     {
         ExitStep Exit(decimal size) => new(S(10)) { Order = "x1", Product = "BTC-USD", Size = size, Trigger = "stop_loss" };

@@ -50,6 +50,7 @@ internal sealed class Coverage
         [ScenarioClass.FillRacesCancel] = 3m,
         [ScenarioClass.PartialExit] = 5m,
         [ScenarioClass.ResendAnsweredWithError] = 5m,
+        [ScenarioClass.ExitRacesItsLot] = 1m,
     };
 
     private readonly SortedDictionary<ScenarioClass, int> _counts = [];
