@@ -46,8 +46,8 @@ internal sealed class ScenarioBuilder
     /// <summary>How often, with the cancel race on, an order's cancel follows its last fill within milliseconds.</summary>
     private const decimal CancelRaceChance = 0.7m;
 
-    /// <summary>How often an entry's fill while the WebSocket is down sets up an exit racing it (<see cref="_exitRace"/>).</summary>
-    private const decimal ExitRaceChance = 0.6m;
+    /// <summary>How often an entry's fill while the WebSocket is down sets up an exit racing it (<see cref="_exitRace"/>), when REST lags the feed.</summary>
+    private const decimal ExitRaceChance = 0.8m;
 
     /// <summary>Most fills an order is split into.</summary>
     private const int PartsMax = 8;
@@ -87,14 +87,14 @@ internal sealed class ScenarioBuilder
     private string? _raceReconnectAfter;
 
     /// <summary>
-    /// An entry filled while the WebSocket was down: the product and the side of the exit that closes it. Right after the
-    /// reconnect an exit on that product goes out and fills at once, so its fill can reach the engine before
-    /// reconciliation's REST answers link the lot's missed fill: the exit must wait for the lot and be allocated when it
+    /// An entry filled where its fill cannot link yet (the WebSocket was down, or a match waits for the create-order
+    /// answer): the product and the side of the exit that closes it. An exit on that product then goes out and fills at
+    /// once, so its fill can reach the engine before the lot's: the exit must wait for the lot and be allocated when it
     /// links (the bug this finds: an exit waiting for a lot that is never allocated).
     /// </summary>
     private (string Product, Side ExitSide)? _exitRace;
 
-    /// <summary>The WebSocket came back with <see cref="_exitRace"/> set: the next step is that exit, within milliseconds.</summary>
+    /// <summary>The race of <see cref="_exitRace"/> is on (the WebSocket came back, or a match waits for its answer): the next step is that exit, within milliseconds.</summary>
     private bool _exitRaceNow;
 
     /// <param name="profile">The features and faults the scenario uses.</param>
@@ -319,7 +319,8 @@ internal sealed class ScenarioBuilder
         var room = _book.Capacity(spec.Id, closes, exitSide);
         var roomUnits = (long)(room / spec.BaseIncrement);
         decimal? size = whole ? null : Math.Max(1, _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
-        var ack = DrawAck();
+        // An exit racing its lot is answered at once, so that its fill links before the lot's.
+        var ack = fillAtOnce ? Ack.Ok : DrawAck();
         var exit = new ExitStep(_now)
         {
             Order = "x" + Number(),
@@ -439,10 +440,20 @@ internal sealed class ScenarioBuilder
         {
             _filled.Add(label);
         }
-        if (!next.Cancel && !_book.Connected && _exitRace is null && _profile.Has(SwarmFeature.Exits)
-            && _book.Find(label) is { Kind: BookOrderKind.Entry } entry && _prng.Chance(ExitRaceChance))
+        if (!next.Cancel && _exitRace is null && _profile.Has(SwarmFeature.Exits) && _book.Find(label) is { Kind: BookOrderKind.Entry } entry)
         {
-            _exitRace = (entry.Product, entry.Side == Side.Buy ? Side.Sell : Side.Buy);
+            // On the orders feed a fill names its client order id and links at once, except one the WebSocket missed,
+            // which waits for reconciliation: race it right after the reconnect, when REST lags the feed. On the trades
+            // feed a match names only the exchange order id and waits for the create-order answer: race it now, while
+            // that answer is lost or more than a second away.
+            var missed = !_book.Connected && ScenarioClassifier.ReconciliationLagsFeed(Latency);
+            var unanswered = _book.Connected && _profile.Feed == FeedKind.Trades
+                && (!_answeredAt.TryGetValue(label, out var answered) || answered > _now + TimeSpan.FromSeconds(1));
+            if ((missed || unanswered) && _prng.Chance(ExitRaceChance))
+            {
+                _exitRace = (entry.Product, entry.Side == Side.Buy ? Side.Sell : Side.Buy);
+                _exitRaceNow = unanswered;
+            }
         }
         if (raceNext)
         {

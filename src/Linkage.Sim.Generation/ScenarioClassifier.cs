@@ -115,8 +115,9 @@ public enum ScenarioClass
     ResendAnsweredWithError,
 
     /// <summary>
-    /// An exit fills within seconds of a reconnect, and a lot it closes filled while the WebSocket was down: the exit's
-    /// fill can reach the engine before reconciliation links the lot's missed fill, and must wait for it.
+    /// An exit's fill can reach the engine before a lot it closes links, and must wait for it: the exit fills within
+    /// seconds of a reconnect, a lot filled while the WebSocket was down, and REST answers lag the feed; or, on the trades
+    /// feed, a lot filled and its create-order answer comes after the exit's (or never).
     /// </summary>
     ExitRacesItsLot,
 }
@@ -132,6 +133,16 @@ public static class ScenarioClassifier
 
     /// <summary>How soon after a reconnect an exit's fill counts as racing reconciliation (<see cref="ScenarioClass.ExitRacesItsLot"/>).</summary>
     private static readonly TimeSpan ExitRaceWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether reconciliation's REST answers reach the webhook well after feed messages (by more than the 300 ms an
+    /// exit racing its lot takes to be sent and fill): only then can the exit's fill link before the lot's missed fill.
+    /// </summary>
+    public static bool ReconciliationLagsFeed(Latency latency)
+    {
+        ArgumentNullException.ThrowIfNull(latency);
+        return latency.Rest > latency.Feed + TimeSpan.FromMilliseconds(300);
+    }
 
     public static ImmutableSortedSet<ScenarioClass> Classify(Scenario scenario)
     {
@@ -211,8 +222,11 @@ public static class ScenarioClassifier
                         var lots = book.LotsOf(order.Product, order.Side).Where(l => order.Closes.IsEmpty || order.Closes.Contains(l.Label, StringComparer.Ordinal));
                         var executed = order.Executed + (f.Size ?? order.Left);
                         Add(ScenarioClass.ExitAcrossLots, lots.All(l => l.Executed < executed));
-                        Add(ScenarioClass.ExitRacesItsLot, connected && reconnectedAt is { } back && f.At - back <= ExitRaceWindow
+                        Add(ScenarioClass.ExitRacesItsLot, ReconciliationLagsFeed(scenario.Latency) && connected && reconnectedAt is { } back && f.At - back <= ExitRaceWindow
                             && lots.Any(l => filledDuringLastOutage.Contains(l.Label)));
+                        // On the trades feed a lot's match waits for its create-order answer; the exit's waits for its own.
+                        Add(ScenarioClass.ExitRacesItsLot, scenario.Feed == FeedKind.Trades && AnsweredAt(scenario, order, created[f.Order].Ack) is { } exitAnswered
+                            && lots.Any(l => l.HasFill && (AnsweredAt(scenario, l, created[l.Label].Ack) ?? TimeSpan.MaxValue) > exitAnswered));
                     }
                     break;
                 case CancelStep c:
@@ -267,6 +281,14 @@ public static class ScenarioClassifier
         Add(ScenarioClass.Large, book.Orders.Count >= 100);
         return classes.ToImmutable();
     }
+
+    /// <summary>When the create-order answer of <paramref name="order"/> reaches the webhook; null when it never does.</summary>
+    private static TimeSpan? AnsweredAt(Scenario scenario, BookOrder order, Ack? ack) => ack switch
+    {
+        AckOk => order.PlacedAt + scenario.Latency.Ack,
+        AckDelay d => order.PlacedAt + scenario.Latency.Ack + d.Delay,
+        _ => null,
+    };
 
     /// <summary>Each order's limit price (null: a market order) and create-order ack (null: a manual order), by label.</summary>
     private static Dictionary<string, (decimal? Price, Ack? Ack)> Creations(Scenario scenario)

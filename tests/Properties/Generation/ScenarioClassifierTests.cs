@@ -16,6 +16,9 @@ public sealed class ScenarioClassifierTests
     private static IReadOnlySet<ScenarioClass> Classes(params Step[] steps) =>
         ScenarioClassifier.Classify(new Scenario { Name = "c", Steps = [.. steps] });
 
+    private static IReadOnlySet<ScenarioClass> Classes(Latency latency, params Step[] steps) =>
+        ScenarioClassifier.Classify(new Scenario { Name = "c", Latency = latency, Steps = [.. steps] });
+
     [Test]
     public void The_old_designs_overwrite_is_a_same_product_crowd_and_a_fill_inside_the_ack_latency_comes_before_the_response()
     {
@@ -61,14 +64,36 @@ public sealed class ScenarioClassifierTests
     {
         static ExitStep Exit(TimeSpan at) => new(at) { Order = "x1", Product = "BTC-USD", Side = Side.Sell, Size = 1m, Price = 11m, Trigger = "stop_loss" };
         Step[] outage = [Buy(S(0), "e1"), new DisconnectStep(S(10)), Fill(S(11), "e1"), new ReconnectStep(S(12))];
-        var racing = Classes([.. outage, Exit(S(12.1)), Fill(S(12.2), "x1")]);
-        var late = Classes([.. outage, Exit(S(30)), Fill(S(31), "x1")]);
-        var lotSeen = Classes(Buy(S(0), "e1"), Fill(S(1), "e1"), new DisconnectStep(S(10)), new ReconnectStep(S(12)), Exit(S(12.1)), Fill(S(12.2), "x1"));
+        var slowRest = Latency.Default with { Rest = TimeSpan.FromSeconds(2) };
+        var racing = Classes(slowRest, [.. outage, Exit(S(12.1)), Fill(S(12.2), "x1")]);
+        var quickRest = Classes([.. outage, Exit(S(12.1)), Fill(S(12.2), "x1")]);
+        var late = Classes(slowRest, [.. outage, Exit(S(30)), Fill(S(31), "x1")]);
+        var lotSeen = Classes(slowRest, Buy(S(0), "e1"), Fill(S(1), "e1"), new DisconnectStep(S(10)), new ReconnectStep(S(12)), Exit(S(12.1)), Fill(S(12.2), "x1"));
         Assert.Multiple(() =>
         {
             Assert.That(racing, Does.Contain(ScenarioClass.ExitRacesItsLot));
+            Assert.That(quickRest, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "REST answering at once, reconciliation links the lot first");
             Assert.That(late, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "19 s after the reconnect reconciliation has linked the lot");
             Assert.That(lotSeen, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "the lot filled while the WebSocket was up");
+        });
+    }
+
+    [Test]
+    public void On_the_trades_feed_an_exit_answered_before_its_filled_lot_races_the_lot()
+    {
+        static ExitStep Exit(TimeSpan at) => new(at) { Order = "x1", Product = "BTC-USD", Side = Side.Sell, Size = 1m, Price = 11m, Trigger = "stop_loss", Ack = Ack.Ok };
+        static IReadOnlySet<ScenarioClass> Trades(params Step[] steps) =>
+            ScenarioClassifier.Classify(new Scenario { Name = "c", Feed = FeedKind.Trades, Steps = [.. steps] });
+        var lost = Trades(Buy(S(0), "e1", ack: Ack.Lost), Fill(S(0.1), "e1"), Exit(S(0.2)), Fill(S(0.3), "x1"));
+        var slow = Trades(Buy(S(0), "e1", ack: new AckDelay(S(30))), Fill(S(0.1), "e1"), Exit(S(0.2)), Fill(S(0.3), "x1"));
+        var answered = Trades(Buy(S(0), "e1"), Fill(S(0.1), "e1"), Exit(S(0.2)), Fill(S(0.3), "x1"));
+        var ordersFeed = Classes(Buy(S(0), "e1", ack: Ack.Lost), Fill(S(0.1), "e1"), Exit(S(0.2)), Fill(S(0.3), "x1"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost, Does.Contain(ScenarioClass.ExitRacesItsLot));
+            Assert.That(slow, Does.Contain(ScenarioClass.ExitRacesItsLot));
+            Assert.That(answered, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "the lot's answer comes 200 ms before the exit's");
+            Assert.That(ordersFeed, Does.Not.Contain(ScenarioClass.ExitRacesItsLot), "on the orders feed a fill names its client order id");
         });
     }
 
