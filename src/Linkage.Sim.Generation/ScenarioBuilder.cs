@@ -333,7 +333,7 @@ internal sealed class ScenarioBuilder
             Closes = closes,
             Ack = ack,
         };
-        Register(exit, spec, size ?? room, exit.Price, exitSide, bot: true);
+        Register(exit, spec, size ?? room, exit.Price, exitSide, bot: true, oneFill: fillAtOnce);
         if (fillAtOnce && _plans.TryGetValue(exit.Order, out var plan) && plan.Count > 0 && !plan.Peek().Cancel)
         {
             _urgent = exit.Order;
@@ -356,7 +356,7 @@ internal sealed class ScenarioBuilder
     }
 
     /// <summary>Emits the order's creating step and gives it a fate: its fills (sizes, prices) and whether it is cancelled.</summary>
-    private void Register(Step step, ProductSpec spec, decimal size, decimal? price, Side side, bool bot)
+    private void Register(Step step, ProductSpec spec, decimal size, decimal? price, Side side, bool bot, bool oneFill = false)
     {
         Emit(step);
         var label = LabelOf(step);
@@ -381,7 +381,7 @@ internal sealed class ScenarioBuilder
         // the webhook keeps asking the exchange about, so they are kept few.
         var fate = _prng.NextBelow(20);
         var cancels = _profile.Has(SwarmFeature.Cancel);
-        var parts = wholeRest || !_profile.Has(SwarmFeature.PartialFills) ? 1 : (int)Math.Min(units, _prng.NextInRange(1, PartsMax));
+        var parts = oneFill || wholeRest || !_profile.Has(SwarmFeature.PartialFills) ? 1 : (int)Math.Min(units, _prng.NextInRange(1, PartsMax));
         var split = Split(units, parts);
         // With days of silence, cancelled partials are what a probe after retention wants (room under the size), so
         // some of the filled-in-full fates become them.
@@ -389,7 +389,8 @@ internal sealed class ScenarioBuilder
         {
             fate = 14;
         }
-        var fills = fate switch
+        // An exit racing its lot fills in one go: a later fill of its own would allocate what waited, lot or no bug.
+        var fills = oneFill ? 1 : fate switch
         {
             >= 14 and <= 16 when cancels => split.Length > 1 ? (int)_prng.NextInRange(1, split.Length - 1) : 0,
             17 when cancels => 0,
@@ -402,7 +403,7 @@ internal sealed class ScenarioBuilder
             var rest = wholeRest || (i == split.Length - 1 && _prng.Chance(0.5m));
             plan.Enqueue(new Planned(rest ? null : split[i] * spec.BaseIncrement, FillPrice(spec, price, side), Cancel: false));
         }
-        if (fate is >= 14 and <= 17 && cancels)
+        if (fate is >= 14 and <= 17 && cancels && !oneFill)
         {
             plan.Enqueue(new Planned(null, null, Cancel: true));
         }
