@@ -302,7 +302,7 @@ internal sealed class ScenarioBuilder
     {
         var lots = _book.LotsOf(spec.Id, exitSide).Select(l => l.Label).ToList();
         ImmutableArray<string> closes = [];
-        if (_profile.Has(SwarmFeature.ExitCloses) && _prng.Chance(0.5m))
+        if (!fillAtOnce && _profile.Has(SwarmFeature.ExitCloses) && _prng.Chance(0.5m))
         {
             var named = lots.Where(_ => _prng.Chance(0.5m)).Take(Limits.ExitClosesMax).ToImmutableArray();
             if (_book.Capacity(spec.Id, named, exitSide) > 0m && !named.IsEmpty)
@@ -310,7 +310,7 @@ internal sealed class ScenarioBuilder
                 closes = named;
             }
         }
-        var whole = closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id, exitSide) && _prng.Chance(0.5m);
+        var whole = !fillAtOnce && closes.IsEmpty && _profile.Has(SwarmFeature.WholePositionExits) && _book.WholePositionCanSettle(spec.Id, exitSide) && _prng.Chance(0.5m);
         if (whole && !_book.WholePositionIsSettled(spec.Id, _now, exitSide))
         {
             // The position monitor sells everything after a quiet spell: wait until the webhook's view is settled.
@@ -318,7 +318,8 @@ internal sealed class ScenarioBuilder
         }
         var room = _book.Capacity(spec.Id, closes, exitSide);
         var roomUnits = (long)(room / spec.BaseIncrement);
-        decimal? size = whole ? null : Math.Max(1, _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
+        // An exit racing its lot sells all the lots can give: oldest first, it reaches the lot that has not linked yet.
+        decimal? size = whole ? null : Math.Max(1, fillAtOnce || _prng.Chance(0.3m) ? roomUnits : _prng.NextInRange(1, roomUnits)) * spec.BaseIncrement;
         // An exit racing its lot is answered at once, so that its fill links before the lot's.
         var ack = fillAtOnce ? Ack.Ok : DrawAck();
         var exit = new ExitStep(_now)
