@@ -17,8 +17,9 @@ import subprocess
 import sys
 import tempfile
 
-# (name, file, text to find (exactly once), replacement, what the bug is). A replacement must not be a constant
-# condition (if (true) ...): the build treats the unreachable-code warning as an error.
+# (name, file, text to find (exactly once), replacement, what the bug is), or (name, [(file, find, replacement), ...],
+# None, None, what) for a bug that takes several edits. A replacement must not be a constant condition (if (true) ...):
+# the build treats the unreachable-code warning as an error.
 PLANTS = [
     ("exits-newest-lot-first", "src/Linkage.Engine/Decider.Fills.cs",
      "[.. _view.OpenEntryLots(exit.Intent.Product).Select(o => o.ClientOrderId)]",
@@ -32,6 +33,41 @@ PLANTS = [
      "? input.Source is OrderStateSource.FeedSnapshot or OrderStateSource.RestOrder ? c : 0m",
      "? input.Source is OrderStateSource.RestOrder ? c : 0m",
      "a user-channel snapshot read as fills (external order)"),
+    # The stores, not the engine, keep fill keys: the plant deletes them where each store purges an intent (the
+    # memory store's staging, SQLite's schema, and the SQL store's read cache, which would otherwise still answer "seen").
+    ("fill-keys-purged-with-retention", [
+        ("src/Linkage.Engine/MemoryStore.cs",
+         """                case OrderDecision written:
+                    return Order(written.Order, insert: false);""",
+         """                case IntentPurged purged:
+                    foreach (var planted in store._fills.Keys.Where(k => k.Order == purged.Order.ExchangeOrderId).ToList())
+                    {
+                        store._fills.Remove(planted);
+                    }
+                    return Order(purged.Order, insert: false);
+                case OrderDecision written:
+                    return Order(written.Order, insert: false);"""),
+        ("src/Linkage.Stores.Sqlite/Migrations/0006_attached_brackets.sql",
+         "ALTER TABLE order_metadata_staging ADD COLUMN bracket_of TEXT;",
+         """ALTER TABLE order_metadata_staging ADD COLUMN bracket_of TEXT;
+CREATE TRIGGER planted_purge_keys AFTER UPDATE OF intent_purged ON order_metadata_staging WHEN NEW.intent_purged
+BEGIN DELETE FROM fill_keys WHERE exchange_order_id = NEW.exchange_order_id; END;"""),
+        ("src/Linkage.Stores.Sql/ReadCache.cs",
+         """                case OrderDecision d:
+                    Written(d.Order);
+                    break;""",
+         """                case OrderDecision d:
+                    if (d is IntentPurged && d.Order.ExchangeOrderId is { } planted)
+                    {
+                        _fillKeys.Remove(planted.Value);
+                    }
+                    Written(d.Order);
+                    break;"""),
+    ], None, None, "fill keys purged with retention"),
+    ("fill-after-cancelled-ignored", "src/Linkage.Engine/Decider.Updates.cs",
+     "var links = source.Quantity > linked.Quantity;",
+     "var links = source.Quantity > linked.Quantity && read.Status != OrderStatus.Cancelled;",
+     "a fill reported after CANCELLED ignored"),
     ("exit-waiting-never-allocated", "src/Linkage.Engine/Decider.Fills.cs",
      "foreach (var waiting in _view.ExitsAwaitingAllocation(order.Intent.Product))",
      "foreach (var waiting in _view.ExitsAwaitingAllocation(order.Intent.Product).Take(0))",
@@ -88,12 +124,17 @@ def main():
             if only and name not in only:
                 continue
             subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
-            file = os.path.join(tree, path)
-            text = open(file, encoding="utf-8").read()
-            if text.count(old) != 1:
-                rows.append((what, f"plant does not apply: the text was found {text.count(old)} times in {path}", ""))
+            missed = None
+            for edit_path, edit_old, edit_new in (path if isinstance(path, list) else [(path, old, new)]):
+                file = os.path.join(tree, edit_path)
+                text = open(file, encoding="utf-8").read()
+                if text.count(edit_old) != 1:
+                    missed = f"plant does not apply: the text was found {text.count(edit_old)} times in {edit_path}"
+                    break
+                open(file, "w", encoding="utf-8").write(text.replace(edit_old, edit_new))
+            if missed:
+                rows.append((what, missed, ""))
                 continue
-            open(file, "w", encoding="utf-8").write(text.replace(old, new))
             out = os.path.join(tree, "plant-bin")
             shutil.rmtree(out, ignore_errors=True)
             code, log = run(["dotnet", "publish", "src/Linkage.Cli", "-c", "Release", "-o", out, "--nologo", "-v", "q"], tree)
