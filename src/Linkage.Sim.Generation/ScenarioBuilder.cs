@@ -46,7 +46,7 @@ internal sealed class ScenarioBuilder
     /// <summary>How often, with the cancel race on, an order's cancel follows its last fill within milliseconds.</summary>
     private const decimal CancelRaceChance = 0.7m;
 
-    /// <summary>How often an entry's fill while the WebSocket is down sets up an exit racing it (<see cref="_exitRace"/>), when REST lags the feed.</summary>
+    /// <summary>How often an entry's fill that cannot link yet sets up an exit racing it (<see cref="_exitRace"/>).</summary>
     private const decimal ExitRaceChance = 0.8m;
 
     /// <summary>Most fills an order is split into.</summary>
