@@ -172,4 +172,36 @@ public sealed class ReadSetKeysTests
             Assert.That(ReadSetKeys.Empty.Union(union).ToString(), Is.EqualTo(union.ToString()));
         });
     }
+
+    [Test]
+    public void Keys_a_fill_without_a_key_cannot_have_are_left_out_and_pages_and_counts_merge_to_cover_both()
+    {
+        var keyless = Rest("ex-1", "t-1", 0.001m) with { Fill = Rest("ex-1", "t-1", 0.001m).Fill with { Key = new FillKey(Eid("ex-1"), FillSource.RestFills, null!) } };
+        var orderless = Rest("ex-1", "t-1", 0.001m) with { Fill = Rest("ex-1", "t-1", 0.001m).Fill with { Key = new FillKey(default, FillSource.RestFills, "t-1") } };
+        var counted = new ReadSetKeys.Builder();
+        counted.CountParked();
+        var twice = counted.Build().Union(counted.Build());
+        var early = new RetentionPage(At(0), 10);
+        var later = new RetentionPage(At(60), 5);
+        RetentionPage? Merged(params RetentionPage[] pages)
+        {
+            var b = new ReadSetKeys.Builder();
+            foreach (var page in pages)
+            {
+                b.Retain(page);
+            }
+            return b.Build().Retention;
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(ReadSetKeys.Of(keyless).FillKeys, Is.Empty, "a key without its trade id");
+            Assert.That(ReadSetKeys.Of(keyless).ExchangeOrderIds, Is.EqualTo(new[] { Eid("ex-1") }));
+            Assert.That(ReadSetKeys.Of(orderless).FillKeys, Is.Empty, "a key without its order");
+            Assert.That(twice.ParkedCount, Is.True, "counted in both is counted");
+            Assert.That(Merged(early, later), Is.EqualTo(new RetentionPage(At(60), 10)), "the later cutoff and the larger page");
+            Assert.That(Merged(later, early), Is.EqualTo(new RetentionPage(At(60), 10)));
+            Assert.That(Merged(later, later with { Max = 3 }), Is.EqualTo(later), "a page inside the held one changes nothing");
+            Assert.That(Merged(early, early with { Cutoff = At(-60) }), Is.EqualTo(early));
+        });
+    }
 }
