@@ -230,4 +230,40 @@ public sealed class BracketTests
         var legs = childSide == Side.Sell ? Legs : new Bracket(45000m, 55000m);
         Assert.That(legs.LegAt(childSide, price), Is.EqualTo(leg));
     }
+
+    [Test]
+    public void A_short_entrys_bracket_buys_back_and_a_rest_order_naming_its_parent_binds_it_as_reconciliation()
+    {
+        using var rig = new Rig();
+        var shortParent = Entry("sss", size: 0.002m, price: 50000m, side: Side.Sell) with { Bracket = new Bracket(45000m, 55000m) };
+        rig.Feed(Received(shortParent), Ack(shortParent, "short-parent"));
+        var byRest = rig.Feed(RestOrder("short-child", originating: Eid("short-parent")));
+        using var feedRig = new Rig();
+        feedRig.Feed(Received(Parent), Ack(Parent, "parent"));
+        var byFeed = feedRig.Feed(RestOrder("child", originating: Eid("parent")) with { FromReconciliation = false });
+        var child = rig.Store.FindByClientOrderId(ClientOrderIds.ForAttached(Coid(shortParent)))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(child.Intent.Side, Is.EqualTo(Side.Buy), "a short's take profit and stop loss buy back");
+            Assert.That(child.Intent.Price, Is.EqualTo(45000m), "the take profit's limit");
+            Assert.That(byRest.Of<OrderBound>().Single().BoundBy, Is.EqualTo(LinkProvenance.Reconciliation));
+            Assert.That(byFeed.Of<OrderBound>().Single().BoundBy, Is.EqualTo(LinkProvenance.ExchangeOrderId));
+            Assert.That(rig.Store.ExternalOrders(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void An_answer_naming_a_bracket_for_a_parent_that_asked_for_none_adopts_nothing_and_says_why()
+    {
+        using var rig = new Rig();
+        var plain = Entry("ppp", size: 0.002m);
+        rig.Feed(Received(plain), Ack(plain, "plain-parent"));
+        var answer = rig.Feed(Ack(plain, "plain-parent", 0.3) with { AttachedExchangeOrderId = Eid("stray") });
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.Of<AlertRaised>().Single().Alert.Detail,
+                Is.EqualTo($"exchange order stray is reported attached to client order {Coid(plain)}, which asked for no bracket"));
+            Assert.That(rig.Store.FindByClientOrderId(ClientOrderIds.ForAttached(Coid(plain))), Is.Null, "nothing adopted");
+        });
+    }
 }
