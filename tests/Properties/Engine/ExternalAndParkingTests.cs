@@ -248,8 +248,15 @@ public sealed class ExternalAndParkingTests
             Assert.That(batch.Of<FillParked>(), Is.Empty);
             Assert.That(batch.Of<InputRejected>().Single().Record.RawPayload, Does.Contain("e1"));
             Assert.That(batch.Of<AlertRaised>().Single().Alert.Kind, Is.EqualTo(AlertKind.ParkedFillsFull));
+            Assert.That(batch.Of<InputRejected>().Single().Record.Reason,
+                Is.EqualTo($"{Limits.ParkedFillsMax} fills are parked, the bound ParkedFillsMax; this one is kept in quarantine"));
+            Assert.That(batch.Of<AlertRaised>().Single().Alert.Detail,
+                Is.EqualTo($"parked fills reached {Limits.ParkedFillsMax}; a fill for exchange order x1 went to quarantine"));
             Assert.That(store.Parked(), Is.Empty);
         });
+        // An update of an order carrying our prefix that nothing staged is an orphan only if it parked.
+        var orphan = LinkageEngine.ReadAndDecide(full, Update("x9", Entry("zzz"), 0m, second: 4));
+        Assert.That(orphan.Of<AlertRaised>().Select(a => a.Alert.Kind), Is.EqualTo(new[] { AlertKind.ParkedFillsFull }));
         Assert.That(LinkageEngine.ReadAndDecide(store, fill).Of<FillParked>(), Has.Length.EqualTo(1), "below the bound the same fill parks");
     }
 

@@ -153,4 +153,19 @@ public sealed class SmallPartsTests
             Assert.That(none.ToString(), Is.EqualTo("default"));
         });
     }
+
+    private sealed record Strange(DateTimeOffset At) : EngineInput(At);
+
+    [Test]
+    public void An_input_of_a_kind_the_engine_does_not_know_is_refused_by_name()
+    {
+        var batch = LinkageEngine.Decide(ReadSet.Fetch(new MemoryStore(), ReadSetKeys.Empty), new Strange(T0));
+        var refused = batch.Of<InputRejected>().Single().Record;
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Reason, Is.EqualTo("the engine does not know inputs of kind Strange"));
+            Assert.That(refused.Field, Is.EqualTo("kind"));
+            Assert.That(refused.Kind, Is.EqualTo("Strange"));
+        });
+    }
 }
