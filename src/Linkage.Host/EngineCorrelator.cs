@@ -65,7 +65,10 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
 
     private ProcessResult Decided(EngineInput input, DecisionContext context)
     {
-        ReadSetKeys keys;
+        // The locals assigned inside try blocks start with a value and the loop is for (;;), not while (true): mutation
+        // testing rewrites those statements and conditions, and a local it might leave unassigned (CS0165) or a loop
+        // end it makes reachable (CS0161) would make Stryker drop this whole method (docs/mutation.md).
+        var keys = ReadSetKeys.Empty;
         try
         {
             keys = ReadSetKeys.Of(input);
@@ -78,9 +81,9 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
         var storeFailures = 0;
         var conflicts = 0;
         var misses = 0;
-        while (true)
+        for (;;)
         {
-            ReadSet reads;
+            ReadSet? reads = null;
             try
             {
                 reads = Store.Read(keys);
@@ -94,10 +97,10 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
                 }
                 continue;
             }
-            DecisionBatch batch;
+            DecisionBatch? batch = null;
             try
             {
-                batch = LinkageEngine.Decide(reads, input, context);
+                batch = LinkageEngine.Decide(reads!, input, context);
             }
             catch (ReadSetMiss miss) when (misses < ReadMissesMax)
             {
@@ -111,12 +114,12 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             {
                 batch = InternalError(input, bug);
             }
-            if (!batch.HasWrites)
+            if (!batch!.HasWrites)
             {
                 metrics?.Record(batch);
                 return new ProcessResult(batch, ProcessStatus.Applied);
             }
-            ApplyResult result;
+            ApplyResult result = default;
             try
             {
                 result = Store.Apply(batch);

@@ -309,7 +309,8 @@ public sealed class WebhookHost
         string? reason = null;
         var pending = new Pending(new IntentReceived(_now, intent) { Origin = "intake" }, result =>
         {
-            var decisions = result.Batch?.Decisions ?? [];
+            // Typed, not `?? []`: a mutation tool's rewrite of a target-typed [] no longer compiles (docs/mutation.md).
+            var decisions = result.Batch is { } batch ? batch.Decisions : ImmutableArray<Decision>.Empty;
             if (decisions.OfType<InputRejected>().FirstOrDefault() is { } refused)
             {
                 (status, field, reason) = (refused.Record.Field == "client_order_id" ? IntakeStatus.Conflict : IntakeStatus.Invalid, refused.Record.Field, refused.Record.Reason);
