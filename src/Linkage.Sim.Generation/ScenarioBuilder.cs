@@ -183,6 +183,7 @@ internal sealed class ScenarioBuilder
             _exitRaceNow = false;
             var (product, exitSide) = _exitRace!.Value;
             _exitRace = null;
+            AfterLastIntent();
             if (_created < _orderTarget && _book.Connected && ExitRoom(product, exitSide) > 0m)
             {
                 _created++;
@@ -249,11 +250,7 @@ internal sealed class ScenarioBuilder
 
     private void NewOrder()
     {
-        if (_book.LastIntentAt is { } last && _now <= last)
-        {
-            // An intent is its content and its time: the next one goes out at least a millisecond later.
-            _now = last + TimeSpan.FromMilliseconds(1);
-        }
+        AfterLastIntent();
         var choices = new List<(int Weight, Action Act)> { (8, NewEntry) };
         if (_profile.Has(SwarmFeature.Exits) && ExitChoices().Any())
         {
@@ -265,6 +262,15 @@ internal sealed class ScenarioBuilder
         }
         _created++;
         Pick(choices)();
+    }
+
+    /// <summary>An intent is its content and its time: the next one goes out at least a millisecond after the last.</summary>
+    private void AfterLastIntent()
+    {
+        if (_book.LastIntentAt is { } last && _now <= last)
+        {
+            _now = last + TimeSpan.FromMilliseconds(1);
+        }
     }
 
     private void NewEntry()

@@ -57,6 +57,24 @@ public sealed class SwarmGeneratorTests
         });
     }
 
+    /// <summary>
+    /// Fuzz seed 3002 on the memory store died at scenario 338-odd (generator v7, first version): an exit racing its lot
+    /// was sent in the same millisecond as the intent before it, and the book refused the step, out of the generator.
+    /// </summary>
+    [Test]
+    public void An_exit_racing_its_lot_goes_out_after_the_last_intent()
+    {
+        var forgetful = GenerationOptions.Default with { StoreForgets = true };
+        Assert.DoesNotThrow(() =>
+        {
+            for (var i = 330; i < 400; i++)
+            {
+                SwarmGenerator.Generate(forgetful, 3002, i);
+                SwarmGenerator.Generate(GenerationOptions.Default, 3002, i);
+            }
+        });
+    }
+
     [Test]
     public void Descriptions_stamp_the_generator_version_and_seed()
     {
