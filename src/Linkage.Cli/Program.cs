@@ -27,7 +27,8 @@ internal static class Program
           {Load.LoadCommand.Spec.Usage}
 
         linkage COMMAND --help (or -h) describes a command: every option with its default, exit codes, examples.
-        exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure.
+        exit status: 0 passed, 1 a scenario or check failed, 2 bad input, usage or infrastructure, 3 an internal error
+        (a bug in Linkage: it says what failed, without a stack trace).
         """;
 
     private static int Main(string[] args)
@@ -38,7 +39,21 @@ internal static class Program
             return 2;
         }
         var rest = args[1..];
-        return args[0] switch
+        try
+        {
+            return Dispatch(args[0], rest);
+        }
+        // The last resort: each command handles what it expects; anything else is a bug, said in one line.
+        catch (Exception bug)
+        {
+            Console.Error.WriteLine($"linkage {args[0]}: internal error: {bug.GetType().Name}: {bug.Message}");
+            Console.Error.WriteLine("linkage: this is a bug in Linkage; please report it with the command line that caused it; exit status 3");
+            return 3;
+        }
+    }
+
+    private static int Dispatch(string command, string[] rest) =>
+        command switch
         {
             "replay" => ReplayCommand.Run(rest, Console.Out, Console.Error),
             "fuzz" => FuzzCommand.Run(rest, Console.Out, Console.Error),
@@ -50,9 +65,8 @@ internal static class Program
             "load" => Load.LoadCommand.Run(rest, Console.Out, Console.Error),
             CrashChildCommand.Name => CrashChildCommand.Run(rest, Console.Out, Console.Error),
             "-h" or "--help" or "help" => Help(),
-            _ => Unknown(args[0]),
+            _ => Unknown(command),
         };
-    }
 
     private static int Help()
     {
