@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Linkage.Engine;
 using Linkage.Host;
+using Linkage.Properties.Support;
 using static Linkage.Properties.Engine.Make;
 
 namespace Linkage.Properties.Engine;
@@ -89,9 +90,9 @@ public sealed class BurstCasesTests
         // Committed: one fill parked for ex-1 before its answer; the view says the parking holds one fill short of full.
         EngineInput[] setup = [Received(entry), Rest("ex-1", "t-1", 0.001m, second: 1)];
         var filling = AsOne(setup, [Rest("ex-a", "t-a", 0.001m, second: 2), Rest("ex-b", "t-b", 0.001m, second: 3)],
-            store => new CountingParking(store, Limits.ParkedFillsMax - 1));
+            store => new ParkingCountView(store, Limits.ParkedFillsMax - 1));
         var releasing = AsOne(setup, [Ack(entry, "ex-1", 2), Rest("ex-b", "t-b", 0.001m, second: 3)],
-            store => new CountingParking(store, Limits.ParkedFillsMax));
+            store => new ParkingCountView(store, Limits.ParkedFillsMax));
         Assert.Multiple(() =>
         {
             Assert.That(filling[0].Of<FillParked>(), Has.Length.EqualTo(1), "one short of full: parks");
@@ -100,29 +101,5 @@ public sealed class BurstCasesTests
             Assert.That(releasing[0].Of<FillUnparked>(), Has.Length.EqualTo(1));
             Assert.That(releasing[1].Of<FillParked>(), Has.Length.EqualTo(1), "the burst released one, so one more fits");
         });
-    }
-
-    /// <summary>The store's view, its parked count shifted so that the store's own parked fills count from <paramref name="baseline"/>.</summary>
-    private sealed class CountingParking(ILinkageStore store, int baseline) : ILinkageStoreView
-    {
-        private readonly int _shift = baseline - store.ParkedCount;
-
-        public int ParkedCount => store.ParkedCount + _shift;
-
-        public OrderRecord? FindByClientOrderId(ClientOrderId id) => store.FindByClientOrderId(id);
-
-        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => store.FindByExchangeOrderId(id);
-
-        public bool IsFillKeySeen(FillKey key) => store.IsFillKeySeen(key);
-
-        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => store.ParkedFor(id);
-
-        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => store.FindExternal(id);
-
-        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => store.OpenEntryLots(product);
-
-        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => store.ExitsAwaitingAllocation(product);
-
-        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => store.TerminalBefore(cutoff, max);
     }
 }

@@ -1,9 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
-using Linkage.Host;
 using Linkage.Properties.Stores;
-using static Linkage.Properties.Engine.Make;
 
 namespace Linkage.Properties.Engine;
 
@@ -20,27 +18,8 @@ public sealed class BurstOverMemoryProperties
     public void A_burst_decided_together_decides_as_one_input_at_a_time_on_the_memory_store() =>
         Prop.ForAll(Arb.From(EngineDeliveries.Any), delivery =>
         {
-            using var reference = new MemoryStore();
-            var referenceCorrelator = new EngineCorrelator(reference);
             using var store = new MemoryStore();
-            var start = 0;
-            for (var i = 1; i <= delivery.Length; i++)
-            {
-                if (i < delivery.Length && !delivery[i].Restart)
-                {
-                    continue;
-                }
-                var burst = Enumerable.Range(start, i - start).Select(j => delivery[j].Make(At(10 + j))).ToList();
-                var expected = burst.Select(referenceCorrelator.Process).ToList();
-                var batches = LinkageEngine.ReadAndDecideMany(store, burst);
-                for (var k = 0; k < burst.Count; k++)
-                {
-                    var applied = store.Apply(batches[k]);
-                    Assert.That(applied.Status, Is.EqualTo(ApplyStatus.Applied), $"{delivery[start + k]}: {applied.Detail}");
-                    Assert.That(batches[k].Decisions, Is.EqualTo(expected[k].Batch?.Decisions), $"step {start + k}: {delivery[start + k]}");
-                }
-                start = i;
-            }
-            StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the delivery");
+            // The memory store applies batch by batch: each in order, over what the earlier ones wrote.
+            EngineDeliveries.AssertBurstsDecideAsOneAtATime(delivery, store, batches => [.. batches.Select(store.Apply)]);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
 }

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using Linkage.Engine;
+using Linkage.Properties.Support;
 using static Linkage.Properties.Engine.Make;
 
 namespace Linkage.Properties.Engine;
@@ -237,7 +237,8 @@ public sealed class ExternalAndParkingTests
     public void Parked_fills_are_bounded_a_fill_past_the_bound_goes_to_quarantine_with_an_alert()
     {
         using var store = new MemoryStore();
-        var full = new FullParking(store);
+        // The parking reported full (10,000 real fills would only slow the test).
+        var full = new ParkingCountView(store, Limits.ParkedFillsMax);
         var fill = Rest("x1", "e1", 0.001m);
 
         var batch = LinkageEngine.ReadAndDecide(full, fill);
@@ -258,27 +259,5 @@ public sealed class ExternalAndParkingTests
         var orphan = LinkageEngine.ReadAndDecide(full, Update("x9", Entry("zzz"), 0m, second: 4));
         Assert.That(orphan.Of<AlertRaised>().Select(a => a.Alert.Kind), Is.EqualTo(new[] { AlertKind.ParkedFillsFull }));
         Assert.That(LinkageEngine.ReadAndDecide(store, fill).Of<FillParked>(), Has.Length.EqualTo(1), "below the bound the same fill parks");
-    }
-
-    /// <summary>The reference store's view, reporting the parking full (a hand-written fake: 10 000 real fills would only slow the test).</summary>
-    private sealed class FullParking(MemoryStore store) : ILinkageStoreView
-    {
-        public int ParkedCount => Limits.ParkedFillsMax;
-
-        public OrderRecord? FindByClientOrderId(ClientOrderId id) => store.FindByClientOrderId(id);
-
-        public OrderRecord? FindByExchangeOrderId(ExchangeOrderId id) => store.FindByExchangeOrderId(id);
-
-        public bool IsFillKeySeen(FillKey key) => store.IsFillKeySeen(key);
-
-        public ImmutableArray<ParkedFill> ParkedFor(ExchangeOrderId id) => store.ParkedFor(id);
-
-        public ExternalOrderRecord? FindExternal(ExchangeOrderId id) => store.FindExternal(id);
-
-        public ImmutableArray<OrderRecord> OpenEntryLots(ProductId product) => store.OpenEntryLots(product);
-
-        public ImmutableArray<OrderRecord> ExitsAwaitingAllocation(ProductId product) => store.ExitsAwaitingAllocation(product);
-
-        public ImmutableArray<OrderRecord> TerminalBefore(DateTimeOffset cutoff, int max) => store.TerminalBefore(cutoff, max);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using Linkage.Engine;
+using Linkage.Host;
 using static Linkage.Properties.Engine.Make;
 
 namespace Linkage.Properties.Stores;
@@ -14,6 +15,36 @@ namespace Linkage.Properties.Stores;
 /// </summary>
 internal static class EngineDeliveries
 {
+    /// <summary>
+    /// Decides <paramref name="delivery"/> burst by burst (cut at its restart points) over <paramref name="store"/> as one
+    /// (<see cref="LinkageEngine.ReadAndDecideMany"/>, then <paramref name="apply"/>), and input by input over the
+    /// reference store: each input must decide the same, apply without conflict, and both stores hold the same after.
+    /// </summary>
+    public static void AssertBurstsDecideAsOneAtATime(Step[] delivery, ILinkageStore store, Func<ImmutableArray<DecisionBatch>, IReadOnlyList<ApplyResult>> apply)
+    {
+        using var reference = new MemoryStore();
+        var referenceCorrelator = new EngineCorrelator(reference);
+        var start = 0;
+        for (var i = 1; i <= delivery.Length; i++)
+        {
+            if (i < delivery.Length && !delivery[i].Restart)
+            {
+                continue;
+            }
+            var burst = Enumerable.Range(start, i - start).Select(j => delivery[j].Make(At(10 + j))).ToList();
+            var expected = burst.Select(referenceCorrelator.Process).ToList();
+            var batches = LinkageEngine.ReadAndDecideMany(store, burst);
+            var results = apply(batches);
+            for (var k = 0; k < burst.Count; k++)
+            {
+                Assert.That(results[k].Status, Is.EqualTo(ApplyStatus.Applied), $"{delivery[start + k]}: {results[k].Detail}");
+                Assert.That(batches[k].Decisions, Is.EqualTo(expected[k].Batch?.Decisions), $"step {start + k}: {delivery[start + k]}");
+            }
+            start = i;
+        }
+        StoreContents.Of(reference).AssertSame(StoreContents.Of(store), "after the delivery");
+    }
+
     public static readonly Intent First = Entry("aaa", size: 0.006m, decidedSecond: 0);
     public static readonly Intent Second = Entry("bbb", size: 0.006m, decidedSecond: 1);
     public static readonly Intent Closing = Exit(0.004m, decidedSecond: 2);
