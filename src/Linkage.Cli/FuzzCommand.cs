@@ -24,8 +24,8 @@ internal static class FuzzCommand
         Generates scenarios from a seed with the property tests' generator (SwarmGenerator), replays each against the
         oracle and stops at the first failure: shrinks it, prints it and writes it to DIR as a scenario file that
         `replay` reads. Scenario i of seed S is the same in every run. Progress goes to stderr every 2 s. On a 2-core
-        machine a Release build does about 25 scenarios a second on memory, 7 on SQLite, 1 on PostgreSQL (a store
-        read or write is a round trip there, and a scenario makes thousands).
+        machine a Release build does about 13 scenarios a second on memory, 5 on SQLite, 1 on PostgreSQL (a store
+        read or write is a round trip there, and a scenario makes hundreds).
         """,
         [
             new("--runs", "N", RunsDefault.ToString(CultureInfo.InvariantCulture), $"scenarios to generate and replay, 1 to {RunsMax:N0}"),

@@ -3,7 +3,15 @@ using Linkage.Engine;
 namespace Linkage.Host;
 
 /// <summary>An order the webhook must ask the exchange about when it reconciles.</summary>
-public readonly record struct InFlightOrder(ClientOrderId ClientOrderId, ExchangeOrderId? ExchangeOrderId);
+public readonly record struct InFlightOrder(ClientOrderId ClientOrderId, ExchangeOrderId? ExchangeOrderId)
+{
+    /// <summary>
+    /// The quantity the design had linked to the order when the ledger listed it, where the ledger can say (else the host
+    /// asks <see cref="IHostLedger.LinkedQuantity"/>): it spares a read per listed order when the host decides whether
+    /// the order's fills must be listed.
+    /// </summary>
+    public decimal? Linked { get; init; }
+}
 
 /// <summary>
 /// What the webhook reads of the design's committed state to do its job: which orders are in flight (to reconcile),
@@ -51,11 +59,13 @@ public interface IHostLedger
 public sealed class StoreLedger(ILinkageStore store) : IHostLedger
 {
     /// <inheritdoc />
-    public IReadOnlyList<InFlightOrder> InFlight() => [.. store.InFlightOrders().Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
+    public IReadOnlyList<InFlightOrder> InFlight() => [.. store.InFlightOrders().Select(Listed)];
 
     /// <inheritdoc />
     public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) =>
-        [.. store.TerminalSince(since).Where(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null).Select(o => new InFlightOrder(o.ClientOrderId, o.ExchangeOrderId))];
+        [.. store.TerminalSince(since).Where(o => o.Status.IsTerminal() && o.ExchangeOrderId is not null).Select(Listed)];
+
+    private static InFlightOrder Listed(OrderRecord order) => new(order.ClientOrderId, order.ExchangeOrderId) { Linked = order.Linked.Quantity };
 
     /// <inheritdoc />
     public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) =>

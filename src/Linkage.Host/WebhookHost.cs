@@ -45,6 +45,18 @@ public sealed class WebhookHost
     // another (it did: the two called each other for the rest of the run).
     private readonly HashSet<string> _reconciledUnknown = new(StringComparer.Ordinal);
     private readonly HashSet<string> _askedParked = new(StringComparer.Ordinal);
+
+    // Order states that reconciliation handed to the design and the design applied: the open orders of a listing, and
+    // the orders of parked fills asked about again at each reconciliation. While the design has written nothing since,
+    // the same state reported again is not handed over again (ADR 0011).
+    private readonly AppliedStates _listedApplied = new();
+    private readonly AppliedStates _parkedApplied = new();
+
+    // The ledger's last answers to "which orders are in flight" and "which have fills parked", kept (like the listed
+    // states above) until the design applies a write or they are AppliedStates.Trusted old: every tick asks both.
+    private (IReadOnlyList<InFlightOrder> Orders, DateTimeOffset At)? _inFlight;
+    private (IReadOnlyList<ExchangeOrderId> Orders, DateTimeOffset At)? _parked;
+    private DateTimeOffset? _noneUnconfirmed;
     private readonly LinkedList<Pending> _retry = new();
     private readonly Dictionary<long, Timer> _timers = [];
     private readonly Queue<Conversation> _conversations = new();
@@ -355,6 +367,7 @@ public sealed class WebhookHost
         if (placement.ExchangeOrderId is { } eid)
         {
             _ledger.Bound(clientOrderId, eid);
+            ForgetLedgerAnswers();
         }
         Process(placement with { Origin = "rest:create" });
         if (placement is { Result: PlacementResult.Accepted, ExchangeOrderId: { } accepted } && _checkWhenAccepted.Remove(clientOrderId.Value))
@@ -524,6 +537,7 @@ public sealed class WebhookHost
         var placement = new Placement(intent, attempt);
         _placements[coid.Value] = placement;
         _ledger.Sent(coid, intent);
+        ForgetLedgerAnswers();
         Capture(CaptureKind.OrderRequest, request);
         _commands.Add(new SendCreateOrder(coid, request));
         SetTimer(_options.AckTimeout, new AckTimer(coid, placement));
@@ -677,20 +691,32 @@ public sealed class WebhookHost
             {
                 return Failed(page.Error!, "orders", body);
             }
+            var inputs = ImmutableArray.CreateBuilder<EngineInput>(orders.Orders.Length);
             foreach (var order in orders.Orders)
             {
                 listed[order.State.ExchangeOrderId.Value] = order.State.CumulativeQuantity ?? decimal.MaxValue;
+                if (!_listedApplied.Holds(order.State, _now))
+                {
+                    inputs.Add(FeedInputs.From(order, _now, "reconcile"));
+                }
             }
-            return (FeedInputs.From(orders, _now, "reconcile"), orders.HasNext ? orders.Cursor : null, null);
+            return (inputs.ToImmutable(), orders.HasNext ? orders.Cursor : null, null);
+        }, (input, _) =>
+        {
+            if (input is OrderUpdate { Order: var state })
+            {
+                _listedApplied.Remember(state, _now);
+            }
         }))
         {
             yield return call;
         }
-        var inFlight = _ledger.InFlight();
+        _listedApplied.KeepOnly(listed.ContainsKey);
+        var inFlight = InFlight();
         bool NeedsFills(InFlightOrder order) =>
             order.ExchangeOrderId is { } id
-            && !(listed.TryGetValue(id.Value, out var executed) && _ledger.LinkedQuantity(order.ClientOrderId) >= executed);
-        var unconfirmed = _ledger.Terminal(_now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+            && !(listed.TryGetValue(id.Value, out var executed) && (order.Linked ?? _ledger.LinkedQuantity(order.ClientOrderId)) >= executed);
+        var unconfirmed = Unconfirmed();
         foreach (var order in inFlight.Concat(unconfirmed))
         {
             if (order.ExchangeOrderId is { } eid)
@@ -791,7 +817,10 @@ public sealed class WebhookHost
     /// </summary>
     private IEnumerable<RestCall> ResolveParked(bool again)
     {
-        foreach (var eid in _ledger.ParkedOrders())
+        var parked = ParkedOrders();
+        var stillParked = parked.Select(e => e.Value).ToHashSet(StringComparer.Ordinal);
+        _parkedApplied.KeepOnly(stillParked.Contains);
+        foreach (var eid in parked)
         {
             if (!_askedParked.Add(eid.Value) && !again)
             {
@@ -822,15 +851,20 @@ public sealed class WebhookHost
             {
                 Process(new OrderNotOurs(_now, eid, coid) { Origin = "reconcile" });
             }
-            else
+            else if (!_parkedApplied.Holds(report.State, _now))
             {
-                Process(FeedInputs.From(report, _now, "reconcile"));
+                var state = report.State;
+                Process(FeedInputs.From(report, _now, "reconcile"), _ => _parkedApplied.Remember(state, _now));
             }
         }
     }
 
     /// <summary>Asks page after page (each one request, answered before the next) until the listing ends or fails.</summary>
-    private IEnumerable<RestCall> Paginate(CaptureKind kind, Func<string?, RestCall> call, Func<string, (ImmutableArray<EngineInput> Inputs, string? Next, string? Error)> read)
+    private IEnumerable<RestCall> Paginate(
+        CaptureKind kind,
+        Func<string?, RestCall> call,
+        Func<string, (ImmutableArray<EngineInput> Inputs, string? Next, string? Error)> read,
+        Action<EngineInput, ProcessResult>? applied = null)
     {
         string? cursor = null;
         for (var page = 0; page < _options.PagesMax; page++)
@@ -845,7 +879,7 @@ public sealed class WebhookHost
             var (inputs, next, error) = read(response.Body);
             foreach (var input in inputs)
             {
-                Process(input);
+                Process(input, applied is null ? null : result => applied(input, result));
             }
             if (error is not null || string.IsNullOrEmpty(next))
             {
@@ -932,12 +966,12 @@ public sealed class WebhookHost
         // On the legacy feed REST polling is the only backstop for a lost message, so while orders are in flight the
         // host never idles: idle ticks come an hour apart, and a match lost after a quiet spell went unnoticed that long
         // (fuzz seed 201 #2945, scenarios/regressions/legacy-poll-while-idle-*.yaml).
-        var legacyPolling = _options.LegacyFeed && _ledger.InFlight().Count > 0;
+        var legacyPolling = _options.LegacyFeed && InFlight().Count > 0;
         if (_tracker.CheckSilence(_now).Any(MeansLoss) || (legacyPolling && _now - _lastReconcile >= _options.LegacyReconcileInterval))
         {
             Reconcile();
         }
-        else if (_ledger.ParkedOrders().Count > 0 && _talking is null)
+        else if (ParkedOrders().Count > 0 && _talking is null)
         {
             Talk(new Conversation(ConversationKind.Parked, ResolveParked(again: false)));
         }
@@ -1019,6 +1053,7 @@ public sealed class WebhookHost
             failed |= results[i].Status == ProcessStatus.StoreFailed;
             if (failed)
             {
+                ForgetLedgerAnswers();
                 // Arrival order is kept: once one input waits for the store, every later one waits behind it (one that
                 // the burst did apply is a duplicate when offered again, and decided as one).
                 Enqueue(pending);
@@ -1028,11 +1063,57 @@ public sealed class WebhookHost
         }
     }
 
+    /// <summary>The ledger changed (the design wrote, or the webhook told the ledger of a send or a binding): ask it again.</summary>
+    private void ForgetLedgerAnswers()
+    {
+        _listedApplied.Clear();
+        _parkedApplied.Clear();
+        _inFlight = null;
+        _parked = null;
+        _noneUnconfirmed = null;
+    }
+
+    private IReadOnlyList<InFlightOrder> InFlight()
+    {
+        if (_inFlight is not { } known || _now - known.At >= AppliedStates.Trusted)
+        {
+            _inFlight = known = (_ledger.InFlight(), _now);
+        }
+        return known.Orders;
+    }
+
+    /// <summary>
+    /// Terminal orders of the last <see cref="HostOptions.RecheckTerminalWithin"/> not yet confirmed against REST. When
+    /// the ledger last said there were none and nothing was written since, there are still none: a later start only
+    /// drops orders, and confirmed orders stay confirmed.
+    /// </summary>
+    private List<InFlightOrder> Unconfirmed()
+    {
+        if (_noneUnconfirmed is { } since && _now - since < AppliedStates.Trusted)
+        {
+            return [];
+        }
+        var unconfirmed = _ledger.Terminal(_now - _options.RecheckTerminalWithin).Where(o => !_confirmed.Contains(o.ClientOrderId.Value)).ToList();
+        _noneUnconfirmed = unconfirmed.Count == 0 ? _now : null;
+        return unconfirmed;
+    }
+
+    private IReadOnlyList<ExchangeOrderId> ParkedOrders()
+    {
+        if (_parked is not { } known || _now - known.At >= AppliedStates.Trusted)
+        {
+            _parked = known = (_ledger.ParkedOrders(), _now);
+        }
+        return known.Orders;
+    }
+
     private bool TryApply(Pending pending)
     {
         var result = _correlator.Process(pending.Input);
         if (result.Status == ProcessStatus.StoreFailed)
         {
+            // A failed write may or may not have landed: what the ledger said before may no longer hold.
+            ForgetLedgerAnswers();
             return false;
         }
         Applied(pending, result);
@@ -1046,6 +1127,10 @@ public sealed class WebhookHost
         if (result.Batch is { } batch)
         {
             ScheduleConfirmation(batch);
+            if (batch.HasWrites)
+            {
+                ForgetLedgerAnswers();
+            }
         }
         pending.Then?.Invoke(result);
     }
@@ -1131,4 +1216,35 @@ public sealed class WebhookHost
     private sealed record ConfirmTimer(string ClientOrderId, ExchangeOrderId ExchangeOrderId) : Timer;
 
     private sealed record ReconnectTimer : Timer;
+}
+
+/// <summary>
+/// Order states the design applied, by exchange order id, with when: <see cref="Holds"/> says a state reported again
+/// need not be decided again. Only valid while the design has written nothing since (the host clears it on every write).
+/// </summary>
+internal sealed class AppliedStates
+{
+    /// <summary>
+    /// How long an unchanged answer is trusted not to need deciding again: the bound on what another engine on the same
+    /// store could have changed unseen.
+    /// </summary>
+    public static readonly TimeSpan Trusted = TimeSpan.FromHours(1);
+    private readonly Dictionary<string, (OrderState State, DateTimeOffset At)> _states = new(StringComparer.Ordinal);
+
+    /// <summary>Whether exactly this state was applied less than the trusted span ago (ADR 0011).</summary>
+    public bool Holds(OrderState state, DateTimeOffset now) =>
+        _states.TryGetValue(state.ExchangeOrderId.Value, out var applied) && applied.State == state && now - applied.At < Trusted;
+
+    public void Remember(OrderState state, DateTimeOffset now) => _states[state.ExchangeOrderId.Value] = (state, now);
+
+    /// <summary>Forgets the orders <paramref name="keep"/> rejects: those no longer listed (or parked).</summary>
+    public void KeepOnly(Func<string, bool> keep)
+    {
+        foreach (var gone in _states.Keys.Where(id => !keep(id)).ToList())
+        {
+            _states.Remove(gone);
+        }
+    }
+
+    public void Clear() => _states.Clear();
 }

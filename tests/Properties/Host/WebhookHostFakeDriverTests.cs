@@ -216,22 +216,13 @@ public sealed class WebhookHostFakeDriverTests
 
         // An order resting on the book for an hour, nothing filling: every timer fires in time order, every REST
         // question is answered at once with the order still open.
-        var openOrder = Ours(Examples.GetOrder).Replace("\"FILLED\"", "\"OPEN\"", StringComparison.Ordinal)
-            .Replace("\"filled_size\":\"0.05\"", "\"filled_size\":\"0\"", StringComparison.Ordinal)
-            .Replace("\"number_of_fills\":\"2\"", "\"number_of_fills\":\"0\"", StringComparison.Ordinal);
-        RestResponse Open(RestCall call) => call switch
-        {
-            GetOrderCall => new(200, openOrder),
-            ListOpenOrdersCall => new(200, $$"""{"orders":[{{openOrder[9..^1]}}],"sequence":"0","has_next":false,"cursor":""}"""),
-            _ => new(200, """{"fills":[],"cursor":""}"""),
-        };
         var fired = 0;
         var listings = new List<DateTimeOffset>();
         while (driver.Timers.Where(t => t.At <= T0.AddHours(1)).MinBy(t => t.At) is { } next && fired++ < 10_000)
         {
             driver.Timers.Remove(next);
             driver.Take(driver.Host.TimerFired(next.At, next.TimerId));
-            var asked = driver.AnswerRest(next.At, Open);
+            var asked = driver.AnswerRest(next.At, Resting);
             listings.AddRange(asked.Where(a => a == nameof(ListOpenOrdersCall)).Select(_ => next.At));
         }
         var quietFrom = T0.AddMinutes(5);
@@ -247,6 +238,82 @@ public sealed class WebhookHostFakeDriverTests
                 "retention is asked for at most every RetentionInterval");
             Assert.That(retentionAsks, Has.Count.InRange(5, 7), "and at least that often");
         });
+    }
+
+    [Test]
+    public void A_resting_order_listed_unchanged_is_decided_again_only_after_the_design_writes()
+    {
+        using var store = new MemoryStore();
+        var listedDecided = new List<DateTimeOffset>();
+        var ledger = new CountingLedger(new StoreLedger(store));
+        var options = HostOptions.Default with { LegacyFeed = true };
+        var driver = new FakeDriver(new WebhookHost(new EngineCorrelator(store), ledger, options, (input, _) =>
+        {
+            if (input is OrderUpdate { FromReconciliation: true, Order.ExchangeOrderId.Value: Examples.OrderId })
+            {
+                listedDecided.Add(input.At);
+            }
+        }));
+        driver.Take(driver.Host.Start(T0, T0.AddHours(2), reconcile: false));
+        driver.Take(driver.Host.DeliverIntent(T0.AddSeconds(1), Intent));
+        driver.Take(driver.Host.CreateOrderAnswered(T0.AddSeconds(2), Minted, Ours(Examples.CreateOrderSuccess)));
+
+        // The order rests for an hour, nothing filling; the legacy feed polls REST every minute and every listing
+        // reports the same state. Half-way, the design writes (another intent is staged): the state may mean something
+        // new now (an intent staged again after a lost store binds the order its listing names), so it is decided again.
+        var write = T0.AddMinutes(30);
+        var written = false;
+        var listings = 0;
+        var fired = 0;
+        while (driver.Timers.Where(t => t.At <= T0.AddHours(1)).MinBy(t => t.At) is { } next && fired++ < 10_000)
+        {
+            if (!written && next.At > write)
+            {
+                written = true;
+                driver.Take(driver.Host.StageIntent(write, Intent.Replace("b042c0bb", "c042c0bb", StringComparison.Ordinal), place: false).Commands);
+            }
+            driver.Timers.Remove(next);
+            driver.Take(driver.Host.TimerFired(next.At, next.TimerId));
+            listings += driver.AnswerRest(next.At, Resting).Count(a => a == nameof(ListOpenOrdersCall));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(listings, Is.GreaterThan(50), "the REST poll runs every minute");
+            Assert.That(listedDecided.Count(at => at < write), Is.EqualTo(1), "before the write, the unchanged state is decided once, not once per listing");
+            Assert.That(listedDecided.Count(at => at > write), Is.EqualTo(1), "after the write, it is decided once again");
+            Assert.That(ledger.InFlightAsked, Is.LessThan(listings / 4), $"the ledger's in-flight list is asked again only after a write ({ledger.InFlightAsked} asks, {listings} listings)");
+            Assert.That(store.FindByClientOrderId(Minted)?.Status, Is.EqualTo(OrderStatus.Open));
+        });
+    }
+
+    /// <summary>A ledger that counts how often the host asks it which orders are in flight.</summary>
+    private sealed class CountingLedger(IHostLedger inner) : IHostLedger
+    {
+        public int InFlightAsked { get; private set; }
+
+        public IReadOnlyList<InFlightOrder> InFlight()
+        {
+            InFlightAsked++;
+            return inner.InFlight();
+        }
+
+        public IReadOnlyList<InFlightOrder> Terminal(DateTimeOffset since) => inner.Terminal(since);
+
+        public decimal OpenQuantity(ProductId product, IReadOnlyList<ClientOrderId> closes) => inner.OpenQuantity(product, closes);
+
+        public IReadOnlyList<ExchangeOrderId> ParkedOrders() => inner.ParkedOrders();
+
+        public bool IsKnown(ClientOrderId clientOrderId) => inner.IsKnown(clientOrderId);
+
+        public decimal? LinkedQuantity(ClientOrderId clientOrderId) => inner.LinkedQuantity(clientOrderId);
+
+        public bool AwaitsPlacement(ClientOrderId clientOrderId) => inner.AwaitsPlacement(clientOrderId);
+
+        public Intent? IntentOf(ClientOrderId clientOrderId) => inner.IntentOf(clientOrderId);
+
+        public void Sent(ClientOrderId clientOrderId, Intent intent) => inner.Sent(clientOrderId, intent);
+
+        public void Bound(ClientOrderId clientOrderId, ExchangeOrderId exchangeOrderId) => inner.Bound(clientOrderId, exchangeOrderId);
     }
 
     [Test]
@@ -297,6 +364,20 @@ public sealed class WebhookHostFakeDriverTests
         ListFillsCall fills when fills.OrderIds.Contains(Examples.OrderId) => new(200, Examples.ListFills),
         _ => new(200, """{"fills":[],"cursor":""}"""),
     };
+
+    /// <summary>What the fake exchange answers about an order resting on the book: open, nothing filled.</summary>
+    private static RestResponse Resting(RestCall call)
+    {
+        var open = Ours(Examples.GetOrder).Replace("\"FILLED\"", "\"OPEN\"", StringComparison.Ordinal)
+            .Replace("\"filled_size\":\"0.05\"", "\"filled_size\":\"0\"", StringComparison.Ordinal)
+            .Replace("\"number_of_fills\":\"2\"", "\"number_of_fills\":\"0\"", StringComparison.Ordinal);
+        return call switch
+        {
+            GetOrderCall => new(200, open),
+            ListOpenOrdersCall => new(200, $$"""{"orders":[{{open[9..^1]}}],"sequence":"0","has_next":false,"cursor":""}"""),
+            _ => new(200, """{"fills":[],"cursor":""}"""),
+        };
+    }
 
     /// <summary>The example message with our minted client order id in place of the example's.</summary>
     private static string Ours(string json) => json.Replace(Examples.ClientOrderId, Minted.Value, StringComparison.Ordinal);
