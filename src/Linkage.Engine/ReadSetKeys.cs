@@ -278,6 +278,11 @@ public sealed class ReadSetKeys
                     // depends on the parent's client order id, found by this read).
                     Exchange(order.OriginatingOrderId);
                     Exchange(order.AttachedOrderId);
+                    if (order.AttachedOrderId is not null && order.ClientOrderId is { } parent && parent.Value is not null)
+                    {
+                        // The parent names its bracket: the bracket's record is keyed by an id derived from the parent's.
+                        Client(Engine.ClientOrderIds.ForAttached(parent));
+                    }
                     break;
                 case TradeFillReceived { Fill: { } fill }:
                     Fill(fill.Key);

@@ -34,6 +34,7 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
     private DecisionContext? _spare = new();
     private long _inputs;
     private long _misses;
+    private long _dependentMisses;
 
     /// <inheritdoc />
     public string Design => "engine";
@@ -46,6 +47,13 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
 
     /// <summary>Read-set misses met while deciding them: reads the key derivation did not foresee, each costing a second fetch.</summary>
     public long ReadSetMisses => Interlocked.Read(ref _misses);
+
+    /// <summary>
+    /// The misses no key derivation can avoid, counted among <see cref="ReadSetMisses"/>: the first state of a bracket
+    /// order names only the exchange id of the order it is attached to, and the bracket's own record is keyed by an id
+    /// derived from that order's client order id, which only the first read finds.
+    /// </summary>
+    public long ReadSetDependentMisses => Interlocked.Read(ref _dependentMisses);
 
     /// <inheritdoc />
     public ProcessResult Process(EngineInput input)
@@ -106,6 +114,10 @@ public sealed class EngineCorrelator(ILinkageStore store, LinkageMetrics? metric
             {
                 misses++;
                 Interlocked.Increment(ref _misses);
+                if (input is OrderUpdate { Order: { ClientOrderId: null, OriginatingOrderId: not null } })
+                {
+                    Interlocked.Increment(ref _dependentMisses);
+                }
                 keys = keys.Union(miss.Missing);
                 continue;
             }

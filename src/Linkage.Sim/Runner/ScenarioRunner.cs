@@ -90,6 +90,7 @@ public static class ScenarioRunner
 
         /// <summary>Which label each client order id the exchange received belongs to (by <see cref="_driving"/>).</summary>
         private readonly Dictionary<string, string> _labelByClientOrderId = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _labelByAttachedOrderId = new(StringComparer.Ordinal);
 
         public Replay(Scenario scenario, RunOptions options)
         {
@@ -128,6 +129,13 @@ public static class ScenarioRunner
             // The legacy design keeps only a process-memory cache: nothing of it is durable, whatever store is named.
             _stores = _legacy ? null : _killSwitch is null ? StoreFactory.Open(options) : new CrashStoreSession(_crash!, _killSwitch);
             _oracle = new LinkOracle(_exchange, durableStore: _stores?.IsDurable ?? false);
+            _exchange.AttachedOrderCreated += (parent, child) =>
+            {
+                if (_labelByClientOrderId.TryGetValue(parent.ClientOrderId, out var parentLabel))
+                {
+                    _labelByAttachedOrderId[child.OrderId] = parentLabel + LinkOracle.BracketLabelSuffix;
+                }
+            };
             var lastStep = scenario.Steps.IsEmpty ? TimeSpan.Zero : scenario.Steps.Max(s => s.At);
             var longestAck = scenario.Steps.Select(AckDelayOf).DefaultIfEmpty(TimeSpan.Zero).Max();
             _activeUntil = SimWorld.Epoch + lastStep + SettleTime + longestAck;
@@ -178,6 +186,7 @@ public static class ScenarioRunner
                 ExternalOrders = _store?.ExternalOrders() ?? [],
                 ReadSets = _readSets + Counts(_correlator),
                 ClientOrderIds = _labelByClientOrderId.ToImmutableSortedDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal),
+                AttachedOrders = _labelByAttachedOrderId.ToImmutableSortedDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal),
             };
         }
 
@@ -289,7 +298,7 @@ public static class ScenarioRunner
         }
 
         private static ReadSetCounts Counts(ICorrelator correlator) =>
-            correlator is EngineCorrelator engine ? new(engine.InputsProcessed, engine.ReadSetMisses) : default;
+            correlator is EngineCorrelator engine ? new(engine.InputsProcessed, engine.ReadSetMisses, engine.ReadSetDependentMisses) : default;
 
         private void Capture(string kind, string json) => _capture.Add(new CaptureLine(_world.Now, kind, json));
 

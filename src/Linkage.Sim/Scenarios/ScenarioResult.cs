@@ -113,6 +113,12 @@ public sealed record ScenarioResult
     /// </summary>
     public ImmutableSortedDictionary<string, string> ClientOrderIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Each attached bracket order the exchange created, by label (its entry's label and <c>/bracket</c>), with its
+    /// exchange order id: it has no client order id at the exchange, so this is how a reading of the links finds it.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> AttachedOrders { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     public int Fills => Trades.Length;
     public int Linked => Trades.Count(t => t.Verdict == TradeVerdict.Linked);
     public int Wrong => Trades.Count(t => t.Verdict == TradeVerdict.Wrong);
@@ -121,10 +127,13 @@ public sealed record ScenarioResult
     public int External => Trades.Count(t => t.Verdict == TradeVerdict.External);
 }
 
-/// <summary>Inputs decided and read-set misses met (each miss is a read the key derivation did not foresee, and one more fetch).</summary>
-public readonly record struct ReadSetCounts(long Inputs, long Misses)
+/// <summary>
+/// Inputs decided and read-set misses met (each miss is a read the key derivation did not foresee, and one more fetch);
+/// <see cref="Dependent"/> of the misses could not be foreseen from the input (<see cref="Host.EngineCorrelator.ReadSetDependentMisses"/>).
+/// </summary>
+public readonly record struct ReadSetCounts(long Inputs, long Misses, long Dependent = 0)
 {
-    public static ReadSetCounts operator +(ReadSetCounts a, ReadSetCounts b) => new(a.Inputs + b.Inputs, a.Misses + b.Misses);
+    public static ReadSetCounts operator +(ReadSetCounts a, ReadSetCounts b) => new(a.Inputs + b.Inputs, a.Misses + b.Misses, a.Dependent + b.Dependent);
 
     /// <summary>Misses per 1,000 inputs (0 without inputs).</summary>
     public double MissesPerThousand => Inputs == 0 ? 0 : Misses * 1000.0 / Inputs;
