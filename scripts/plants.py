@@ -85,6 +85,17 @@ BEGIN DELETE FROM fill_keys WHERE exchange_order_id = NEW.exchange_order_id; END
      "if (parent.Intent is not { Bracket: not null, BracketOf: null })",
      "if (parentId.Value.Length >= 0)",
      "an attached bracket child treated as external when a REST order names its parent"),
+    # Issue 15's plant: the child is never adopted, whichever message names it (the create-order answer's
+    # attached_order_id, an update of the parent, or Get Order's originating_order_id); asked about, it is external.
+    ("bracket-child-treated-as-external", [
+        ("src/Linkage.Engine/Decider.Brackets.cs",
+         "if (parent.Intent is not { Bracket: not null, BracketOf: null })",
+         "if (parentId.Value.Length >= 0)"),
+        ("src/Linkage.Engine/Decider.Brackets.cs",
+         "if (AdoptAttached(parent, childId, boundBy) is not null)",
+         "if (childId.Value.Length < 0 && AdoptAttached(parent, childId, boundBy) is not null)"),
+     ], None, None,
+     "an attached bracket child treated as external: never adopted from the answer, an update or Get Order"),
     ("unknown-outcome-never-reconciled", "src/Linkage.Host/WebhookHost.cs",
      "else if (placement.Result == PlacementResult.Unknown && _reconciledUnknown.Add(clientOrderId.Value))",
      "else if (clientOrderId.Value.Length < 0)",

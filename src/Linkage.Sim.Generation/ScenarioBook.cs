@@ -164,7 +164,11 @@ public sealed class ScenarioBook
             return reason;
         }
         _lastIntentAt = Now;
-        var order = Add(new BookOrder(place.Order, BookOrderKind.Entry, place.Product, place.Side, place.Size, Now) { Rejected = place.Ack is AckReject });
+        var order = Add(new BookOrder(place.Order, BookOrderKind.Entry, place.Product, place.Side, place.Size, Now)
+        {
+            Rejected = place.Ack is AckReject,
+            HasBracket = place.Bracket is not null,
+        });
         Product(place.Product).Entries.Add(order);
         return null;
     }
@@ -233,8 +237,32 @@ public sealed class ScenarioBook
         return null;
     }
 
+    /// <summary>A fill of an entry's attached bracket: the entry filled in full, the bracket's fills within its size.</summary>
+    private string? LegFill(FillStep fill)
+    {
+        if (_orders.GetValueOrDefault(fill.Order) is not { Kind: BookOrderKind.Entry, HasBracket: true, Rejected: false } entry)
+        {
+            return $"leg fill of {fill.Order}, which is no entry with a bracket";
+        }
+        if (entry.Executed != entry.Size)
+        {
+            return $"leg fill of {fill.Order} before the entry filled in full";
+        }
+        var quantity = fill.Size ?? entry.Size - entry.BracketExecuted;
+        if (quantity <= 0m || entry.BracketExecuted + quantity > entry.Size)
+        {
+            return $"leg fill of {quantity} on {fill.Order}, whose bracket has {entry.Size - entry.BracketExecuted} left";
+        }
+        entry.BracketExecuted += quantity;
+        return null;
+    }
+
     private string? Fill(FillStep fill)
     {
+        if (fill.Leg is not null)
+        {
+            return LegFill(fill);
+        }
         if (Open(fill.Order) is not { } order)
         {
             return $"fill of {fill.Order}, which is not an open order";
@@ -360,6 +388,12 @@ public sealed class BookOrder(string label, BookOrderKind kind, string product, 
     public bool WholePosition { get; init; }
     public ImmutableArray<string> Closes { get; init; } = [];
     public decimal Executed { get; set; }
+
+    /// <summary>Entries: sent with an attached bracket.</summary>
+    public bool HasBracket { get; init; }
+
+    /// <summary>Entries with a bracket: what its legs executed.</summary>
+    public decimal BracketExecuted { get; set; }
     public bool Cancelled { get; set; }
     public bool HasFill { get; set; }
     public TimeSpan? LastFillAt { get; set; }

@@ -134,7 +134,17 @@ internal sealed class ScenarioBuilder
     public Latency Latency { get; }
 
     /// <summary>A planned fill (<see cref="Size"/> null: the rest) or, when <see cref="Cancel"/>, the cancel of the rest.</summary>
-    private sealed record Planned(decimal? Size, decimal? Price, bool Cancel);
+    private sealed record Planned(decimal? Size, decimal? Price, bool Cancel)
+    {
+        /// <summary>A fill of the entry's attached bracket on this leg, at the leg's own price; null: the order itself.</summary>
+        public BracketLeg? Leg { get; init; }
+    }
+
+    /// <summary>
+    /// Products with a bracketed entry: no position-monitor exit is made on them, since an exit selling the lot a
+    /// bracket protects competes with the bracket for one position (the exchange would refuse one of the two sells).
+    /// </summary>
+    private readonly HashSet<string> _bracketed = new(StringComparer.Ordinal);
 
     public ImmutableArray<Step> Build()
     {
@@ -280,18 +290,29 @@ internal sealed class ScenarioBuilder
         // A SELL entry opens a short that a BUY exit closes; a third of a profile's entries, so shorts are closed often.
         var side = _profile.Has(SwarmFeature.SellEntries) && _prng.Chance(0.35m) ? Side.Sell : Side.Buy;
         var market = _profile.Has(SwarmFeature.MarketOrders) && _prng.Chance(0.3m);
+        decimal? price = market ? null : spec.Price(_random);
+        // Realistic legs for a BUY: take profit 2-10 % above the entry, stop loss 2-10 % below; only on products no exit
+        // has touched, which exits then leave alone (see _bracketed).
+        Engine.Bracket? bracket = null;
+        if (_profile.Has(SwarmFeature.Brackets) && side == Side.Buy && price is { } limit
+            && !_book.Orders.Any(o => o.Kind == BookOrderKind.Exit && o.Product == spec.Id) && _prng.Chance(0.5m))
+        {
+            bracket = new Engine.Bracket(limit * (1m + (_prng.NextInRange(2, 10) / 100m)), limit * (1m - (_prng.NextInRange(2, 10) / 100m)));
+            _bracketed.Add(spec.Id);
+        }
         var place = new PlaceStep(_now)
         {
             Order = label,
             Product = spec.Id,
             Side = side,
             Size = spec.SizeUnits(_random) * spec.BaseIncrement,
-            Price = market ? null : spec.Price(_random),
+            Price = price,
             Snapshot = _prng.Chance(0.3m) ? _random.Uuid().ToString("D") : "s" + label[1..],
             Scores = side == Side.Buy ? new ScoreSet(Score(0.9m), Score(0.2m)) : new ScoreSet(Score(0.2m), Score(0.9m)),
             Trigger = _prng.Chance(0.9m) ? _random.ArrayElement(EntryTriggers) : null,
             Indicators = DrawIndicators(),
             Ack = DrawAck(),
+            Bracket = bracket,
         };
         Register(place, spec, place.Size, place.Price, side, bot: true);
     }
@@ -414,6 +435,16 @@ internal sealed class ScenarioBuilder
         {
             plan.Enqueue(new Planned(null, null, Cancel: true));
         }
+        else if (fills == split.Length && step is PlaceStep { Bracket: not null })
+        {
+            // Filled in full: its bracket is live, and one leg fills, in one or two parts, at the leg's own price.
+            var leg = _prng.Chance(0.5m) ? BracketLeg.TakeProfit : BracketLeg.StopLoss;
+            var legParts = units > 1 && _profile.Has(SwarmFeature.PartialFills) && _prng.Chance(0.5m) ? Split(units, 2) : [units];
+            for (var i = 0; i < legParts.Length; i++)
+            {
+                plan.Enqueue(new Planned(i == legParts.Length - 1 ? null : legParts[i] * spec.BaseIncrement, null, Cancel: false) { Leg = leg });
+            }
+        }
         if (plan.Count > 0)
         {
             _plans[label] = plan;
@@ -443,7 +474,7 @@ internal sealed class ScenarioBuilder
             Emit(new DisconnectStep(_now));
             _raceReconnectAfter = label;
         }
-        Emit(next.Cancel ? new CancelStep(_now) { Order = label } : new FillStep(_now) { Order = label, Size = next.Size, Price = next.Price });
+        Emit(next.Cancel ? new CancelStep(_now) { Order = label } : new FillStep(_now) { Order = label, Size = next.Size, Price = next.Price, Leg = next.Leg });
         if (!next.Cancel && !_filled.Contains(label))
         {
             _filled.Add(label);
@@ -551,6 +582,10 @@ internal sealed class ScenarioBuilder
     private decimal ExitRoom(string product, Side side)
     {
         // The product's latest exit must be done filling before the next goes out: only the latest exit fills.
+        if (_bracketed.Contains(product))
+        {
+            return 0m;
+        }
         var latestBusy = _book.Orders.Any(o => o.Kind == BookOrderKind.Exit && o.Product == product && _pending.Contains(o.Label) && _plans[o.Label].Any(p => !p.Cancel));
         return latestBusy || !_book.ExitMayGoOut(product, _now) ? 0m : _book.Capacity(product, [], side);
     }

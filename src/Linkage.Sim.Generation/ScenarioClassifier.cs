@@ -120,6 +120,12 @@ public enum ScenarioClass
     /// feed, a lot filled and its create-order answer comes after the exit's (or never).
     /// </summary>
     ExitRacesItsLot,
+
+    /// <summary>An entry's attached bracket fills on its take-profit leg.</summary>
+    BracketTakeProfit,
+
+    /// <summary>An entry's attached bracket fills on its stop-loss leg.</summary>
+    BracketStopLoss,
 }
 
 /// <summary>
@@ -188,6 +194,11 @@ public static class ScenarioClassifier
                     Add(ScenarioClass.PartialExit, x.Size is { } sold && x.Ack is not AckReject && sold < book.Capacity(x.Product, []));
                     Add(ScenarioClass.ResendAnsweredWithError, scenario.ResendAnswer == ResendAnswer.Error && x.Ack is AckLost);
                     Add(ScenarioClass.ShortExit, x.Side == Engine.Side.Buy && x.Ack is not AckReject);
+                    break;
+                case FillStep { Leg: { } leg }:
+                    Add(ScenarioClass.BracketTakeProfit, leg == BracketLeg.TakeProfit);
+                    Add(ScenarioClass.BracketStopLoss, leg == BracketLeg.StopLoss);
+                    Add(ScenarioClass.FillDuringDisconnect, !connected);
                     break;
                 case FillStep f when book.Find(f.Order) is { } order:
                     var count = fillsOf[f.Order] = fillsOf.GetValueOrDefault(f.Order) + 1;

@@ -47,7 +47,7 @@ public static class SwarmGenerator
     /// Stamped on every generated scenario's description. Raise it whenever a change makes a seed generate a different
     /// scenario, so a description's seed is never replayed against the wrong generator.
     /// </summary>
-    public const int GeneratorVersion = 7;
+    public const int GeneratorVersion = 8;
 
     /// <summary>The size FsCheck grows to by default, and the largest a fuzz run uses.</summary>
     public const int SizeMax = 100;

@@ -38,6 +38,9 @@ public enum SwarmFeature
 
     /// <summary>The exchange answers a re-sent client order id with <c>DUPLICATE_CLIENT_ORDER_ID</c> instead of the original order (<c>resend_answer: error</c>).</summary>
     ResendError,
+
+    /// <summary>BUY limit entries sent with an attached take-profit / stop-loss bracket, whose legs then fill.</summary>
+    Brackets,
 }
 
 /// <summary>

@@ -94,6 +94,8 @@ public sealed class ReadSetKeysTests
             Assert.That(ReadSetKeys.Of(child).ExchangeOrderIds, Is.EqualTo(new[] { Eid("ex-1"), Eid("ex-parent") }));
             Assert.That(ReadSetKeys.Of(parent).ExchangeOrderIds, Is.EqualTo(new[] { Eid("ex-1"), Eid("ex-child") }));
             Assert.That(ReadSetKeys.Of(child).ClientOrderIds, Is.EqualTo(new[] { Coid(Long) }));
+            Assert.That(ReadSetKeys.Of(parent).ClientOrderIds, Is.EquivalentTo(new[] { Coid(Long), ClientOrderIds.ForAttached(Coid(Long)) }),
+                "a parent naming its bracket: the bracket's record, keyed by the id derived from the parent's");
             Assert.That(ReadSetKeys.Of(Update("ex-2", intent: null, 0.001m)).ClientOrderIds, Is.Empty, "a message without a client order id");
         });
     }

@@ -135,7 +135,9 @@ public sealed class SwarmGeneratorTests
                 Assert.That(Never(SwarmFeature.AckDelay, s => s is PlaceStep { Ack: AckDelay } or ExitStep { Ack: AckDelay }), Is.True, "delay");
                 Assert.That(Never(SwarmFeature.SellEntries, s => s is PlaceStep { Side: Linkage.Engine.Side.Sell }), Is.True, "sell entry");
                 Assert.That(Never(SwarmFeature.MarketOrders, s => s is PlaceStep { Price: null }), Is.True, "market");
-                Assert.That(Never(SwarmFeature.PartialFills, s => s is FillStep { Size: not null } f && steps.OfType<FillStep>().Count(o => o.Order == f.Order) > 1), Is.True, "partials");
+                // A bracket leg's fill is the attached order's, not a second fill of its entry.
+                Assert.That(Never(SwarmFeature.PartialFills, s => s is FillStep { Size: not null, Leg: null } f && steps.OfType<FillStep>().Count(o => o.Order == f.Order && o.Leg is null) > 1), Is.True, "partials");
+                Assert.That(Never(SwarmFeature.Brackets, s => s is PlaceStep { Bracket: not null } or FillStep { Leg: not null }), Is.True, "brackets");
                 Assert.That(profile.Has(SwarmFeature.ResendError) || scenario.ResendAnswer == ResendAnswer.Original, Is.True, "resend error");
             });
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));

@@ -51,6 +51,8 @@ internal sealed class Coverage
         [ScenarioClass.PartialExit] = 5m,
         [ScenarioClass.ResendAnsweredWithError] = 5m,
         [ScenarioClass.ExitRacesItsLot] = 1m,
+        [ScenarioClass.BracketTakeProfit] = 10m,
+        [ScenarioClass.BracketStopLoss] = 10m,
     };
 
     private readonly SortedDictionary<ScenarioClass, int> _counts = [];

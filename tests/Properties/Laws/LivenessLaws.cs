@@ -37,7 +37,7 @@ public sealed class LivenessLaws
             var executed = outcome.Executed;
             var linked = outcome.Linked;
             // Every intent the exchange executed (places and exits) against what the design linked to it.
-            var off = outcome.ClientOrderIds.Keys
+            var off = outcome.Labels
                 .Select(label => (Label: label, Executed: executed.GetValueOrDefault(label), Linked: linked.GetValueOrDefault(label)))
                 .FirstOrDefault(o => o.Executed != o.Linked);
             return linked.ContainsKey("?") ? "a link names no intent of the scenario"
@@ -54,7 +54,15 @@ public sealed class LivenessLaws
             var outcome = Outcome.Of(scenario, LawStores.Sqlite);
             var executed = outcome.Executed;
             var allocated = outcome.AllocatedByExit;
-            var exits = scenario.Steps.OfType<ExitStep>().ToDictionary(x => x.Order, StringComparer.Ordinal);
+            var exits = scenario.Steps.OfType<ExitStep>().ToDictionary(x => x.Order, x => (x.Product, x.Closes), StringComparer.Ordinal);
+            foreach (var place in scenario.Steps.OfType<PlaceStep>().Where(p => p.Bracket is not null))
+            {
+                // The exchange's bracket order for an entry is an exit closing that entry alone.
+                if (outcome.Result.AttachedOrders.ContainsKey(place.Order + LinkOracle.BracketLabelSuffix))
+                {
+                    exits[place.Order + LinkOracle.BracketLabelSuffix] = (place.Product, [place.Order]);
+                }
+            }
             var off = exits.Keys.Order(StringComparer.Ordinal)
                 .Select(label => (Label: label, Executed: executed.GetValueOrDefault(label), Allocated: allocated.GetValueOrDefault(label)))
                 .FirstOrDefault(x => x.Executed != x.Allocated);

@@ -23,6 +23,16 @@ internal sealed class Outcome
         Result = result;
         ClientOrderIds = result.ClientOrderIds;
         _labelOf = ClientOrderIds.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        // An attached bracket order reached the exchange with no client order id of ours: the links that name its
+        // exchange order id say which client order id the design filed it under.
+        var attached = result.AttachedOrders.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        foreach (var link in result.Links)
+        {
+            if (attached.TryGetValue(link.ExchangeOrderId.Value, out var label))
+            {
+                _labelOf.TryAdd(link.ClientOrderId.Value, label);
+            }
+        }
     }
 
     public Scenario Scenario { get; }
@@ -34,6 +44,9 @@ internal sealed class Outcome
     /// <summary>Runs <paramref name="scenario"/> and reads the result.</summary>
     public static Outcome Of(Scenario scenario, RunOptions options) =>
         new(scenario, ScenarioRunner.Run(scenario, options));
+
+    /// <summary>Every order label the run knows: the intents the exchange received and the bracket orders it created.</summary>
+    public IEnumerable<string> Labels => ClientOrderIds.Keys.Concat(Result.AttachedOrders.Keys).Order(StringComparer.Ordinal);
 
     /// <summary>The failures of the named checks, one per line, or null when there are none.</summary>
     public string? Failed(params string[] checks)
