@@ -206,4 +206,26 @@ public sealed class ReadSetKeysTests
             Assert.That(Merged(early, early with { Cutoff = At(-60) }), Is.EqualTo(early));
         });
     }
+
+    [Test]
+    public void Keys_read_as_text_are_separated_by_one_space_and_list_items_by_a_comma()
+    {
+        static string Text(Action<ReadSetKeys.Builder> keys)
+        {
+            var builder = new ReadSetKeys.Builder();
+            keys(builder);
+            return builder.Build().ToString();
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(b => b.CountParked()), Is.EqualTo("parked-count"));
+            Assert.That(Text(b => b.Retain(new RetentionPage(At(0), 5))), Is.EqualTo("retention(2025-12-29T21:00:00.0000000+00:00, 5)"));
+            Assert.That(Text(b =>
+            {
+                b.Lots(Btc);
+                b.Lots(ProductId.From("ETH-USD"));
+                b.Retain(new RetentionPage(At(0), 5));
+            }), Is.EqualTo("lots [BTC-USD, ETH-USD] retention(2025-12-29T21:00:00.0000000+00:00, 5)"));
+        });
+    }
 }

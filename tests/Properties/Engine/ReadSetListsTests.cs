@@ -97,6 +97,7 @@ public sealed class ReadSetListsTests
             Assert.That(all.Select(o => o.TerminalAt), Is.EqualTo(new[] { At(101), At(111), At(121), At(131) }));
             Assert.That(all, Is.EqualTo(rig.Store.TerminalBefore(cutoff, 10)));
             Assert.That(reads.TerminalBefore(At(115), 10), Is.EqualTo(all.Take(2)), "an earlier cutoff");
+            Assert.That(reads.TerminalBefore(At(111), 10), Is.EqualTo(all.Take(2)), "a cutoff at an order's own TerminalAt holds it");
             Assert.That(reads.TerminalBefore(cutoff, 3), Is.EqualTo(all.Take(3)), "fewer orders");
             Assert.That(reads.TerminalBefore(At(121), 1), Is.EqualTo(all.Take(1)), "both");
             Assert.That(reads.TerminalBefore(At(100), 10), Is.Empty);
