@@ -110,7 +110,7 @@ internal sealed class PendingView
                 AddFillKey(recorded.Fill.Fill.Key);
                 break;
             case FillParked parked:
-                _parkedRemoved?.Remove((parked.Fill.ExchangeOrderId.Value, parked.Fill.Key));
+                // A committed fill unparked earlier in the call stays hidden: the store replaces it with this one.
                 (_parkedAdded ??= [])[(parked.Fill.ExchangeOrderId.Value, parked.Fill.Key)] = parked.Fill;
                 break;
             case FillUnparked unparked:

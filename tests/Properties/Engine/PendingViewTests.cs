@@ -96,6 +96,34 @@ public sealed class PendingViewTests
     }
 
     [Test]
+    public void A_committed_fill_unparked_and_parked_again_in_one_call_is_listed_once_as_the_store_will_hold_it()
+    {
+        var id = Eid("ex-1");
+        ParkedFill Parked(double second) => new() { ExchangeOrderId = id, Key = "k", Input = Match("ex-1", 1, 0.001m), ParkedAt = At(second) };
+        using var store = new MemoryStore();
+        store.Apply(new DecisionBatch(new Tick(At(1)), [new FillParked(Parked(1))]));
+        var keys = new ReadSetKeys.Builder();
+        keys.Exchange(id);
+        keys.CountParked();
+        var view = new PendingView();
+        view.Reset(ReadSet.Fetch(store, keys.Build()));
+        Decision[] call = [new FillUnparked(id, "k"), new FillParked(Parked(2))];
+        foreach (var decision in call)
+        {
+            view.Apply(decision);
+        }
+        var listed = view.ParkedFor(id).Select(p => p.ParkedAt).ToList();
+        var count = view.ParkedCount;
+        store.Apply(new DecisionBatch(new Tick(At(2)), [.. call]));
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed, Is.EqualTo(new[] { At(2) }), "the fill parked again, once");
+            Assert.That(count, Is.EqualTo(1));
+            Assert.That(store.ParkedFor(id).Select(p => p.ParkedAt), Is.EqualTo(listed), "what the store holds after the call");
+        });
+    }
+
+    [Test]
     public void Every_external_order_recorded_in_the_call_is_found()
     {
         var view = Over(b =>
